@@ -1,0 +1,47 @@
+import Link from "next/link";
+import type { SessionUser } from "~/server/session";
+import { SignOutButton } from "./sign-out-button";
+
+const NAV: Record<SessionUser["role"], { href: string; label: string }[]> = {
+  PARTICIPANT: [
+    { href: "/participant/listings", label: "My listings" },
+    { href: "/participant/listings/new", label: "New listing" },
+  ],
+  RESEARCHER: [{ href: "/catalogue", label: "Catalogue" }],
+  SPONSOR: [{ href: "/catalogue", label: "Catalogue" }],
+  AUDITOR: [{ href: "/catalogue", label: "Catalogue" }],
+};
+
+export function SiteHeader({ user }: { user: SessionUser | null }) {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-5xl items-center gap-6 px-4 py-3">
+        <Link href="/" className="text-lg font-semibold text-teal-800">
+          TrialShare
+        </Link>
+        <nav className="flex gap-4 text-sm">
+          {user &&
+            NAV[user.role].map((item) => (
+              <Link key={item.href} href={item.href} className="text-slate-700 hover:text-teal-800">
+                {item.label}
+              </Link>
+            ))}
+        </nav>
+        <div className="ml-auto flex items-center gap-3 text-sm">
+          {user ? (
+            <>
+              <span className="text-slate-600" data-testid="signed-in-as">
+                {user.displayName} · {user.role.toLowerCase()}
+              </span>
+              <SignOutButton />
+            </>
+          ) : (
+            <Link href="/sign-in" className="btn-secondary">
+              Sign in
+            </Link>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,54 @@
+"use client";
+
+import { BrowserProvider, type Eip1193Provider } from "ethers";
+import { SiweMessage } from "siwe";
+
+/**
+ * The browser wallet (EIP-1193, window.ethereum): connect, sign a Sign-In with Ethereum
+ * message, and sign EIP-712 requests that the server relays.
+ */
+declare global {
+  interface Window {
+    ethereum?: Eip1193Provider;
+  }
+}
+
+export class NoWalletError extends Error {
+  constructor() {
+    super("No browser wallet was found. Install one (or use email and password) and reload.");
+  }
+}
+
+async function getSigner() {
+  if (!window.ethereum) throw new NoWalletError();
+  const provider = new BrowserProvider(window.ethereum);
+  await provider.send("eth_requestAccounts", []);
+  return provider.getSigner();
+}
+
+export async function signSiweMessage(options: { nonce: string; chainId: number }) {
+  const signer = await getSigner();
+  const message = new SiweMessage({
+    domain: window.location.host,
+    address: await signer.getAddress(),
+    statement: "Sign in to TrialShare.",
+    uri: window.location.origin,
+    version: "1",
+    chainId: options.chainId,
+    nonce: options.nonce,
+    issuedAt: new Date().toISOString(),
+    expirationTime: new Date(Date.now() + 5 * 60 * 1000).toISOString(),
+  }).prepareMessage();
+  return { message, signature: await signer.signMessage(message) };
+}
+
+export type TypedDataToSign = {
+  domain: { name: string; version: string; chainId: number; verifyingContract: string };
+  types: { ForwardRequest: readonly { name: string; type: string }[] };
+  message: Record<string, unknown>;
+};
+
+export async function signTypedData(typedData: TypedDataToSign): Promise<string> {
+  const signer = await getSigner();
+  return signer.signTypedData(typedData.domain, { ForwardRequest: [...typedData.types.ForwardRequest] }, typedData.message);
+}

@@ -1,0 +1,15 @@
+import { NotForRole } from "../_components/not-for-role";
+import { requireRole } from "../_components/require-role";
+import { Catalogue } from "./catalogue";
+
+export default async function CataloguePage() {
+  const { isAllowed } = await requireRole("RESEARCHER", "SPONSOR", "AUDITOR");
+  if (!isAllowed) return <NotForRole what="The catalogue" />;
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">Catalogue</h1>
+      <p className="text-sm text-slate-600">Published listings whose anchor is confirmed on chain.</p>
+      <Catalogue />
+    </div>
+  );
+}

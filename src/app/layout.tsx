@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import localFont from "next/font/local";
+import type { ReactNode } from "react";
+import { getSession } from "~/server/auth";
+import { TRPCReactProvider } from "~/trpc/react";
+import { AuthProvider } from "./_components/auth-provider";
+import { SiteHeader } from "./_components/site-header";
+import "./globals.css";
+
+// A local copy from @fontsource: next/font/google would fetch at build time.
+const inter = localFont({
+  src: "../../node_modules/@fontsource-variable/inter/files/inter-latin-wght-normal.woff2",
+  variable: "--font-inter",
+  display: "swap",
+});
+
+export const metadata: Metadata = {
+  title: "TrialShare",
+  description: "Clinical-trial data shared on the participant's terms, verifiable on chain.",
+};
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const session = await getSession();
+  return (
+    <html lang="en" className={inter.variable}>
+      <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
+        <AuthProvider>
+          <TRPCReactProvider>
+            <SiteHeader user={session?.user ?? null} />
+            <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+          </TRPCReactProvider>
+        </AuthProvider>
+      </body>
+    </html>
+  );
+}

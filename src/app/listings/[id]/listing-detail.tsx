@@ -1,0 +1,93 @@
+"use client";
+
+import { purposeLabel } from "~/server/services/consent/purposes";
+import { api } from "~/trpc/react";
+import { AnchorBadge } from "../../_components/anchor-badge";
+
+function Check({ isOk, label }: { isOk: boolean; label: string }) {
+  return (
+    <li className={isOk ? "text-emerald-800" : "text-slate-500"}>
+      {isOk ? "✓" : "○"} {label}
+    </li>
+  );
+}
+
+export function ListingDetail({ listingId }: { listingId: string }) {
+  const query = api.listings.byId.useQuery(
+    { listingId },
+    // Poll while the anchor is on its way; stop once the chain has answered either way.
+    { refetchInterval: (state) => (state.state.data?.anchor.status === "PENDING" ? 1_500 : false) },
+  );
+  if (query.isPending) return <p className="text-slate-600">Loading…</p>;
+  if (query.error) return <p role="alert" className="card text-red-800">{query.error.message}</p>;
+  const listing = query.data;
+  const { chain } = listing;
+  return (
+    <article className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">{listing.title}</h1>
+        <AnchorBadge status={listing.anchor.status} />
+      </div>
+      <p className="text-slate-700">{listing.description || "No description."}</p>
+      <dl className="card grid gap-3 text-sm sm:grid-cols-2">
+        <div>
+          <dt className="text-slate-500">Records</dt>
+          <dd>{listing.recordCount} ({listing.dataType})</dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Price per use</dt>
+          <dd>{listing.price} TSR</dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Owner</dt>
+          <dd>{listing.ownerName}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Trial</dt>
+          <dd>{listing.trial ? `${listing.trial.registryId} — ${listing.trial.title}` : "—"}</dd>
+        </div>
+        {listing.consent && (
+          <>
+            <div>
+              <dt className="text-slate-500">Allowed purposes</dt>
+              <dd>{listing.consent.purposes.map(purposeLabel).join(", ")}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Consent</dt>
+              <dd>
+                {listing.consent.isRevoked ? "revoked" : `until ${listing.consent.expiresAt.toLocaleDateString()}`} ·{" "}
+                {listing.consent.autoApprove ? "auto-approve" : "owner decides"}
+              </dd>
+            </div>
+          </>
+        )}
+      </dl>
+      <section className="card space-y-2 text-sm" data-testid="chain-panel">
+        <h2 className="font-semibold">On chain</h2>
+        {!chain.isReachable && <p className="text-amber-800">The chain is not reachable right now; showing what we last saw.</p>}
+        <ul className="space-y-1">
+          <Check isOk={chain.isAnchored} label="Listing exists in the DataMarketplace contract" />
+          <Check isOk={chain.isAnchored && chain.ownerMatches} label="Owner matches" />
+          <Check isOk={chain.isAnchored && chain.dataRootMatches} label="Data Merkle root matches the stored records' root" />
+          <Check isOk={chain.isAnchored && chain.termsHashMatches} label="Consent terms hash matches" />
+        </ul>
+        <p>
+          Data root: <span className="mono">{listing.dataRoot}</span>
+        </p>
+        {listing.anchor.txHash ? (
+          <p>
+            Transaction: <span className="mono" data-testid="anchor-tx">{listing.anchor.txHash}</span> (block {listing.anchor.blockNumber})
+          </p>
+        ) : chain.outbox ? (
+          <p>
+            Outbox: {chain.outbox.status.toLowerCase()}
+            {chain.outbox.txHash && <span className="mono"> · {chain.outbox.txHash}</span>}
+            {chain.outbox.lastError && <span className="text-red-800"> · {chain.outbox.lastError}</span>}
+          </p>
+        ) : (
+          <p className="text-slate-500">Not published yet.</p>
+        )}
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,84 @@
+import { z } from "zod";
+
+/**
+ * The only place configuration is read. Development and tests get working defaults so that a
+ * fresh clone runs with nothing to set; production must set every secret explicitly.
+ */
+
+const isProduction = process.env.NODE_ENV === "production";
+
+// Well-known keys of the local Hardhat node's first accounts and a fixed development master
+// key: public by design, refused in production below.
+const DEV_RELAYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const DEV_MASTER_KEY = "747269616c73686172652d6465762d6f6e6c792d6d61737465722d6b65792121";
+const DEV_AUTH_SECRET = "trialshare-development-auth-secret-not-for-production";
+
+const hex32 = z
+  .string()
+  .regex(/^(0x)?[0-9a-fA-F]{64}$/, "must be 32 bytes of hex (64 hex digits)");
+
+function devDefault<T extends z.ZodType>(schema: T, fallback: string) {
+  return isProduction ? schema : schema.default(fallback as never);
+}
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** PostgreSQL connection string; when unset, the embedded PGlite database is used. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Folder of the embedded database, or "memory://" for a throw-away one. */
+  PGLITE_DIR: z.string().default(".data/pglite"),
+  /** Folder of the encrypted blob store. */
+  BLOB_DIR: z.string().default(".data/blobs"),
+  /** JSON-RPC of the EVM chain; `npm run dev` starts a local node when unset. */
+  CHAIN_RPC_URL: devDefault(z.string().url(), "http://127.0.0.1:8545"),
+  /** Folder of deployments/<chainId>.json address maps. */
+  DEPLOYMENTS_DIR: z.string().default("deployments"),
+  /** Blocks an event must be buried under before the indexer trusts it. */
+  CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).max(256).default(isProduction ? 5 : 0),
+  /** Key of the account that relays signed requests and pays gas (also the operator). */
+  RELAYER_PRIVATE_KEY: devDefault(hex32, DEV_RELAYER_KEY),
+  /** 32-byte hex key wrapping per-dataset keys and managed wallet keys (AES-256-GCM). */
+  MASTER_KEY: devDefault(hex32, DEV_MASTER_KEY),
+  NEXTAUTH_SECRET: devDefault(z.string().min(32), DEV_AUTH_SECRET),
+  /** Public URL of the app; SIWE messages must name its host as their domain. */
+  APP_URL: z.string().url().default("http://localhost:3000"),
+  /** Run the outbox worker and indexer in this process. */
+  RUN_WORKERS: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((value) => value === "true"),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(500),
+  INDEXER_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
+      .join("\n");
+    throw new Error(`Invalid configuration (see README, "Configuration"):\n${problems}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The validated environment, parsed once on first use. */
+export function getEnv(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** Tests change process.env between suites; they call this to re-read it. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+/** The SIWE domain: the host (with port) of APP_URL, never the request's Host header. */
+export function getSiweDomain(env: Env = getEnv()): string {
+  return new URL(env.APP_URL).host;
+}

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import { PURPOSE_KEYS } from "~/server/services/consent/purposes";
+
+const id = z.string().min(1).max(64);
+const hex = z.string().regex(/^0x[0-9a-fA-F]*$/, "must be 0x-prefixed hex");
+
+export const ZCreateListingDraftSchema = z.object({
+  title: z.string().trim().min(3, "Give the listing a title of at least 3 characters").max(120),
+  description: z.string().trim().max(2_000).default(""),
+  conditions: z.array(z.string().trim().min(1).max(80)).max(20).default([]),
+  csv: z.string().min(1, "Paste or upload a CSV").max(1_000_000, "The CSV must be under 1 MB here; larger files use the upload"),
+  price: z.string().trim().regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter a price like 10 or 2.5"),
+  purposes: z.array(z.enum(PURPOSE_KEYS)).min(1, "Allow at least one purpose"),
+  consentExpiresAt: z.coerce.date(),
+  autoApprove: z.boolean(),
+});
+
+export const ZListingIdSchema = z.object({ listingId: id });
+
+export const ZForwardRequestSchema = z.object({
+  from: hex,
+  to: hex,
+  value: z.string().regex(/^\d+$/),
+  gas: z.string().regex(/^\d+$/),
+  nonce: z.string().regex(/^\d+$/),
+  deadline: z.number().int().positive(),
+  data: hex,
+});
+
+export const ZTypedDataSchema = z.object({
+  domain: z.object({
+    name: z.string(),
+    version: z.string(),
+    chainId: z.number(),
+    verifyingContract: z.string(),
+  }),
+  types: z.object({ ForwardRequest: z.array(z.object({ name: z.string(), type: z.string() })).readonly() }),
+  primaryType: z.literal("ForwardRequest"),
+  message: ZForwardRequestSchema,
+});
+
+export const ZPublishListingSchema = z.object({
+  listingId: id,
+  request: ZForwardRequestSchema,
+  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "must be a 65-byte signature").optional(),
+});
+
+export const ZCatalogueSchema = z.object({
+  query: z.string().trim().max(200).optional(),
+  limit: z.number().int().min(1).max(100).default(20),
+  cursor: z.string().optional(),
+});
+
+export const ZListingDtoSchema = z.object({
+  id: z.string(),
+  chainKey: z.string(),
+  title: z.string(),
+  description: z.string(),
+  dataType: z.enum(["CSV", "FHIR"]),
+  conditions: z.array(z.string()),
+  recordCount: z.number(),
+  dataRoot: z.string(),
+  priceWei: z.string(),
+  price: z.string(),
+  status: z.enum(["DRAFT", "ACTIVE", "UNLISTED"]),
+  anchor: z.object({
+    status: z.enum(["PENDING", "CONFIRMED", "FAILED"]),
+    txHash: z.string().nullable(),
+    blockNumber: z.number().nullable(),
+  }),
+  ownerName: z.string(),
+  isOwner: z.boolean(),
+  trial: z.object({ id: z.string(), registryId: z.string(), title: z.string() }).nullable(),
+  consent: z
+    .object({
+      purposes: z.array(z.enum(PURPOSE_KEYS)),
+      expiresAt: z.date(),
+      autoApprove: z.boolean(),
+      isRevoked: z.boolean(),
+      termsHash: z.string(),
+    })
+    .nullable(),
+  createdAt: z.date(),
+});
+
+export const ZChainCheckSchema = z.object({
+  isReachable: z.boolean(),
+  isAnchored: z.boolean(),
+  ownerMatches: z.boolean(),
+  dataRootMatches: z.boolean(),
+  termsHashMatches: z.boolean(),
+  outbox: z
+    .object({ status: z.enum(["PENDING", "SENT", "CONFIRMED", "FAILED"]), txHash: z.string().nullable(), lastError: z.string().nullable() })
+    .nullable(),
+});
+
+export const ZListingDetailSchema = ZListingDtoSchema.extend({ chain: ZChainCheckSchema });

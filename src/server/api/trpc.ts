@@ -1,0 +1,92 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import type { Role } from "~/server/generated/prisma/enums";
+import type { AppSession } from "~/server/session";
+import { AppErrorCode, isAppError } from "~/server/errors";
+import { describeError, logger } from "~/server/logger";
+import { getDb } from "~/server/db";
+
+export function createTRPCContext(options: { session: AppSession; headers?: Headers }) {
+  return { db: getDb(), session: options.session, headers: options.headers ?? new Headers() };
+}
+
+export type TRPCContext = ReturnType<typeof createTRPCContext>;
+
+const transportCode: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
+  BAD_INPUT: "BAD_REQUEST",
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
+};
+
+const t = initTRPC.context<TRPCContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof ZodError ? error.cause : null;
+    const isInternal = error.code === "INTERNAL_SERVER_ERROR";
+    return {
+      ...shape,
+      // Internal messages can carry SQL or RPC details: the client gets a plain sentence.
+      message: zodError
+        ? `Invalid input: ${zodError.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ")}`
+        : isInternal
+          ? "Something went wrong on our side. Nothing was changed; please try again."
+          : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        fieldErrors: zodError ? zodError.flatten().fieldErrors : undefined,
+      },
+    };
+  },
+});
+
+/** Maps domain errors to transport codes once, and logs what the client will not see. */
+const errorMapping = t.middleware(async ({ next, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (isAppError(cause)) {
+      throw new TRPCError({ code: transportCode[cause.code], message: cause.message, cause });
+    }
+    if (result.error.code === "INTERNAL_SERVER_ERROR") {
+      logger.error("procedure failed", { path, error: describeError(cause ?? result.error) });
+    }
+  }
+  return result;
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.use(errorMapping);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  }
+  return next({ ctx: { ...ctx, session: ctx.session } });
+});
+
+export function roleProcedure(...roles: Role[]) {
+  return protectedProcedure.use(({ ctx, next }) => {
+    if (!roles.includes(ctx.session.user.role)) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `This action is for ${roles.map((role) => role.toLowerCase()).join(" or ")} accounts; you are signed in as a ${ctx.session.user.role.toLowerCase()}.`,
+      });
+    }
+    return next({ ctx });
+  });
+}
+
+export const participantProcedure = roleProcedure("PARTICIPANT");
+export const researcherProcedure = roleProcedure("RESEARCHER");
+export const sponsorProcedure = roleProcedure("SPONSOR");
+export const auditorProcedure = roleProcedure("AUDITOR", "SPONSOR");

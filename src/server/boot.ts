@@ -1,0 +1,53 @@
+import { getEnv } from "~/env";
+import { disconnectChain, getChain } from "~/server/chain/client";
+import { startWorkers, type Workers } from "~/server/chain/workers";
+import { closeDatabase, getDatabase } from "~/server/db";
+import { describeError, logger } from "~/server/logger";
+import { applyMigrations } from "~/server/migrate";
+import { seedDemo } from "~/server/seed/seed-demo";
+
+/**
+ * Start-up of an app process (called from src/instrumentation.ts): migrate, seed the demo
+ * data when asked, start the chain workers, and close everything cleanly on SIGINT/SIGTERM
+ * so the embedded database is never left mid-write.
+ */
+const globalForBoot = globalThis as { __trialshareBooted?: Promise<void> };
+
+export function bootServer(): Promise<void> {
+  globalForBoot.__trialshareBooted ??= boot();
+  return globalForBoot.__trialshareBooted;
+}
+
+async function boot(): Promise<void> {
+  const env = getEnv();
+  const database = getDatabase();
+  const { applied } = await applyMigrations(database);
+  if (applied.length > 0) logger.info("database migrated", { applied });
+
+  if (process.env.SEED_DEMO === "true") {
+    try {
+      const { isSeeded } = await seedDemo({ db: database.prisma, chain: await getChain() });
+      if (isSeeded) logger.info("demo data seeded");
+    } catch (error) {
+      logger.error("demo seed failed", { error: describeError(error) });
+    }
+  }
+
+  let workers: Workers | undefined;
+  if (env.RUN_WORKERS) workers = startWorkers();
+
+  let isShuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (isShuttingDown) return;
+    isShuttingDown = true;
+    logger.info("shutting down", { signal });
+    void (async () => {
+      await workers?.stop().catch(() => undefined);
+      await disconnectChain();
+      await closeDatabase().catch((error: unknown) => logger.error("database close failed", { error: describeError(error) }));
+      process.exit(0);
+    })();
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}

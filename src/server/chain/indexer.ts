@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import type { Log, LogDescription } from "ethers";
+import type { DbClient } from "~/server/db";
+import { describeError, logger } from "~/server/logger";
+import type { Chain } from "./client";
+import type { ContractName } from "./deployments";
+import { tryAcquireLease } from "./leases";
+import { PROJECTIONS, type IndexedEvent } from "./projections";
+
+/**
+ * Reads contract events into ChainEvent rows and applies their projections. It only reads
+ * blocks buried under `confirmations` blocks, remembers the hash of the last block it read,
+ * and on a mismatch (a reorg) rolls back a window of blocks and reads them again.
+ */
+export type IndexerOptions = {
+  db: DbClient;
+  getChain: () => Promise<Chain>;
+  confirmations: number;
+  maxBlocksPerTick?: number;
+  /** How far back to re-read after a reorg is noticed. */
+  reorgWindow?: number;
+};
+
+const CHECKPOINT = "contracts";
+
+function stringifyArgs(description: LogDescription): Record<string, string> {
+  return Object.fromEntries(
+    description.fragment.inputs.map((input, index) => [input.name, String(description.args[index])]),
+  );
+}
+
+export function createIndexer(options: IndexerOptions) {
+  const { db } = options;
+  const holder = `indexer-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const maxBlocks = options.maxBlocksPerTick ?? 2_000;
+  const reorgWindow = options.reorgWindow ?? 64;
+
+  function decode(chain: Chain, log: Log): { contract: ContractName; description: LogDescription } | null {
+    const entries = Object.entries(chain.deployment.contracts) as [ContractName, string][];
+    const match = entries.find(([, address]) => address.toLowerCase() === log.address.toLowerCase());
+    if (!match) return null;
+    const handles = {
+      TrialShareForwarder: chain.contracts.forwarder,
+      RewardToken: chain.contracts.token,
+      TrialRegistry: chain.contracts.trialRegistry,
+      DataMarketplace: chain.contracts.marketplace,
+    } as const;
+    const description = handles[match[0]].interface.parseLog(log);
+    return description ? { contract: match[0], description } : null;
+  }
+
+  async function rollBack(chain: Chain, fromBlock: number): Promise<void> {
+    await db.$transaction(async (tx) => {
+      const removed = await tx.chainEvent.findMany({
+        where: { chainId: chain.chainId, blockNumber: { gte: fromBlock } },
+        orderBy: [{ blockNumber: "desc" }, { logIndex: "desc" }],
+      });
+      for (const event of removed) {
+        await PROJECTIONS[event.eventName]?.undo(tx, {
+          eventName: event.eventName,
+          args: event.args as Record<string, string>,
+          txHash: event.txHash,
+          blockNumber: event.blockNumber,
+        });
+      }
+      await tx.chainEvent.deleteMany({ where: { chainId: chain.chainId, blockNumber: { gte: fromBlock } } });
+    });
+    logger.warn("indexer rolled back after a reorg", { fromBlock });
+  }
+
+  /** The last block read and still on the canonical chain, after any rollback. */
+  async function resumePoint(chain: Chain): Promise<number> {
+    const checkpoint = await db.indexerCheckpoint.findUnique({ where: { name: CHECKPOINT } });
+    if (!checkpoint || checkpoint.chainId !== chain.chainId) return chain.deployment.startBlock - 1;
+    const block = await chain.provider.getBlock(checkpoint.blockNumber);
+    if (block?.hash === checkpoint.blockHash) return checkpoint.blockNumber;
+    const from = Math.max(chain.deployment.startBlock, checkpoint.blockNumber - reorgWindow);
+    await rollBack(chain, from);
+    return from - 1;
+  }
+
+  /** One pass; returns the number of events indexed. */
+  async function tick(): Promise<number> {
+    if (!(await tryAcquireLease(db, "indexer", holder, 60_000))) return 0;
+    let chain: Chain;
+    try {
+      chain = await options.getChain();
+    } catch (error) {
+      logger.warn("indexer waiting for the chain", { error: describeError(error) });
+      return 0;
+    }
+    const last = await resumePoint(chain);
+    const head = (await chain.provider.getBlockNumber()) - options.confirmations;
+    if (head <= last) return 0;
+    const fromBlock = last + 1;
+    const toBlock = Math.min(head, last + maxBlocks);
+    const [logs, toBlockHeader] = await Promise.all([
+      chain.provider.getLogs({ address: Object.values(chain.deployment.contracts), fromBlock, toBlock }),
+      chain.provider.getBlock(toBlock),
+    ]);
+    if (!toBlockHeader?.hash) return 0;
+    let indexed = 0;
+    await db.$transaction(async (tx) => {
+      for (const log of logs) {
+        const decoded = decode(chain, log);
+        if (!decoded) continue;
+        const event: IndexedEvent = {
+          eventName: decoded.description.name,
+          args: stringifyArgs(decoded.description),
+          txHash: log.transactionHash,
+          blockNumber: log.blockNumber,
+        };
+        const created = await tx.chainEvent.createMany({
+          data: [
+            {
+              chainId: chain.chainId,
+              blockNumber: log.blockNumber,
+              blockHash: log.blockHash,
+              txHash: log.transactionHash,
+              logIndex: log.index,
+              contract: decoded.contract,
+              eventName: event.eventName,
+              args: event.args,
+            },
+          ],
+          skipDuplicates: true,
+        });
+        if (created.count === 1) {
+          await PROJECTIONS[event.eventName]?.apply(tx, event);
+          indexed += 1;
+        }
+      }
+      await tx.indexerCheckpoint.upsert({
+        where: { name: CHECKPOINT },
+        create: { name: CHECKPOINT, chainId: chain.chainId, blockNumber: toBlock, blockHash: toBlockHeader.hash! },
+        update: { chainId: chain.chainId, blockNumber: toBlock, blockHash: toBlockHeader.hash! },
+      });
+    });
+    return indexed;
+  }
+
+  return { tick, holder };
+}
+
+export type Indexer = ReturnType<typeof createIndexer>;

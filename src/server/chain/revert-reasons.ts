@@ -1,0 +1,25 @@
+import { type Interface, isError } from "ethers";
+import type { Chain } from "./client";
+
+/** True when the node answered and the call reverted; false for transport failures. */
+export function isRevert(error: unknown): boolean {
+  return isError(error, "CALL_EXCEPTION");
+}
+
+/** The custom error of a revert, named as in the contracts, e.g. "ListingAlreadyExists(0x..)". */
+export function describeRevert(chain: Chain, error: unknown): string {
+  const data = (error as { data?: unknown }).data;
+  if (typeof data === "string" && data.length >= 10) {
+    const interfaces: Interface[] = Object.values(chain.contracts).map((contract) => contract.interface);
+    for (const contractInterface of interfaces) {
+      try {
+        const parsed = contractInterface.parseError(data);
+        if (parsed) return `${parsed.name}(${parsed.args.map((arg) => String(arg)).join(", ")})`;
+      } catch {
+        // not this contract's error; try the next one
+      }
+    }
+  }
+  const reason = (error as { reason?: unknown }).reason;
+  return typeof reason === "string" ? reason : "reverted without a reason";
+}

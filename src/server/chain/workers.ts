@@ -1,0 +1,49 @@
+import { getEnv } from "~/env";
+import { getDb } from "~/server/db";
+import { describeError, logger } from "~/server/logger";
+import { OUTBOX_FAILURE_HANDLERS } from "~/server/services/outbox-handlers";
+import { getChain } from "./client";
+import { createIndexer } from "./indexer";
+import { createOutboxWorker } from "./outbox-worker";
+
+/**
+ * Runs the outbox worker and the indexer as self-rescheduling loops in this process. Several
+ * processes may run them at once: leases in the database decide who works each tick.
+ */
+export type Workers = { stop(): Promise<void> };
+
+function loop(name: string, intervalMs: number, tick: () => Promise<number>) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let isStopped = false;
+  const schedule = (delay: number) => {
+    if (isStopped) return;
+    timer = setTimeout(() => {
+      running = tick()
+        .then((touched) => schedule(touched > 0 ? 0 : intervalMs))
+        .catch((error: unknown) => {
+          logger.warn(`${name} tick failed`, { error: describeError(error) });
+          schedule(intervalMs);
+        });
+    }, delay);
+  };
+  schedule(0);
+  return async () => {
+    isStopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+}
+
+export function startWorkers(): Workers {
+  const env = getEnv();
+  const db = getDb();
+  const outbox = createOutboxWorker({ db, getChain, onFailed: OUTBOX_FAILURE_HANDLERS });
+  const indexer = createIndexer({ db, getChain, confirmations: env.CHAIN_CONFIRMATIONS });
+  const stops = [
+    loop("outbox", env.OUTBOX_POLL_MS, outbox.tick),
+    loop("indexer", env.INDEXER_POLL_MS, indexer.tick),
+  ];
+  logger.info("chain workers started", { outbox: outbox.holder, indexer: indexer.holder });
+  return { stop: async () => void (await Promise.all(stops.map((stop) => stop()))) };
+}

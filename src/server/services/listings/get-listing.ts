@@ -1,0 +1,54 @@
+import type { Chain } from "~/server/chain/client";
+import type { DbClient } from "~/server/db";
+import { AppError } from "~/server/errors";
+import type { SessionUser } from "~/server/session";
+import { listingSelect, toListingDto } from "./listing-dto";
+
+/**
+ * One listing with its on-chain state re-read from the contract (never only from the
+ * database): owner, data root and terms hash are compared with what we hold.
+ * Owners see their drafts; other roles see published listings; participants see only theirs.
+ */
+export async function getListing(options: {
+  db: DbClient;
+  getChain: () => Promise<Chain>;
+  viewer: SessionUser;
+  listingId: string;
+}) {
+  const { db, viewer } = options;
+  const row = await db.listing.findUnique({
+    where: { id: options.listingId },
+    select: { ...listingSelect, owner: { select: { displayName: true, walletAddress: true } } },
+  });
+  const isOwner = row?.ownerId === viewer.id;
+  const isVisible = row && (isOwner || (viewer.role !== "PARTICIPANT" && row.status === "ACTIVE"));
+  if (!row || !isVisible) throw new AppError("NOT_FOUND", "There is no listing with this id that you can see.");
+
+  const outbox = await db.chainOutbox.findFirst({
+    where: { kind: "listing.create", entityId: row.id },
+    orderBy: { id: "desc" },
+    select: { status: true, txHash: true, lastError: true },
+  });
+  const chain = await readAnchor(options.getChain, row.chainKey);
+  return {
+    ...toListingDto(row, viewer.id),
+    chain: {
+      isReachable: chain !== null,
+      isAnchored: chain?.status === 1n,
+      ownerMatches: chain?.owner.toLowerCase() === row.owner.walletAddress,
+      dataRootMatches: chain?.dataRoot === row.dataRoot,
+      termsHashMatches: chain?.termsHash === row.consent?.termsHash,
+      outbox: outbox ? { ...outbox, lastError: isOwner ? outbox.lastError : null } : null,
+    },
+  };
+}
+
+async function readAnchor(getChain: () => Promise<Chain>, chainKey: string) {
+  try {
+    const chain = await getChain();
+    const [owner, dataRoot, termsHash, , status] = await chain.contracts.marketplace.getListing(chainKey);
+    return { owner, dataRoot, termsHash, status };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,32 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Wallet } from "ethers";
+import type { TestProject } from "vitest/node";
+import { deployContracts } from "~/server/chain/deploy";
+import { localProvider, startLocalChain } from "../../scripts/local-chain";
+
+/** One real Hardhat node for all integration files, with the contracts deployed fresh. */
+const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+export default async function setup(project: TestProject) {
+  const chain = await startLocalChain({ port: Number(process.env.TEST_CHAIN_PORT ?? 8645), quiet: true });
+  const deploymentsDir = await mkdtemp(path.join(tmpdir(), "trialshare-deployments-"));
+  const blobDir = await mkdtemp(path.join(tmpdir(), "trialshare-blobs-"));
+  const provider = localProvider(chain.rpcUrl);
+  await deployContracts(new Wallet(HARDHAT_ACCOUNT_0, provider), deploymentsDir);
+  provider.destroy();
+  Object.assign(process.env, { CHAIN_RPC_URL: chain.rpcUrl, DEPLOYMENTS_DIR: deploymentsDir, BLOB_DIR: blobDir });
+  project.provide("chainRpcUrl", chain.rpcUrl);
+  return async () => {
+    await chain.stop();
+    await rm(deploymentsDir, { recursive: true, force: true });
+    await rm(blobDir, { recursive: true, force: true });
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    chainRpcUrl: string;
+  }
+}

@@ -1,0 +1,89 @@
+import { Wallet } from "ethers";
+import { resetEnvCache } from "~/env";
+import { createCaller } from "~/server/api/root";
+import { createTRPCContext } from "~/server/api/trpc";
+import { connectChain, setChain, type Chain } from "~/server/chain/client";
+import { createIndexer } from "~/server/chain/indexer";
+import { createOutboxWorker } from "~/server/chain/outbox-worker";
+import { openDatabase, setDatabase, type Database } from "~/server/db";
+import { applyMigrations } from "~/server/migrate";
+import { OUTBOX_FAILURE_HANDLERS } from "~/server/services/outbox-handlers";
+import { registerUser } from "~/server/services/users/register-user";
+import type { SessionUser } from "~/server/session";
+
+/**
+ * A real stack for one test file: a fresh embedded database (or DATABASE_URL's PostgreSQL),
+ * migrated by the project's runner, the shared local chain, and the real outbox worker and
+ * indexer, driven by `settle()` instead of timers so tests are deterministic.
+ */
+export type Harness = Awaited<ReturnType<typeof createHarness>>;
+
+export async function createHarness() {
+  resetEnvCache();
+  const database: Database = openDatabase({ pgliteDir: "memory://" });
+  await applyMigrations(database);
+  setDatabase(database);
+  const chain: Chain = await connectChain();
+  setChain(chain);
+  const db = database.prisma;
+  const getChain = () => Promise.resolve(chain);
+  const outbox = createOutboxWorker({ db, getChain, onFailed: OUTBOX_FAILURE_HANDLERS });
+  const indexer = createIndexer({ db, getChain, confirmations: 0 });
+
+  /** Runs the outbox and the indexer until neither has anything left to do. */
+  async function settle(): Promise<void> {
+    for (let round = 0; round < 50; round += 1) {
+      const sent = await outbox.tick();
+      const indexed = await indexer.tick();
+      if (sent === 0 && indexed === 0) return;
+    }
+    throw new Error("The outbox and indexer did not settle in 50 rounds");
+  }
+
+  let counter = 0;
+  async function createUser(role: "PARTICIPANT" | "RESEARCHER"): Promise<SessionUser> {
+    counter += 1;
+    return registerUser({
+      db,
+      input: { email: `${role.toLowerCase()}-${counter}-${Date.now()}@test.local`, password: "correct horse battery", displayName: `${role} ${counter}`, role },
+    });
+  }
+
+  /** A user who signs in with their own wallet (no server-held key). */
+  async function createWalletUser(role: SessionUser["role"]) {
+    const wallet = Wallet.createRandom();
+    const user = await db.user.create({
+      data: { role, displayName: `wallet ${role}`, walletAddress: wallet.address.toLowerCase() },
+      select: { id: true, role: true, walletAddress: true, displayName: true },
+    });
+    return { user, wallet };
+  }
+
+  function callerFor(user: SessionUser | null) {
+    return createCaller(createTRPCContext({ session: user ? { user } : null }));
+  }
+
+  async function close(): Promise<void> {
+    setChain(undefined);
+    chain.provider.destroy();
+    await database.close();
+  }
+
+  return { db, chain, database, settle, createUser, createWalletUser, callerFor, close, outbox, indexer };
+}
+
+export const SMALL_CSV = "pseudonym,year,hba1c_pct\nS-1,2022,6.1\nS-2,2023,7.4\nS-3,2021,5.9";
+
+export function listingInput(overrides: Record<string, unknown> = {}) {
+  return {
+    title: "HbA1c 2021-2023",
+    description: "three readings",
+    conditions: ["Type 2 diabetes"],
+    csv: SMALL_CSV,
+    price: "12.5",
+    purposes: ["ACADEMIC_RESEARCH" as const],
+    consentExpiresAt: new Date(Date.now() + 30 * 24 * 3600 * 1000),
+    autoApprove: true,
+    ...overrides,
+  };
+}

@@ -1,0 +1,62 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Four tiers (CONVENTIONS 10): unit beside the code, contracts on Hardhat's in-process EDR,
+ * integration against a real local node and an embedded database, e2e in Debian Chromium.
+ * Integration and e2e files run one at a time: they share one chain and one relayer nonce.
+ */
+const alias = { "~": path.resolve(import.meta.dirname, "src") };
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: "unit",
+          include: ["src/**/*.test.ts", "test/unit/**/*.test.ts"],
+          exclude: ["**/*.integration.test.ts", "node_modules/**"],
+          environment: "node",
+          env: { PGLITE_DIR: "memory://", LOG_LEVEL: "silent" },
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "contracts",
+          include: ["contracts/test/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.integration.test.ts"],
+          environment: "node",
+          globalSetup: ["test/integration/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          env: { PGLITE_DIR: "memory://", LOG_LEVEL: "silent", RUN_WORKERS: "false" },
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/e2e/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
