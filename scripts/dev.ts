@@ -45,7 +45,7 @@ async function main() {
   const next = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "dev", "--port", String(port)], {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, CHAIN_RPC_URL: rpcUrl, SEED_DEMO: process.env.SEED_DEMO ?? "true" },
+    env: { ...process.env, CHAIN_RPC_URL: rpcUrl, SEED_DEMO: process.env.SEED_DEMO ?? "true", NEXT_TELEMETRY_DISABLED: "1" },
   });
 
   let isStopping = false;

@@ -44,7 +44,9 @@ async function boot(): Promise<void> {
     void (async () => {
       await workers?.stop().catch(() => undefined);
       await disconnectChain();
-      await closeDatabase().catch((error: unknown) => logger.error("database close failed", { error: describeError(error) }));
+      await closeDatabase()
+        .then(() => logger.info("database closed"))
+        .catch((error: unknown) => logger.error("database close failed", { error: describeError(error) }));
       process.exit(0);
     })();
   };

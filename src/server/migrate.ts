@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 // The advisory lock key Prisma's own migrate takes, so ours and theirs exclude each other.
 const MIGRATION_LOCK = 72_707_369;
 
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../prisma/migrations");
+// From the working directory: bundled server code has no reliable import.meta.dirname.
+export const MIGRATIONS_DIR = path.resolve(process.cwd(), "prisma/migrations");
 
 type Migration = { name: string; sql: string; checksum: string };
 

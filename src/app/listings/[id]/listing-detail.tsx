@@ -68,7 +68,7 @@ export function ListingDetail({ listingId }: { listingId: string }) {
         <ul className="space-y-1">
           <Check isOk={chain.isAnchored} label="Listing exists in the DataMarketplace contract" />
           <Check isOk={chain.isAnchored && chain.ownerMatches} label="Owner matches" />
-          <Check isOk={chain.isAnchored && chain.dataRootMatches} label="Data Merkle root matches the stored records' root" />
+          <Check isOk={chain.isAnchored && chain.dataRootMatches} label="Anchored data root matches the listing's root" />
           <Check isOk={chain.isAnchored && chain.termsHashMatches} label="Consent terms hash matches" />
         </ul>
         <p>

@@ -1,0 +1,100 @@
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Wallet } from "ethers";
+import type { TestProject } from "vitest/node";
+import { deployContracts } from "~/server/chain/deploy";
+import { localProvider, startLocalChain } from "../../scripts/local-chain";
+
+/**
+ * The real app for browser tests: a fresh local chain with the contracts, a production build
+ * served by `next start` on an empty embedded database seeded with the demo data.
+ */
+const root = path.resolve(import.meta.dirname, "../..");
+const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+async function waitForHealth(url: string, server: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${url} was not healthy within ${timeoutMs / 1000} s`);
+}
+
+export default async function setup(project: TestProject) {
+  if (!existsSync(CHROMIUM_PATH)) {
+    project.provide("e2eSkipReason", `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
+    return;
+  }
+  const port = Number(process.env.E2E_PORT ?? 3100);
+  const appUrl = `http://localhost:${port}`;
+  const chain = await startLocalChain({ port: Number(process.env.E2E_CHAIN_PORT ?? 8745), quiet: true });
+  const work = await mkdtemp(path.join(tmpdir(), "trialshare-e2e-"));
+  const provider = localProvider(chain.rpcUrl);
+  await deployContracts(new Wallet(HARDHAT_ACCOUNT_0, provider), path.join(work, "deployments"));
+  provider.destroy();
+
+  const env = {
+    ...process.env,
+    NODE_ENV: "production" as const,
+    NEXT_TELEMETRY_DISABLED: "1",
+    CHAIN_RPC_URL: chain.rpcUrl,
+    DEPLOYMENTS_DIR: path.join(work, "deployments"),
+    PGLITE_DIR: path.join(work, "pglite"),
+    BLOB_DIR: path.join(work, "blobs"),
+    APP_URL: appUrl,
+    NEXTAUTH_URL: appUrl,
+    NEXTAUTH_SECRET: "e2e-secret-that-is-at-least-thirty-two-characters",
+    MASTER_KEY: "11".repeat(32),
+    RELAYER_PRIVATE_KEY: HARDHAT_ACCOUNT_0,
+    SEED_DEMO: "true",
+    // The local node mines only when sent a transaction: a depth above 0 would never arrive.
+    CHAIN_CONFIRMATIONS: "0",
+    OUTBOX_POLL_MS: "200",
+    INDEXER_POLL_MS: "200",
+  };
+  if (process.env.E2E_SKIP_BUILD !== "1") {
+    execFileSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { cwd: root, env, stdio: "inherit" });
+  }
+  const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await waitForHealth(`${appUrl}/api/health`, server, 120_000);
+  project.provide("e2eSkipReason", "");
+  project.provide("appUrl", appUrl);
+  project.provide("chainRpcUrl", chain.rpcUrl);
+
+  return async () => {
+    server.kill("SIGTERM");
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        server.kill("SIGKILL");
+        resolve(undefined);
+      }, 10_000);
+      server.once("exit", () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      });
+    });
+    await chain.stop();
+    await rm(work, { recursive: true, force: true });
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    e2eSkipReason: string;
+    appUrl: string;
+  }
+}
