@@ -3,7 +3,12 @@
 const config = {
   // PGlite ships WASM and a data-folder lock of its own; bundling it breaks both, and one
   // shared instance per process is only possible when Node loads it from node_modules.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@node-rs/argon2", "pg"],
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "pglite-prisma-adapter",
+    "@node-rs/argon2",
+    "pg",
+  ],
   poweredByHeader: false,
   reactStrictMode: true,
 };

@@ -12,7 +12,10 @@ function newestMtime(target) {
   if (!existsSync(target)) return 0;
   const stat = statSync(target);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(target).reduce((max, entry) => Math.max(max, newestMtime(path.join(target, entry))), stat.mtimeMs);
+  return readdirSync(target).reduce(
+    (max, entry) => Math.max(max, newestMtime(path.join(target, entry))),
+    stat.mtimeMs,
+  );
 }
 
 function isStale(inputs, output) {
@@ -25,7 +28,9 @@ function run(command, args, env = {}) {
 }
 
 const contractsStamp = path.join(root, "src/server/generated/contracts/index.ts");
-if (isStale(["contracts/src", "contracts/hardhat.config.ts", "package-lock.json"], contractsStamp)) {
+if (
+  isStale(["contracts/src", "contracts/hardhat.config.ts", "package-lock.json"], contractsStamp)
+) {
   run(bin("hardhat"), ["--config", "contracts/hardhat.config.ts", "build", "--quiet"]);
   run(bin("typechain"), [
     "--target",
@@ -40,5 +45,7 @@ const prismaStamp = path.join(root, "src/server/generated/prisma/client.ts");
 if (isStale(["prisma/schema.prisma", "package-lock.json"], prismaStamp)) {
   // `generate` never runs the schema engine, but Prisma 7 looks for one and would try to
   // download it; pointing at any existing file satisfies the check.
-  run(bin("prisma"), ["generate"], { PRISMA_SCHEMA_ENGINE_BINARY: path.join(root, "package.json") });
+  run(bin("prisma"), ["generate"], {
+    PRISMA_SCHEMA_ENGINE_BINARY: path.join(root, "package.json"),
+  });
 }

@@ -42,11 +42,20 @@ async function main() {
   }
   provider.destroy();
 
-  const next = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "dev", "--port", String(port)], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, CHAIN_RPC_URL: rpcUrl, SEED_DEMO: process.env.SEED_DEMO ?? "true", NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  const next = spawn(
+    process.execPath,
+    [path.join(root, "node_modules/next/dist/bin/next"), "dev", "--port", String(port)],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        CHAIN_RPC_URL: rpcUrl,
+        SEED_DEMO: process.env.SEED_DEMO ?? "true",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    },
+  );
 
   let isStopping = false;
   const stop = async (code: number) => {
@@ -80,7 +89,9 @@ async function main() {
       const response = await fetch(`http://localhost:${port}/api/health`);
       if (response.ok) {
         say(`ready in ${Math.round((Date.now() - startedAt) / 1000)} s: http://localhost:${port}`);
-        say(`demo accounts (password "${DEMO_PASSWORD}"): ${DEMO_ACCOUNTS.map((account) => account.email).join(", ")}`);
+        say(
+          `demo accounts (password "${DEMO_PASSWORD}"): ${DEMO_ACCOUNTS.map((account) => account.email).join(", ")}`,
+        );
         return;
       }
     } catch {

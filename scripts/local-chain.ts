@@ -25,10 +25,15 @@ async function isAnswering(rpcUrl: string): Promise<boolean> {
   }
 }
 
-export async function startLocalChain(options: { port: number; quiet?: boolean }): Promise<LocalChain> {
+export async function startLocalChain(options: {
+  port: number;
+  quiet?: boolean;
+}): Promise<LocalChain> {
   const rpcUrl = `http://127.0.0.1:${options.port}`;
   if (await isAnswering(rpcUrl)) {
-    throw new Error(`Something already answers on ${rpcUrl}. Stop it, or set CHAIN_RPC_URL to use it as the chain.`);
+    throw new Error(
+      `Something already answers on ${rpcUrl}. Stop it, or set CHAIN_RPC_URL to use it as the chain.`,
+    );
   }
   const child = spawn(
     process.execPath,

@@ -13,9 +13,7 @@ const DEV_RELAYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784
 const DEV_MASTER_KEY = "747269616c73686172652d6465762d6f6e6c792d6d61737465722d6b65792121";
 const DEV_AUTH_SECRET = "trialshare-development-auth-secret-not-for-production";
 
-const hex32 = z
-  .string()
-  .regex(/^(0x)?[0-9a-fA-F]{64}$/, "must be 32 bytes of hex (64 hex digits)");
+const hex32 = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, "must be 32 bytes of hex (64 hex digits)");
 
 function devDefault<T extends z.ZodType>(schema: T, fallback: string) {
   return isProduction ? schema : schema.default(fallback as never);
@@ -34,7 +32,12 @@ const schema = z.object({
   /** Folder of deployments/<chainId>.json address maps. */
   DEPLOYMENTS_DIR: z.string().default("deployments"),
   /** Blocks an event must be buried under before the indexer trusts it. */
-  CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).max(256).default(isProduction ? 5 : 0),
+  CHAIN_CONFIRMATIONS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(256)
+    .default(isProduction ? 5 : 0),
   /** Key of the account that relays signed requests and pays gas (also the operator). */
   RELAYER_PRIVATE_KEY: devDefault(hex32, DEV_RELAYER_KEY),
   /** 32-byte hex key wrapping per-dataset keys and managed wallet keys (AES-256-GCM). */

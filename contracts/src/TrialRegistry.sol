@@ -29,7 +29,11 @@ contract TrialRegistry is ITrialRegistry, ERC2771Context {
         if (protocolHash == bytes32(0)) revert EmptyProtocolHash();
         if (_trials[trialId].protocolVersion != 0) revert TrialAlreadyRegistered(trialId);
         address sponsor = _msgSender();
-        _trials[trialId] = Trial({sponsor: sponsor, protocolVersion: 1, protocolHash: protocolHash});
+        _trials[trialId] = Trial({
+            sponsor: sponsor,
+            protocolVersion: 1,
+            protocolHash: protocolHash
+        });
         emit TrialRegistered(trialId, sponsor, protocolHash);
     }
 

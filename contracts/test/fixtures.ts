@@ -21,7 +21,12 @@ export async function deploySuite() {
   const chainId = Number((await ethers.provider.getNetwork()).chainId);
 
   /** Signs `data` for `to` as `signer` and returns the request the relayer submits. */
-  async function signForward(signer: Signer, to: string, data: string, overrides: { deadline?: number; nonce?: bigint } = {}) {
+  async function signForward(
+    signer: Signer,
+    to: string,
+    data: string,
+    overrides: { deadline?: number; nonce?: bigint } = {},
+  ) {
     const from = await signer.getAddress();
     const block = await ethers.provider.getBlock("latest");
     const message = {
@@ -30,14 +35,30 @@ export async function deploySuite() {
       value: 0n,
       gas: 300_000n,
       nonce: overrides.nonce ?? (await forwarder.nonces(from)),
-      deadline: overrides.deadline ?? (block!.timestamp + 3_600),
+      deadline: overrides.deadline ?? block!.timestamp + 3_600,
       data,
     };
     const types = { ForwardRequest: [...FORWARD_REQUEST_TYPES.ForwardRequest] };
-    const signature = await signer.signTypedData(forwarderDomain(chainId, forwarderAddress), types, message);
+    const signature = await signer.signTypedData(
+      forwarderDomain(chainId, forwarderAddress),
+      types,
+      message,
+    );
     const { nonce: _nonce, ...request } = message;
     return { ...request, signature };
   }
 
-  return { ethers, provider, admin, relayer, alice, bob, forwarder, token, trialRegistry, marketplace, signForward };
+  return {
+    ethers,
+    provider,
+    admin,
+    relayer,
+    alice,
+    bob,
+    forwarder,
+    token,
+    trialRegistry,
+    marketplace,
+    signForward,
+  };
 }

@@ -12,7 +12,11 @@ const configPath = fileURLToPath(new URL("../hardhat.config.ts", import.meta.url
 let hrePromise: Promise<HardhatRuntimeEnvironment> | undefined;
 
 export function getHre(): Promise<HardhatRuntimeEnvironment> {
-  hrePromise ??= createHardhatRuntimeEnvironment(config, { config: configPath }, path.dirname(configPath));
+  hrePromise ??= createHardhatRuntimeEnvironment(
+    config,
+    { config: configPath },
+    path.dirname(configPath),
+  );
   return hrePromise;
 }
 

@@ -17,8 +17,12 @@ describe("TrialRegistry.registerTrial", () => {
   it("refuses a duplicate id and an empty protocol hash", async () => {
     const { trialRegistry, alice, bob } = await deploySuite();
     await (await trialRegistry.connect(alice).registerTrial(trialId, protocol)).wait();
-    await expect(trialRegistry.connect(bob).registerTrial(trialId, protocol)).rejects.toThrow(/TrialAlreadyRegistered/);
-    await expect(trialRegistry.connect(bob).registerTrial(keccak256("0x01"), ZeroHash)).rejects.toThrow(/EmptyProtocolHash/);
+    await expect(trialRegistry.connect(bob).registerTrial(trialId, protocol)).rejects.toThrow(
+      /TrialAlreadyRegistered/,
+    );
+    await expect(
+      trialRegistry.connect(bob).registerTrial(keccak256("0x01"), ZeroHash),
+    ).rejects.toThrow(/EmptyProtocolHash/);
   });
 
   it("reports an unknown trial as version 0", async () => {

@@ -13,11 +13,14 @@ export default async function HomePage() {
   return (
     <div className="space-y-8">
       <section className="space-y-3">
-        <h1 className="text-3xl font-semibold">Trial data, shared on the participant&apos;s terms</h1>
+        <h1 className="text-3xl font-semibold">
+          Trial data, shared on the participant&apos;s terms
+        </h1>
         <p className="max-w-2xl text-slate-700">
-          Participants publish de-identified datasets with consent and reward terms anchored on an EVM chain.
-          Researchers request access for a stated purpose; every use is recorded on chain, so sponsors and
-          auditors can verify that data was used only as consented and never altered.
+          Participants publish de-identified datasets with consent and reward terms anchored on an
+          EVM chain. Researchers request access for a stated purpose; every use is recorded on
+          chain, so sponsors and auditors can verify that data was used only as consented and never
+          altered.
         </p>
         {session ? (
           <Link className="btn" href={HOME[session.user.role] ?? "/"}>
@@ -31,9 +34,18 @@ export default async function HomePage() {
       </section>
       <section className="grid gap-4 sm:grid-cols-2">
         {[
-          ["Participants", "Publish your own trial data with the purposes you allow, a price, and an expiry. Revoke at any time."],
-          ["Researchers", "Find datasets by trial and condition, request access with a research plan, and receive verifiable extracts."],
-          ["Sponsors", "Register trials with an anchored protocol, and watch enrolment and data use."],
+          [
+            "Participants",
+            "Publish your own trial data with the purposes you allow, a price, and an expiry. Revoke at any time.",
+          ],
+          [
+            "Researchers",
+            "Find datasets by trial and condition, request access with a research plan, and receive verifiable extracts.",
+          ],
+          [
+            "Sponsors",
+            "Register trials with an anchored protocol, and watch enrolment and data use.",
+          ],
           ["Auditors", "Recompute dataset roots and consent checks from the chain alone."],
         ].map(([title, text]) => (
           <div key={title} className="card">

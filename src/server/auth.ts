@@ -8,7 +8,10 @@ import { getChain } from "~/server/chain/client";
 import { getDb } from "~/server/db";
 import { isAppError } from "~/server/errors";
 import { logger } from "~/server/logger";
-import { authenticateWithEthereum, authenticateWithPassword } from "~/server/services/users/authenticate";
+import {
+  authenticateWithEthereum,
+  authenticateWithPassword,
+} from "~/server/services/users/authenticate";
 import type { AppSession, SessionUser } from "~/server/session";
 
 /**
@@ -47,7 +50,11 @@ export function buildAuthOptions(): NextAuthOptions {
       CredentialsProvider({
         id: "siwe",
         name: "Ethereum",
-        credentials: { message: { type: "text" }, signature: { type: "text" }, role: { type: "text" } },
+        credentials: {
+          message: { type: "text" },
+          signature: { type: "text" },
+          role: { type: "text" },
+        },
         async authorize(credentials, request) {
           try {
             const chain = await getChain();
@@ -118,10 +125,19 @@ export function getAuthOptions(): NextAuthOptions {
 
 /** The signed-in user in a server component or route handler, or null. */
 export async function getSession(): Promise<AppSession> {
-  const session = (await getServerSession(getAuthOptions())) as { user?: Partial<SessionUser> } | null;
+  const session = await getServerSession<NextAuthOptions, { user?: Partial<SessionUser> }>(
+    getAuthOptions(),
+  );
   const user = session?.user;
   if (!user?.id || !user.role || !user.walletAddress) return null;
-  return { user: { id: user.id, role: user.role, walletAddress: user.walletAddress, displayName: user.displayName ?? "" } };
+  return {
+    user: {
+      id: user.id,
+      role: user.role,
+      walletAddress: user.walletAddress,
+      displayName: user.displayName ?? "",
+    },
+  };
 }
 
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
@@ -129,7 +145,8 @@ const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-
 function readCookie(header: string | null, name: string): string | undefined {
   for (const part of (header ?? "").split(";")) {
     const index = part.indexOf("=");
-    if (index > 0 && part.slice(0, index).trim() === name) return decodeURIComponent(part.slice(index + 1).trim());
+    if (index > 0 && part.slice(0, index).trim() === name)
+      return decodeURIComponent(part.slice(index + 1).trim());
   }
   return undefined;
 }
@@ -146,7 +163,12 @@ export async function getSessionFromRequest(request: Request): Promise<AppSessio
     const payload = await decode({ token, secret: getEnv().NEXTAUTH_SECRET });
     if (!payload?.sub || !payload.role || !payload.walletAddress) return null;
     return {
-      user: { id: payload.sub, role: payload.role, walletAddress: payload.walletAddress, displayName: payload.displayName ?? "" },
+      user: {
+        id: payload.sub,
+        role: payload.role,
+        walletAddress: payload.walletAddress,
+        displayName: payload.displayName ?? "",
+      },
     };
   } catch {
     return null;

@@ -46,7 +46,9 @@ async function boot(): Promise<void> {
       await disconnectChain();
       await closeDatabase()
         .then(() => logger.info("database closed"))
-        .catch((error: unknown) => logger.error("database close failed", { error: describeError(error) }));
+        .catch((error: unknown) =>
+          logger.error("database close failed", { error: describeError(error) }),
+        );
       process.exit(0);
     })();
   };

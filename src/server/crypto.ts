@@ -34,7 +34,9 @@ export function decryptBytes(
 /** Seals a small secret under the master key; `context` binds it to its purpose and owner. */
 export function sealSecret(plain: string, context: string): string {
   const { iv, tag, ciphertext } = encryptBytes(Buffer.from(plain, "utf8"), masterKey(), context);
-  return [VERSION, iv, tag, ciphertext].map((part) => (typeof part === "string" ? part : part.toString("base64url"))).join(".");
+  return [VERSION, iv, tag, ciphertext]
+    .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
+    .join(".");
 }
 
 export function openSecret(sealed: string, context: string): string {
@@ -43,9 +45,11 @@ export function openSecret(sealed: string, context: string): string {
     throw new Error("Sealed secret has an unknown format");
   }
   const parts = [iv, tag, ciphertext].map((part) => Buffer.from(part, "base64url"));
-  return decryptBytes({ iv: parts[0]!, tag: parts[1]!, ciphertext: parts[2]! }, masterKey(), context).toString(
-    "utf8",
-  );
+  return decryptBytes(
+    { iv: parts[0]!, tag: parts[1]!, ciphertext: parts[2]! },
+    masterKey(),
+    context,
+  ).toString("utf8");
 }
 
 export function randomKey(): Buffer {

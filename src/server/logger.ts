@@ -5,14 +5,23 @@ import { getEnv } from "~/env";
  * `redact` is the safety net for fields whose names say they may hold some.
  */
 type Level = "debug" | "info" | "warn" | "error";
-const order: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+const order: Record<Level | "silent", number> = {
+  debug: 10,
+  info: 20,
+  warn: 30,
+  error: 40,
+  silent: 99,
+};
 
 const SENSITIVE_KEY =
   /password|secret|privatekey|keycipher|token|signature|cookie|authorization|^(e?mail|name|displayname|phone|ssn|dob|birthdate)$/i;
 
 function redact(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(fields).map(([key, value]) => [key, SENSITIVE_KEY.test(key) ? "[redacted]" : value]),
+    Object.entries(fields).map(([key, value]) => [
+      key,
+      SENSITIVE_KEY.test(key) ? "[redacted]" : value,
+    ]),
   );
 }
 

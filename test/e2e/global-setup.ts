@@ -37,7 +37,10 @@ export default async function setup(project: TestProject) {
   }
   const port = Number(process.env.E2E_PORT ?? 3100);
   const appUrl = `http://localhost:${port}`;
-  const chain = await startLocalChain({ port: Number(process.env.E2E_CHAIN_PORT ?? 8745), quiet: true });
+  const chain = await startLocalChain({
+    port: Number(process.env.E2E_CHAIN_PORT ?? 8745),
+    quiet: true,
+  });
   const work = await mkdtemp(path.join(tmpdir(), "trialshare-e2e-"));
   const provider = localProvider(chain.rpcUrl);
   await deployContracts(new Wallet(HARDHAT_ACCOUNT_0, provider), path.join(work, "deployments"));
@@ -63,13 +66,21 @@ export default async function setup(project: TestProject) {
     INDEXER_POLL_MS: "200",
   };
   if (process.env.E2E_SKIP_BUILD !== "1") {
-    execFileSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { cwd: root, env, stdio: "inherit" });
+    execFileSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
+      cwd: root,
+      env,
+      stdio: "inherit",
+    });
   }
-  const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const server = spawn(
+    process.execPath,
+    [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)],
+    {
+      cwd: root,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
   await waitForHealth(`${appUrl}/api/health`, server, 120_000);
   project.provide("e2eSkipReason", "");
   project.provide("appUrl", appUrl);
@@ -93,6 +104,8 @@ export default async function setup(project: TestProject) {
 }
 
 declare module "vitest" {
+  // Module augmentation merges only with an interface.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   export interface ProvidedContext {
     e2eSkipReason: string;
     appUrl: string;

@@ -32,10 +32,14 @@ export async function injectTestWallet(page: Page, privateKey: string, chainId: 
     }
   });
   await page.addInitScript(() => {
-    const bridge = (window as unknown as { __testWalletRequest: (method: string, params: unknown[]) => Promise<unknown> })
-      .__testWalletRequest;
+    const bridge = (
+      window as unknown as {
+        __testWalletRequest: (method: string, params: unknown[]) => Promise<unknown>;
+      }
+    ).__testWalletRequest;
     (window as unknown as { ethereum: unknown }).ethereum = {
-      request: ({ method, params }: { method: string; params?: unknown[] }) => bridge(method, params ?? []),
+      request: ({ method, params }: { method: string; params?: unknown[] }) =>
+        bridge(method, params ?? []),
       on: () => undefined,
       removeListener: () => undefined,
     };

@@ -10,13 +10,20 @@ import { localProvider, startLocalChain } from "../../scripts/local-chain";
 const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 export default async function setup(project: TestProject) {
-  const chain = await startLocalChain({ port: Number(process.env.TEST_CHAIN_PORT ?? 8645), quiet: true });
+  const chain = await startLocalChain({
+    port: Number(process.env.TEST_CHAIN_PORT ?? 8645),
+    quiet: true,
+  });
   const deploymentsDir = await mkdtemp(path.join(tmpdir(), "trialshare-deployments-"));
   const blobDir = await mkdtemp(path.join(tmpdir(), "trialshare-blobs-"));
   const provider = localProvider(chain.rpcUrl);
   await deployContracts(new Wallet(HARDHAT_ACCOUNT_0, provider), deploymentsDir);
   provider.destroy();
-  Object.assign(process.env, { CHAIN_RPC_URL: chain.rpcUrl, DEPLOYMENTS_DIR: deploymentsDir, BLOB_DIR: blobDir });
+  Object.assign(process.env, {
+    CHAIN_RPC_URL: chain.rpcUrl,
+    DEPLOYMENTS_DIR: deploymentsDir,
+    BLOB_DIR: blobDir,
+  });
   project.provide("chainRpcUrl", chain.rpcUrl);
   return async () => {
     await chain.stop();
@@ -26,6 +33,8 @@ export default async function setup(project: TestProject) {
 }
 
 declare module "vitest" {
+  // Module augmentation merges only with an interface.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   export interface ProvidedContext {
     chainRpcUrl: string;
   }

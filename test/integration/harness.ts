@@ -45,7 +45,12 @@ export async function createHarness() {
     counter += 1;
     return registerUser({
       db,
-      input: { email: `${role.toLowerCase()}-${counter}-${Date.now()}@test.local`, password: "correct horse battery", displayName: `${role} ${counter}`, role },
+      input: {
+        email: `${role.toLowerCase()}-${counter}-${Date.now()}@test.local`,
+        password: "correct horse battery",
+        displayName: `${role} ${counter}`,
+        role,
+      },
     });
   }
 
@@ -69,7 +74,18 @@ export async function createHarness() {
     await database.close();
   }
 
-  return { db, chain, database, settle, createUser, createWalletUser, callerFor, close, outbox, indexer };
+  return {
+    db,
+    chain,
+    database,
+    settle,
+    createUser,
+    createWalletUser,
+    callerFor,
+    close,
+    outbox,
+    indexer,
+  };
 }
 
 export const SMALL_CSV = "pseudonym,year,hba1c_pct\nS-1,2022,6.1\nS-2,2023,7.4\nS-3,2021,5.9";

@@ -18,10 +18,14 @@ const isMulti = (sql: string) => /;\s*\S/.test(sql.trim().replace(/;\s*$/, ""));
 function wrap(adapter: any, pg: PGlite): any {
   return new Proxy(adapter, {
     get(target, prop, receiver) {
-      if (prop === "executeScript") return async (script: string) => { await pg.exec(script); };
+      if (prop === "executeScript")
+        return async (script: string) => {
+          await pg.exec(script);
+        };
       if (prop === "executeRaw" || prop === "queryRaw") {
         return async (q: { sql: string; args: unknown[] }) => {
-          if (process.env.P6_TRACE) console.error(`[${String(prop)}]`, q.sql.slice(0, 80).replace(/\s+/g, " "));
+          if (process.env.P6_TRACE)
+            console.error(`[${String(prop)}]`, q.sql.slice(0, 80).replace(/\s+/g, " "));
           if (q.args.length === 0 && isMulti(q.sql)) {
             await pg.exec(q.sql);
             return prop === "executeRaw" ? 0 : { columnNames: [], columnTypes: [], rows: [] };

@@ -8,7 +8,10 @@ export function ListingCard({ listing }: { listing: Listing }) {
   return (
     <li className="card flex items-start justify-between gap-4">
       <div className="space-y-1">
-        <Link href={`/listings/${listing.id}`} className="font-semibold text-teal-800 hover:underline">
+        <Link
+          href={`/listings/${listing.id}`}
+          className="font-semibold text-teal-800 hover:underline"
+        >
           {listing.title}
         </Link>
         <p className="text-sm text-slate-600">
@@ -21,7 +24,9 @@ export function ListingCard({ listing }: { listing: Listing }) {
       </div>
       <div className="flex flex-col items-end gap-1">
         <AnchorBadge status={listing.anchor.status} />
-        {listing.status === "DRAFT" && <span className="text-xs text-slate-500">draft (not signed)</span>}
+        {listing.status === "DRAFT" && (
+          <span className="text-xs text-slate-500">draft (not signed)</span>
+        )}
       </div>
     </li>
   );

@@ -4,7 +4,11 @@ import { signOut } from "next-auth/react";
 
 export function SignOutButton() {
   return (
-    <button type="button" className="btn-secondary" onClick={() => void signOut({ callbackUrl: "/" })}>
+    <button
+      type="button"
+      className="btn-secondary"
+      onClick={() => void signOut({ callbackUrl: "/" })}
+    >
       Sign out
     </button>
   );

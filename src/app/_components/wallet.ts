@@ -8,6 +8,8 @@ import { SiweMessage } from "siwe";
  * message, and sign EIP-712 requests that the server relays.
  */
 declare global {
+  // Declaration merging with the DOM's Window needs an interface.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   interface Window {
     ethereum?: Eip1193Provider;
   }
@@ -50,5 +52,9 @@ export type TypedDataToSign = {
 
 export async function signTypedData(typedData: TypedDataToSign): Promise<string> {
   const signer = await getSigner();
-  return signer.signTypedData(typedData.domain, { ForwardRequest: [...typedData.types.ForwardRequest] }, typedData.message);
+  return signer.signTypedData(
+    typedData.domain,
+    { ForwardRequest: [...typedData.types.ForwardRequest] },
+    typedData.message,
+  );
 }

@@ -21,12 +21,22 @@ export function Catalogue() {
           setSubmitted(query.trim());
         }}
       >
-        <input className="input mt-0" type="search" placeholder="Search title, description or condition" value={query} onChange={(event) => setQuery(event.target.value)} />
+        <input
+          className="input mt-0"
+          type="search"
+          placeholder="Search title, description or condition"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
         <button type="submit" className="btn">
           Search
         </button>
       </form>
-      {catalogue.error && <p role="alert" className="text-red-800">{catalogue.error.message}</p>}
+      {catalogue.error && (
+        <p role="alert" className="text-red-800">
+          {catalogue.error.message}
+        </p>
+      )}
       {catalogue.isPending ? (
         <p className="text-slate-600">Loading…</p>
       ) : items.length === 0 ? (
@@ -39,7 +49,12 @@ export function Catalogue() {
         </ul>
       )}
       {catalogue.hasNextPage && (
-        <button type="button" className="btn-secondary" disabled={catalogue.isFetchingNextPage} onClick={() => void catalogue.fetchNextPage()}>
+        <button
+          type="button"
+          className="btn-secondary"
+          disabled={catalogue.isFetchingNextPage}
+          onClick={() => void catalogue.fetchNextPage()}
+        >
           {catalogue.isFetchingNextPage ? "Loading…" : "More"}
         </button>
       )}

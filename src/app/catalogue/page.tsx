@@ -8,7 +8,9 @@ export default async function CataloguePage() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Catalogue</h1>
-      <p className="text-sm text-slate-600">Published listings whose anchor is confirmed on chain.</p>
+      <p className="text-sm text-slate-600">
+        Published listings whose anchor is confirmed on chain.
+      </p>
       <Catalogue />
     </div>
   );

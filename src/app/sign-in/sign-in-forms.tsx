@@ -6,12 +6,16 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { signSiweMessage } from "../_components/wallet";
 
-type Demo = { accounts: { role: string; email: string; displayName: string }[]; password: string } | null;
+type Demo = {
+  accounts: { role: string; email: string; displayName: string }[];
+  password: string;
+} | null;
 
 async function fetchChainId(): Promise<number> {
   const response = await fetch("/api/health");
   const health = (await response.json()) as { chain?: { chainId?: number } };
-  if (!health.chain?.chainId) throw new Error("The blockchain is not reachable right now; try again shortly.");
+  if (!health.chain?.chainId)
+    throw new Error("The blockchain is not reachable right now; try again shortly.");
   return health.chain.chainId;
 }
 
@@ -23,9 +27,13 @@ export function SignInForms({ demo }: { demo: Demo }) {
   const [password, setPassword] = useState("");
   const [role, setRole] = useState("PARTICIPANT");
 
-  async function finish(result: Awaited<ReturnType<typeof signIn>>) {
+  function finish(result: Awaited<ReturnType<typeof signIn>>) {
     if (!result || result.error) {
-      setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Sign-in was refused.");
+      setError(
+        result?.error && result.error !== "CredentialsSignin"
+          ? result.error
+          : "Sign-in was refused.",
+      );
       return;
     }
     router.push("/");
@@ -40,7 +48,7 @@ export function SignInForms({ demo }: { demo: Demo }) {
       if (!nonce) throw new Error("Could not start sign-in; reload the page.");
       const { message, signature } = await signSiweMessage({ nonce, chainId });
       setBusy("Checking your signature…");
-      await finish(await signIn("siwe", { message, signature, role, redirect: false }));
+      finish(await signIn("siwe", { message, signature, role, redirect: false }));
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : "Wallet sign-in failed.");
     } finally {
@@ -53,7 +61,7 @@ export function SignInForms({ demo }: { demo: Demo }) {
     setError(null);
     setBusy("Signing in…");
     try {
-      await finish(await signIn("password", { email, password, redirect: false }));
+      finish(await signIn("password", { email, password, redirect: false }));
     } finally {
       setBusy(null);
     }
@@ -62,11 +70,18 @@ export function SignInForms({ demo }: { demo: Demo }) {
   return (
     <div className="space-y-6">
       {error && (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+        <p
+          role="alert"
+          className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
+        >
           {error}
         </p>
       )}
-      {busy && <p className="text-sm text-slate-600" aria-live="polite">{busy}</p>}
+      {busy && (
+        <p className="text-sm text-slate-600" aria-live="polite">
+          {busy}
+        </p>
+      )}
       <section className="card space-y-3">
         <h2 className="font-semibold">With your Ethereum wallet</h2>
         <p className="text-sm text-slate-600">
@@ -75,12 +90,23 @@ export function SignInForms({ demo }: { demo: Demo }) {
         <div className="flex gap-4 text-sm">
           {["PARTICIPANT", "RESEARCHER"].map((option) => (
             <label key={option} className="flex items-center gap-2">
-              <input type="radio" name="role" value={option} checked={role === option} onChange={() => setRole(option)} />
+              <input
+                type="radio"
+                name="role"
+                value={option}
+                checked={role === option}
+                onChange={() => setRole(option)}
+              />
               {option.charAt(0) + option.slice(1).toLowerCase()}
             </label>
           ))}
         </div>
-        <button type="button" className="btn" disabled={busy !== null} onClick={() => void signInWithWallet()}>
+        <button
+          type="button"
+          className="btn"
+          disabled={busy !== null}
+          onClick={() => void signInWithWallet()}
+        >
           Sign in with Ethereum
         </button>
       </section>
@@ -88,11 +114,27 @@ export function SignInForms({ demo }: { demo: Demo }) {
         <h2 className="font-semibold">With email and password</h2>
         <label className="label">
           Email
-          <input className="input" type="email" name="email" autoComplete="email" required value={email} onChange={(event) => setEmail(event.target.value)} />
+          <input
+            className="input"
+            type="email"
+            name="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
         </label>
         <label className="label">
           Password
-          <input className="input" type="password" name="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
+          <input
+            className="input"
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
         </label>
         <div className="flex items-center gap-4">
           <button type="submit" className="btn" disabled={busy !== null}>

@@ -9,6 +9,10 @@ export function handleTrpcRequest(request: Request): Promise<Response> {
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
-    createContext: async () => createTRPCContext({ session: await getSessionFromRequest(request), headers: request.headers }),
+    createContext: async () =>
+      createTRPCContext({
+        session: await getSessionFromRequest(request),
+        headers: request.headers,
+      }),
   });
 }

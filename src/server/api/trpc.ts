@@ -4,7 +4,7 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Role } from "~/server/generated/prisma/enums";
 import type { AppSession } from "~/server/session";
-import { AppErrorCode, isAppError } from "~/server/errors";
+import { type AppErrorCode, isAppError } from "~/server/errors";
 import { describeError, logger } from "~/server/logger";
 import { getDb } from "~/server/db";
 

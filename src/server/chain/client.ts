@@ -61,7 +61,8 @@ export function getChain(): Promise<Chain> {
   if (!globalForChain.__trialshareChain) {
     const pending = connectChain();
     pending.catch(() => {
-      if (globalForChain.__trialshareChain === pending) globalForChain.__trialshareChain = undefined;
+      if (globalForChain.__trialshareChain === pending)
+        globalForChain.__trialshareChain = undefined;
     });
     globalForChain.__trialshareChain = pending;
   }

@@ -22,7 +22,9 @@ export async function deployContracts(deployer: Wallet, directory?: string): Pro
   const forwarderAddress = await forwarder.getAddress();
   const trialRegistry = await new TrialRegistry__factory(signer).deploy(forwarderAddress);
   const marketplace = await new DataMarketplace__factory(signer).deploy(forwarderAddress);
-  await Promise.all([forwarder, token, trialRegistry, marketplace].map((contract) => contract.waitForDeployment()));
+  await Promise.all(
+    [forwarder, token, trialRegistry, marketplace].map((contract) => contract.waitForDeployment()),
+  );
 
   const deployment: TDeployment = {
     chainId,
@@ -40,10 +42,15 @@ export async function deployContracts(deployer: Wallet, directory?: string): Pro
 }
 
 /** True when every contract of the recorded deployment has code on this chain. */
-export async function isDeploymentLive(provider: JsonRpcProvider, directory?: string): Promise<boolean> {
+export async function isDeploymentLive(
+  provider: JsonRpcProvider,
+  directory?: string,
+): Promise<boolean> {
   const chainId = Number((await provider.getNetwork()).chainId);
   const deployment = await readDeployment(chainId, directory);
   if (!deployment) return false;
-  const codes = await Promise.all(Object.values(deployment.contracts).map((address) => provider.getCode(address)));
+  const codes = await Promise.all(
+    Object.values(deployment.contracts).map((address) => provider.getCode(address)),
+  );
   return codes.every((code) => code !== "0x");
 }

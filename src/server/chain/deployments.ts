@@ -32,7 +32,10 @@ export function deploymentPath(chainId: number, directory = getEnv().DEPLOYMENTS
   return path.resolve(directory, `${chainId}.json`);
 }
 
-export async function readDeployment(chainId: number, directory?: string): Promise<TDeployment | null> {
+export async function readDeployment(
+  chainId: number,
+  directory?: string,
+): Promise<TDeployment | null> {
   try {
     const raw = await readFile(deploymentPath(chainId, directory), "utf8");
     return ZDeploymentSchema.parse(JSON.parse(raw));

@@ -32,7 +32,12 @@ export type ForwardRequestMessage = {
 
 export type ForwardRequestData = Omit<ForwardRequestMessage, "nonce"> & { signature: string };
 
-export type ForwarderDomain = { name: string; version: string; chainId: number; verifyingContract: string };
+export type ForwarderDomain = {
+  name: string;
+  version: string;
+  chainId: number;
+  verifyingContract: string;
+};
 
 export function forwarderDomain(chainId: number, forwarder: string): ForwarderDomain {
   return { name: FORWARDER_NAME, version: "1", chainId, verifyingContract: forwarder };
@@ -59,7 +64,10 @@ export function buildForwardTypedData(
   };
 }
 
-export function recoverForwardSigner(typedData: ForwardTypedData, signature: string): string | null {
+export function recoverForwardSigner(
+  typedData: ForwardTypedData,
+  signature: string,
+): string | null {
   try {
     const types = { ForwardRequest: [...typedData.types.ForwardRequest] };
     return verifyTypedData(typedData.domain, types, typedData.message, signature).toLowerCase();
@@ -68,7 +76,10 @@ export function recoverForwardSigner(typedData: ForwardTypedData, signature: str
   }
 }
 
-export function toRequestData(message: ForwardRequestMessage, signature: string): ForwardRequestData {
+export function toRequestData(
+  message: ForwardRequestMessage,
+  signature: string,
+): ForwardRequestData {
   const { nonce: _nonce, ...rest } = message;
   return { ...rest, signature };
 }

@@ -25,7 +25,10 @@ const CHECKPOINT = "contracts";
 
 function stringifyArgs(description: LogDescription): Record<string, string> {
   return Object.fromEntries(
-    description.fragment.inputs.map((input, index) => [input.name, String(description.args[index])]),
+    description.fragment.inputs.map((input, index) => [
+      input.name,
+      String(description.args[index]),
+    ]),
   );
 }
 
@@ -35,9 +38,14 @@ export function createIndexer(options: IndexerOptions) {
   const maxBlocks = options.maxBlocksPerTick ?? 2_000;
   const reorgWindow = options.reorgWindow ?? 64;
 
-  function decode(chain: Chain, log: Log): { contract: ContractName; description: LogDescription } | null {
+  function decode(
+    chain: Chain,
+    log: Log,
+  ): { contract: ContractName; description: LogDescription } | null {
     const entries = Object.entries(chain.deployment.contracts) as [ContractName, string][];
-    const match = entries.find(([, address]) => address.toLowerCase() === log.address.toLowerCase());
+    const match = entries.find(
+      ([, address]) => address.toLowerCase() === log.address.toLowerCase(),
+    );
     if (!match) return null;
     const handles = {
       TrialShareForwarder: chain.contracts.forwarder,
@@ -63,7 +71,9 @@ export function createIndexer(options: IndexerOptions) {
           blockNumber: event.blockNumber,
         });
       }
-      await tx.chainEvent.deleteMany({ where: { chainId: chain.chainId, blockNumber: { gte: fromBlock } } });
+      await tx.chainEvent.deleteMany({
+        where: { chainId: chain.chainId, blockNumber: { gte: fromBlock } },
+      });
     });
     logger.warn("indexer rolled back after a reorg", { fromBlock });
   }
@@ -95,7 +105,11 @@ export function createIndexer(options: IndexerOptions) {
     const fromBlock = last + 1;
     const toBlock = Math.min(head, last + maxBlocks);
     const [logs, toBlockHeader] = await Promise.all([
-      chain.provider.getLogs({ address: Object.values(chain.deployment.contracts), fromBlock, toBlock }),
+      chain.provider.getLogs({
+        address: Object.values(chain.deployment.contracts),
+        fromBlock,
+        toBlock,
+      }),
       chain.provider.getBlock(toBlock),
     ]);
     if (!toBlockHeader?.hash) return 0;
@@ -132,7 +146,12 @@ export function createIndexer(options: IndexerOptions) {
       }
       await tx.indexerCheckpoint.upsert({
         where: { name: CHECKPOINT },
-        create: { name: CHECKPOINT, chainId: chain.chainId, blockNumber: toBlock, blockHash: toBlockHeader.hash! },
+        create: {
+          name: CHECKPOINT,
+          chainId: chain.chainId,
+          blockNumber: toBlock,
+          blockHash: toBlockHeader.hash!,
+        },
         update: { chainId: chain.chainId, blockNumber: toBlock, blockHash: toBlockHeader.hash! },
       });
     });

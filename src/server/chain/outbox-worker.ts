@@ -12,7 +12,11 @@ import { describeRevert, isRevert } from "./revert-reasons";
  * broadcast, so after a crash the same transaction (same nonce, same hash) is re-sent rather
  * than a second one built: a write reaches the chain once.
  */
-export type OutboxFailureHandler = (db: DbClient, entityId: string, reason: string) => Promise<void>;
+export type OutboxFailureHandler = (
+  db: DbClient,
+  entityId: string,
+  reason: string,
+) => Promise<void>;
 
 export type OutboxWorkerOptions = {
   db: DbClient;
@@ -23,7 +27,15 @@ export type OutboxWorkerOptions = {
   receiptTimeoutMs?: number;
 };
 
-type Row = { id: bigint; kind: string; entityId: string; payload: unknown; txHash: string | null; rawTx: string | null; attempts: number };
+type Row = {
+  id: bigint;
+  kind: string;
+  entityId: string;
+  payload: unknown;
+  txHash: string | null;
+  rawTx: string | null;
+  attempts: number;
+};
 
 const MAX_ATTEMPTS = 20;
 const FORWARD_GAS_OVERHEAD = 120_000n;
@@ -38,17 +50,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const batchSize = options.batchSize ?? 25;
 
   async function markFailed(row: Row, reason: string): Promise<void> {
-    await db.chainOutbox.update({ where: { id: row.id }, data: { status: "FAILED", lastError: reason } });
+    await db.chainOutbox.update({
+      where: { id: row.id },
+      data: { status: "FAILED", lastError: reason },
+    });
     logger.warn("outbox write failed", { outboxId: row.id, kind: row.kind, reason });
     await options.onFailed?.[row.kind]?.(db, row.entityId, reason);
   }
 
   async function retryLater(row: Row, error: unknown): Promise<void> {
     const attempts = row.attempts + 1;
-    if (attempts >= MAX_ATTEMPTS) return markFailed(row, `gave up after ${attempts} attempts: ${describeError(error)}`);
+    if (attempts >= MAX_ATTEMPTS)
+      return markFailed(row, `gave up after ${attempts} attempts: ${describeError(error)}`);
     await db.chainOutbox.update({
       where: { id: row.id },
-      data: { attempts, lastError: describeError(error), availableAt: new Date(Date.now() + backoffMs(attempts)) },
+      data: {
+        attempts,
+        lastError: describeError(error),
+        availableAt: new Date(Date.now() + backoffMs(attempts)),
+      },
     });
   }
 
@@ -71,11 +91,19 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         gasLimit: BigInt(payload.request.gas) + FORWARD_GAS_OVERHEAD,
       };
     }
-    return { to: chain.deployment.contracts[payload.contract], data: payload.data, gasLimit: undefined };
+    return {
+      to: chain.deployment.contracts[payload.contract],
+      data: payload.data,
+      gasLimit: undefined,
+    };
   }
 
   /** The revert a call would hit now, or null when it would succeed. Transport errors throw. */
-  async function preflight(chain: Chain, payload: TOutboxPayload, call: { to: string; data: string }) {
+  async function preflight(
+    chain: Chain,
+    payload: TOutboxPayload,
+    call: { to: string; data: string },
+  ) {
     try {
       await chain.provider.call({ from: chain.relayer.address, to: call.to, data: call.data });
       return null;
@@ -127,7 +155,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         if (!/nonce/i.test(describeError(error))) throw error;
       }
     }
-    const receipt = await chain.provider.waitForTransaction(row.txHash!, 1, options.receiptTimeoutMs ?? 30_000);
+    const receipt = await chain.provider.waitForTransaction(
+      row.txHash!,
+      1,
+      options.receiptTimeoutMs ?? 30_000,
+    );
     if (receipt) await finalize(row, receipt);
   }
 
@@ -141,8 +173,20 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       logger.warn("outbox waiting for the chain", { error: describeError(error) });
       return 0;
     }
-    const select = { id: true, kind: true, entityId: true, payload: true, txHash: true, rawTx: true, attempts: true };
-    const sent = await db.chainOutbox.findMany({ where: { status: "SENT" }, orderBy: { id: "asc" }, select });
+    const select = {
+      id: true,
+      kind: true,
+      entityId: true,
+      payload: true,
+      txHash: true,
+      rawTx: true,
+      attempts: true,
+    };
+    const sent = await db.chainOutbox.findMany({
+      where: { status: "SENT" },
+      orderBy: { id: "asc" },
+      select,
+    });
     const due = await db.chainOutbox.findMany({
       where: { status: "PENDING", availableAt: { lte: new Date() } },
       orderBy: { id: "asc" },
@@ -157,7 +201,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         touched += 1;
       } catch (error) {
         await retryLater(row, error);
-        logger.warn("outbox send deferred", { outboxId: row.id, kind: row.kind, error: describeError(error) });
+        logger.warn("outbox send deferred", {
+          outboxId: row.id,
+          kind: row.kind,
+          error: describeError(error),
+        });
         // Later rows may depend on this one (same signer, next nonce): keep the order.
         break;
       }

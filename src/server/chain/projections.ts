@@ -21,7 +21,11 @@ export const PROJECTIONS: Record<string, Projection> = {
     apply: async (tx, event) => {
       await tx.listing.updateMany({
         where: { chainKey: event.args.listingId },
-        data: { anchorStatus: "CONFIRMED", anchorTxHash: event.txHash, anchorBlock: event.blockNumber },
+        data: {
+          anchorStatus: "CONFIRMED",
+          anchorTxHash: event.txHash,
+          anchorBlock: event.blockNumber,
+        },
       });
     },
     undo: async (tx, event) => {
@@ -33,10 +37,16 @@ export const PROJECTIONS: Record<string, Projection> = {
   },
   TrialRegistered: {
     apply: async (tx, event) => {
-      await tx.trial.updateMany({ where: { chainKey: event.args.trialId }, data: { anchorStatus: "CONFIRMED" } });
+      await tx.trial.updateMany({
+        where: { chainKey: event.args.trialId },
+        data: { anchorStatus: "CONFIRMED" },
+      });
     },
     undo: async (tx, event) => {
-      await tx.trial.updateMany({ where: { chainKey: event.args.trialId }, data: { anchorStatus: "PENDING" } });
+      await tx.trial.updateMany({
+        where: { chainKey: event.args.trialId },
+        data: { anchorStatus: "PENDING" },
+      });
     },
   },
 };

@@ -10,7 +10,9 @@ export function isRevert(error: unknown): boolean {
 export function describeRevert(chain: Chain, error: unknown): string {
   const data = (error as { data?: unknown }).data;
   if (typeof data === "string" && data.length >= 10) {
-    const interfaces: Interface[] = Object.values(chain.contracts).map((contract) => contract.interface);
+    const interfaces: Interface[] = Object.values(chain.contracts).map(
+      (contract) => contract.interface,
+    );
     for (const contractInterface of interfaces) {
       try {
         const parsed = contractInterface.parseError(data);

@@ -6,12 +6,7 @@
  * - output: JSON without whitespace, encoded as UTF-8.
  */
 export type CanonicalValue =
-  | null
-  | boolean
-  | number
-  | string
-  | CanonicalValue[]
-  | { [key: string]: CanonicalValue };
+  null | boolean | number | string | CanonicalValue[] | { [key: string]: CanonicalValue };
 
 export function canonicalize(value: unknown): CanonicalValue {
   if (value === null || value === undefined) return null;
@@ -28,7 +23,9 @@ export function canonicalize(value: unknown): CanonicalValue {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, member]) => member !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([key, member]) => [key.normalize("NFC"), canonicalize(member)]));
+    return Object.fromEntries(
+      entries.map(([key, member]) => [key.normalize("NFC"), canonicalize(member)]),
+    );
   }
   throw new TypeError(`Cannot canonicalize a value of type ${typeof value}`);
 }

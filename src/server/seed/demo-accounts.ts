@@ -6,9 +6,21 @@
 export const DEMO_PASSWORD = "trialshare-demo";
 
 export const DEMO_ACCOUNTS = [
-  { role: "PARTICIPANT", email: "participant@demo.trialshare.test", displayName: "Dana (participant)" },
-  { role: "RESEARCHER", email: "researcher@demo.trialshare.test", displayName: "Riley (researcher)" },
-  { role: "SPONSOR", email: "sponsor@demo.trialshare.test", displayName: "Northwind Trials (sponsor)" },
+  {
+    role: "PARTICIPANT",
+    email: "participant@demo.trialshare.test",
+    displayName: "Dana (participant)",
+  },
+  {
+    role: "RESEARCHER",
+    email: "researcher@demo.trialshare.test",
+    displayName: "Riley (researcher)",
+  },
+  {
+    role: "SPONSOR",
+    email: "sponsor@demo.trialshare.test",
+    displayName: "Northwind Trials (sponsor)",
+  },
   { role: "AUDITOR", email: "auditor@demo.trialshare.test", displayName: "Avery (auditor)" },
 ] as const;
 

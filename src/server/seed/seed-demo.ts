@@ -3,10 +3,18 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import type { Chain } from "~/server/chain/client";
 import type { DbClient } from "~/server/db";
 import { createListingDraft } from "~/server/services/listings/create-listing-draft";
-import { prepareListingSignature, publishListing } from "~/server/services/listings/publish-listing";
+import {
+  prepareListingSignature,
+  publishListing,
+} from "~/server/services/listings/publish-listing";
 import { registerTrial } from "~/server/services/trials/register-trial";
 import { createManagedWallet } from "~/server/services/users/managed-wallet";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TRIAL_REGISTRY_ID, DEMO_WALLET_PARTICIPANT } from "./demo-accounts";
+import {
+  DEMO_ACCOUNTS,
+  DEMO_PASSWORD,
+  DEMO_TRIAL_REGISTRY_ID,
+  DEMO_WALLET_PARTICIPANT,
+} from "./demo-accounts";
 
 /** A small de-identified table; deterministic so that its Merkle root is the same every run. */
 export function demoCsv(rows: number, seed: number): string {
@@ -14,7 +22,15 @@ export function demoCsv(rows: number, seed: number): string {
   for (let index = 0; index < rows; index += 1) {
     const n = (seed * 7919 + index * 104_729) % 1000;
     lines.push(
-      [`S-${seed}-${index + 1}`, 2020 + (n % 5), `${40 + (n % 4) * 10}-${49 + (n % 4) * 10}`, `0${21 + (n % 7)}`, 110 + (n % 40), (5 + (n % 30) / 10).toFixed(1), "44054006"].join(","),
+      [
+        `S-${seed}-${index + 1}`,
+        2020 + (n % 5),
+        `${40 + (n % 4) * 10}-${49 + (n % 4) * 10}`,
+        `0${21 + (n % 7)}`,
+        110 + (n % 40),
+        (5 + (n % 30) / 10).toFixed(1),
+        "44054006",
+      ].join(","),
     );
   }
   return lines.join("\n");
@@ -25,7 +41,10 @@ export function demoCsv(rows: number, seed: number): string {
  * listings, through the same services the pages use (so chain writes go through the outbox).
  * Does nothing when users exist already.
  */
-export async function seedDemo(options: { db: DbClient; chain: Chain }): Promise<{ isSeeded: boolean }> {
+export async function seedDemo(options: {
+  db: DbClient;
+  chain: Chain;
+}): Promise<{ isSeeded: boolean }> {
   const { db, chain } = options;
   if ((await db.user.count()) > 0) return { isSeeded: false };
   const passwordHash = await hash(DEMO_PASSWORD);
@@ -81,8 +100,19 @@ export async function seedDemo(options: { db: DbClient; chain: Chain }): Promise
       },
     });
     await db.listing.update({ where: { id: draft.id }, data: { trialId: trial.id } });
-    const { typedData } = await prepareListingSignature({ db, chain, userId: participantId, listingId: draft.id });
-    await publishListing({ db, chain, userId: participantId, listingId: draft.id, request: typedData.message });
+    const { typedData } = await prepareListingSignature({
+      db,
+      chain,
+      userId: participantId,
+      listingId: draft.id,
+    });
+    await publishListing({
+      db,
+      chain,
+      userId: participantId,
+      listingId: draft.id,
+      request: typedData.message,
+    });
   }
   return { isSeeded: true };
 }

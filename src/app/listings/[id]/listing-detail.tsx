@@ -19,7 +19,12 @@ export function ListingDetail({ listingId }: { listingId: string }) {
     { refetchInterval: (state) => (state.state.data?.anchor.status === "PENDING" ? 1_500 : false) },
   );
   if (query.isPending) return <p className="text-slate-600">Loading…</p>;
-  if (query.error) return <p role="alert" className="card text-red-800">{query.error.message}</p>;
+  if (query.error)
+    return (
+      <p role="alert" className="card text-red-800">
+        {query.error.message}
+      </p>
+    );
   const listing = query.data;
   const { chain } = listing;
   return (
@@ -32,7 +37,9 @@ export function ListingDetail({ listingId }: { listingId: string }) {
       <dl className="card grid gap-3 text-sm sm:grid-cols-2">
         <div>
           <dt className="text-slate-500">Records</dt>
-          <dd>{listing.recordCount} ({listing.dataType})</dd>
+          <dd>
+            {listing.recordCount} ({listing.dataType})
+          </dd>
         </div>
         <div>
           <dt className="text-slate-500">Price per use</dt>
@@ -55,8 +62,10 @@ export function ListingDetail({ listingId }: { listingId: string }) {
             <div>
               <dt className="text-slate-500">Consent</dt>
               <dd>
-                {listing.consent.isRevoked ? "revoked" : `until ${listing.consent.expiresAt.toLocaleDateString()}`} ·{" "}
-                {listing.consent.autoApprove ? "auto-approve" : "owner decides"}
+                {listing.consent.isRevoked
+                  ? "revoked"
+                  : `until ${listing.consent.expiresAt.toLocaleDateString()}`}{" "}
+                · {listing.consent.autoApprove ? "auto-approve" : "owner decides"}
               </dd>
             </div>
           </>
@@ -64,25 +73,41 @@ export function ListingDetail({ listingId }: { listingId: string }) {
       </dl>
       <section className="card space-y-2 text-sm" data-testid="chain-panel">
         <h2 className="font-semibold">On chain</h2>
-        {!chain.isReachable && <p className="text-amber-800">The chain is not reachable right now; showing what we last saw.</p>}
+        {!chain.isReachable && (
+          <p className="text-amber-800">
+            The chain is not reachable right now; showing what we last saw.
+          </p>
+        )}
         <ul className="space-y-1">
           <Check isOk={chain.isAnchored} label="Listing exists in the DataMarketplace contract" />
           <Check isOk={chain.isAnchored && chain.ownerMatches} label="Owner matches" />
-          <Check isOk={chain.isAnchored && chain.dataRootMatches} label="Anchored data root matches the listing's root" />
-          <Check isOk={chain.isAnchored && chain.termsHashMatches} label="Consent terms hash matches" />
+          <Check
+            isOk={chain.isAnchored && chain.dataRootMatches}
+            label="Anchored data root matches the listing's root"
+          />
+          <Check
+            isOk={chain.isAnchored && chain.termsHashMatches}
+            label="Consent terms hash matches"
+          />
         </ul>
         <p>
           Data root: <span className="mono">{listing.dataRoot}</span>
         </p>
         {listing.anchor.txHash ? (
           <p>
-            Transaction: <span className="mono" data-testid="anchor-tx">{listing.anchor.txHash}</span> (block {listing.anchor.blockNumber})
+            Transaction:{" "}
+            <span className="mono" data-testid="anchor-tx">
+              {listing.anchor.txHash}
+            </span>{" "}
+            (block {listing.anchor.blockNumber})
           </p>
         ) : chain.outbox ? (
           <p>
             Outbox: {chain.outbox.status.toLowerCase()}
             {chain.outbox.txHash && <span className="mono"> · {chain.outbox.txHash}</span>}
-            {chain.outbox.lastError && <span className="text-red-800"> · {chain.outbox.lastError}</span>}
+            {chain.outbox.lastError && (
+              <span className="text-red-800"> · {chain.outbox.lastError}</span>
+            )}
           </p>
         ) : (
           <p className="text-slate-500">Not published yet.</p>

@@ -19,7 +19,9 @@ export default async function MyListingsPage() {
         </Link>
       </div>
       {listings.length === 0 ? (
-        <p className="card text-slate-600">You have no listings yet. Publish your first one to start earning.</p>
+        <p className="card text-slate-600">
+          You have no listings yet. Publish your first one to start earning.
+        </p>
       ) : (
         <ul className="space-y-3">
           {listings.map((listing) => (

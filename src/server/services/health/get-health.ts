@@ -9,7 +9,11 @@ async function timed<T>(work: () => Promise<T>) {
     const value = await work();
     return { ok: true as const, value, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
-    return { ok: false as const, error: describeError(error), latencyMs: Math.round(performance.now() - started) };
+    return {
+      ok: false as const,
+      error: describeError(error),
+      latencyMs: Math.round(performance.now() - started),
+    };
   }
 }
 
@@ -30,7 +34,12 @@ export async function getHealth() {
   return {
     status: db.ok && chain.ok && outbox.ok ? ("ok" as const) : ("degraded" as const),
     time: new Date().toISOString(),
-    database: { ok: db.ok, kind: database.kind, latencyMs: db.latencyMs, ...(db.ok ? {} : { error: db.error }) },
+    database: {
+      ok: db.ok,
+      kind: database.kind,
+      latencyMs: db.latencyMs,
+      ...(db.ok ? {} : { error: db.error }),
+    },
     chain: chain.ok
       ? { ok: true, latencyMs: chain.latencyMs, ...chain.value }
       : { ok: false, latencyMs: chain.latencyMs, error: chain.error },

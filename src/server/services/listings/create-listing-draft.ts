@@ -28,7 +28,10 @@ export type CreateListingDraftOptions = {
  */
 export async function createListingDraft({ db, ownerId, input }: CreateListingDraftOptions) {
   if (input.consentExpiresAt.getTime() <= Date.now() + 60 * 60 * 1000) {
-    throw new AppError("BAD_INPUT", "Consent must stay valid for at least an hour; choose a later expiry date.");
+    throw new AppError(
+      "BAD_INPUT",
+      "Consent must stay valid for at least an hour; choose a later expiry date.",
+    );
   }
   const records = parseCsvRecords(input.csv);
   const priceWei = parseUnits(input.price, TOKEN_DECIMALS);

@@ -22,7 +22,8 @@ export async function getListing(options: {
   });
   const isOwner = row?.ownerId === viewer.id;
   const isVisible = row && (isOwner || (viewer.role !== "PARTICIPANT" && row.status === "ACTIVE"));
-  if (!row || !isVisible) throw new AppError("NOT_FOUND", "There is no listing with this id that you can see.");
+  if (!row || !isVisible)
+    throw new AppError("NOT_FOUND", "There is no listing with this id that you can see.");
 
   const outbox = await db.chainOutbox.findFirst({
     where: { kind: "listing.create", entityId: row.id },
@@ -46,7 +47,8 @@ export async function getListing(options: {
 async function readAnchor(getChain: () => Promise<Chain>, chainKey: string) {
   try {
     const chain = await getChain();
-    const [owner, dataRoot, termsHash, , status] = await chain.contracts.marketplace.getListing(chainKey);
+    const [owner, dataRoot, termsHash, , status] =
+      await chain.contracts.marketplace.getListing(chainKey);
     return { owner, dataRoot, termsHash, status };
   } catch {
     return null;

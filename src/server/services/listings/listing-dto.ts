@@ -21,7 +21,15 @@ export const listingSelect = {
   createdAt: true,
   owner: { select: { displayName: true } },
   trial: { select: { id: true, registryId: true, title: true } },
-  consent: { select: { purposes: true, expiresAt: true, autoApprove: true, revokedAt: true, termsHash: true } },
+  consent: {
+    select: {
+      purposes: true,
+      expiresAt: true,
+      autoApprove: true,
+      revokedAt: true,
+      termsHash: true,
+    },
+  },
 } satisfies Prisma.ListingSelect;
 
 export type ListingRow = Prisma.ListingGetPayload<{ select: typeof listingSelect }>;

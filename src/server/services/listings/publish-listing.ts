@@ -26,12 +26,17 @@ async function loadDraft(db: DbClient, listingId: string, userId: string) {
       owner: { select: { walletAddress: true, walletKeyCipher: true } },
     },
   });
-  if (!listing || listing.ownerId !== userId) throw new AppError("NOT_FOUND", "No listing of yours has this id.");
-  if (listing.status !== "DRAFT") throw new AppError("CONFLICT", "This listing is already published.");
+  if (!listing || listing.ownerId !== userId)
+    throw new AppError("NOT_FOUND", "No listing of yours has this id.");
+  if (listing.status !== "DRAFT")
+    throw new AppError("CONFLICT", "This listing is already published.");
   return listing;
 }
 
-function createListingCall(chain: Chain, listing: Awaited<ReturnType<typeof loadDraft>>): ExpectedCall {
+function createListingCall(
+  chain: Chain,
+  listing: Awaited<ReturnType<typeof loadDraft>>,
+): ExpectedCall {
   return {
     to: chain.deployment.contracts.DataMarketplace,
     gas: CREATE_LISTING_GAS,

@@ -38,7 +38,11 @@ export async function prepareSignedAction(options: {
     deadline: Math.floor(Date.now() / 1000) + SIGNATURE_LIFETIME_S,
     data: call.data,
   };
-  return buildForwardTypedData(chain.chainId, chain.deployment.contracts.TrialShareForwarder, message);
+  return buildForwardTypedData(
+    chain.chainId,
+    chain.deployment.contracts.TrialShareForwarder,
+    message,
+  );
 }
 
 /**
@@ -62,13 +66,23 @@ export async function verifySignedAction(options: {
     request.gas === call.gas.toString() &&
     request.data.toLowerCase() === call.data.toLowerCase();
   if (!isExpectedCall) {
-    throw new AppError("BAD_INPUT", "The signed request does not match this action; prepare it again and re-sign.");
+    throw new AppError(
+      "BAD_INPUT",
+      "The signed request does not match this action; prepare it again and re-sign.",
+    );
   }
   const now = Math.floor(Date.now() / 1000);
   if (request.deadline <= now + 60 || request.deadline > now + SIGNATURE_LIFETIME_S + 300) {
-    throw new AppError("BAD_INPUT", "The signed request has expired or has an invalid deadline; sign again.");
+    throw new AppError(
+      "BAD_INPUT",
+      "The signed request has expired or has an invalid deadline; sign again.",
+    );
   }
-  const typedData = buildForwardTypedData(chain.chainId, chain.deployment.contracts.TrialShareForwarder, request);
+  const typedData = buildForwardTypedData(
+    chain.chainId,
+    chain.deployment.contracts.TrialShareForwarder,
+    request,
+  );
   const signature =
     options.signature ??
     (await signTypedDataForUser({
@@ -79,7 +93,10 @@ export async function verifySignedAction(options: {
       message: request,
     }));
   if (recoverForwardSigner(typedData, signature) !== signer.toLowerCase()) {
-    throw new AppError("BAD_INPUT", "The signature is not from your wallet; sign with the account you signed in with.");
+    throw new AppError(
+      "BAD_INPUT",
+      "The signature is not from your wallet; sign with the account you signed in with.",
+    );
   }
   return signature;
 }
@@ -102,7 +119,10 @@ export async function enqueueSignedAction(
   const onChainNonce = await options.chain.contracts.forwarder.nonces(options.signer);
   const expectedNonce = await nextSignerNonce(tx, options.signer, onChainNonce);
   if (Number(options.request.nonce) !== expectedNonce) {
-    throw new AppError("CONFLICT", "Another signed action came first (or this one was already sent); prepare it again and re-sign.");
+    throw new AppError(
+      "CONFLICT",
+      "Another signed action came first (or this one was already sent); prepare it again and re-sign.",
+    );
   }
   await enqueueChainWrite(tx, {
     kind: options.kind,

@@ -3,7 +3,11 @@ import type { Chain } from "~/server/chain/client";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { isUniqueViolation } from "~/server/prisma-errors";
-import { enqueueSignedAction, prepareSignedAction, verifySignedAction } from "~/server/services/signing/signed-action";
+import {
+  enqueueSignedAction,
+  prepareSignedAction,
+  verifySignedAction,
+} from "~/server/services/signing/signed-action";
 
 const REGISTER_TRIAL_GAS = 200_000n;
 
@@ -22,18 +26,27 @@ export type RegisterTrialInput = {
  * Registers a trial for a sponsor with a managed wallet: the trial and its protocol version 1
  * are stored and the on-chain registration is queued in one transaction.
  */
-export async function registerTrial(options: { db: DbClient; chain: Chain; sponsorId: string; input: RegisterTrialInput }) {
+export async function registerTrial(options: {
+  db: DbClient;
+  chain: Chain;
+  sponsorId: string;
+  input: RegisterTrialInput;
+}) {
   const { db, chain, input } = options;
   const sponsor = await db.user.findUnique({
     where: { id: options.sponsorId },
     select: { walletAddress: true, role: true },
   });
-  if (sponsor?.role !== "SPONSOR") throw new AppError("FORBIDDEN", "Only sponsor accounts can register trials.");
+  if (sponsor?.role !== "SPONSOR")
+    throw new AppError("FORBIDDEN", "Only sponsor accounts can register trials.");
   const chainKey = hexlify(randomBytes(32));
   const call = {
     to: chain.deployment.contracts.TrialRegistry,
     gas: REGISTER_TRIAL_GAS,
-    data: chain.contracts.trialRegistry.interface.encodeFunctionData("registerTrial", [chainKey, input.protocolHash]),
+    data: chain.contracts.trialRegistry.interface.encodeFunctionData("registerTrial", [
+      chainKey,
+      input.protocolHash,
+    ]),
   };
   const typedData = await prepareSignedAction({ db, chain, signer: sponsor.walletAddress, call });
   const signature = await verifySignedAction({
@@ -56,7 +69,11 @@ export async function registerTrial(options: { db: DbClient; chain: Chain; spons
           sites: input.sites,
           sponsorId: options.sponsorId,
           protocolVersions: {
-            create: { version: 1, documentHash: input.protocolHash, documentName: input.protocolDocumentName },
+            create: {
+              version: 1,
+              documentHash: input.protocolHash,
+              documentName: input.protocolDocumentName,
+            },
           },
         },
         select: { id: true },
@@ -74,7 +91,10 @@ export async function registerTrial(options: { db: DbClient; chain: Chain; spons
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new AppError("CONFLICT", `A trial with registry id ${input.registryId} is already registered.`);
+      throw new AppError(
+        "CONFLICT",
+        `A trial with registry id ${input.registryId} is already registered.`,
+      );
     }
     throw error;
   }

@@ -9,7 +9,8 @@ import { SELF_SERVICE_ROLES } from "./register-user";
 const userSelect = { id: true, role: true, walletAddress: true, displayName: true } as const;
 
 // A hash to compare against when the email is unknown, so both paths take the same time.
-const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$3Rh35RaNlRQ4YqHZCjYNoA$xnuQCzqGqxfftUy8GVt5ycmdE+33eiYpAiO3HNkrxBE";
+const DUMMY_HASH =
+  "$argon2id$v=19$m=19456,t=2,p=1$3Rh35RaNlRQ4YqHZCjYNoA$xnuQCzqGqxfftUy8GVt5ycmdE+33eiYpAiO3HNkrxBE";
 
 export async function authenticateWithPassword(options: {
   db: DbClient;
@@ -49,19 +50,35 @@ export async function authenticateWithEthereum(options: {
   try {
     siwe = new SiweMessage(options.message);
   } catch {
-    throw new AppError("BAD_INPUT", "The sign-in message is not a valid Sign-In with Ethereum message.");
+    throw new AppError(
+      "BAD_INPUT",
+      "The sign-in message is not a valid Sign-In with Ethereum message.",
+    );
   }
   if (siwe.domain !== options.domain) {
-    throw new AppError("UNAUTHENTICATED", `The sign-in message is for ${siwe.domain}, not ${options.domain}.`);
+    throw new AppError(
+      "UNAUTHENTICATED",
+      `The sign-in message is for ${siwe.domain}, not ${options.domain}.`,
+    );
   }
   if (siwe.chainId !== options.chainId) {
-    throw new AppError("UNAUTHENTICATED", `The sign-in message is for chain ${siwe.chainId}; this app uses chain ${options.chainId}.`);
+    throw new AppError(
+      "UNAUTHENTICATED",
+      `The sign-in message is for chain ${siwe.chainId}; this app uses chain ${options.chainId}.`,
+    );
   }
   if (!options.csrfToken || siwe.nonce !== options.csrfToken) {
-    throw new AppError("UNAUTHENTICATED", "The sign-in message's nonce does not match this session; reload and sign again.");
+    throw new AppError(
+      "UNAUTHENTICATED",
+      "The sign-in message's nonce does not match this session; reload and sign again.",
+    );
   }
   const issuedAt = Date.parse(siwe.issuedAt ?? "");
-  if (!Number.isFinite(issuedAt) || Date.now() - issuedAt > MAX_MESSAGE_AGE_MS || issuedAt - Date.now() > 60_000) {
+  if (
+    !Number.isFinite(issuedAt) ||
+    Date.now() - issuedAt > MAX_MESSAGE_AGE_MS ||
+    issuedAt - Date.now() > 60_000
+  ) {
     throw new AppError("UNAUTHENTICATED", "The sign-in message is stale; sign a new one.");
   }
   const result = await siwe.verify(
@@ -77,15 +94,26 @@ export async function authenticateWithEthereum(options: {
     await options.db.usedSiweNonce.create({ data: { nonce: siwe.nonce } });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new AppError("UNAUTHENTICATED", "This sign-in nonce was already used; reload the page and sign again.");
+      throw new AppError(
+        "UNAUTHENTICATED",
+        "This sign-in nonce was already used; reload the page and sign again.",
+      );
     }
     throw error;
   }
-  const existing = await options.db.user.findUnique({ where: { walletAddress }, select: userSelect });
+  const existing = await options.db.user.findUnique({
+    where: { walletAddress },
+    select: userSelect,
+  });
   if (existing) return existing;
-  const role = SELF_SERVICE_ROLES.find((candidate) => candidate === options.requestedRole) ?? "PARTICIPANT";
+  const role =
+    SELF_SERVICE_ROLES.find((candidate) => candidate === options.requestedRole) ?? "PARTICIPANT";
   return options.db.user.create({
-    data: { walletAddress, role, displayName: `${walletAddress.slice(0, 6)}…${walletAddress.slice(-4)}` },
+    data: {
+      walletAddress,
+      role,
+      displayName: `${walletAddress.slice(0, 6)}…${walletAddress.slice(-4)}`,
+    },
     select: userSelect,
   });
 }

@@ -14,7 +14,10 @@ function walletContext(address: string): string {
 export function createManagedWallet(): { walletAddress: string; walletKeyCipher: string } {
   const wallet = Wallet.createRandom();
   const walletAddress = wallet.address.toLowerCase();
-  return { walletAddress, walletKeyCipher: sealSecret(wallet.privateKey, walletContext(walletAddress)) };
+  return {
+    walletAddress,
+    walletKeyCipher: sealSecret(wallet.privateKey, walletContext(walletAddress)),
+  };
 }
 
 /** Signs typed data with the user's managed wallet; wallet users must sign in their wallet. */
@@ -31,7 +34,10 @@ export async function signTypedDataForUser(options: {
   });
   if (!user) throw new AppError("NOT_FOUND", "Your account no longer exists; sign in again.");
   if (!user.walletKeyCipher) {
-    throw new AppError("BAD_INPUT", "Your account uses your own wallet: sign the request in your wallet.");
+    throw new AppError(
+      "BAD_INPUT",
+      "Your account uses your own wallet: sign the request in your wallet.",
+    );
   }
   const wallet = new Wallet(openSecret(user.walletKeyCipher, walletContext(user.walletAddress)));
   return wallet.signTypedData(options.domain, options.types, options.message);

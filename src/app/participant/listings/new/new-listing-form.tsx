@@ -6,7 +6,12 @@ import { PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
 import { api } from "~/trpc/react";
 import { signTypedData } from "../../../_components/wallet";
 
-const STEPS = ["Saving your data (encrypted)", "Preparing the on-chain request", "Signing", "Queuing the anchor"] as const;
+const STEPS = [
+  "Saving your data (encrypted)",
+  "Preparing the on-chain request",
+  "Signing",
+  "Queuing the anchor",
+] as const;
 
 function inOneYear(): string {
   const date = new Date();
@@ -53,7 +58,10 @@ export function NewListingForm() {
         setStep(0);
         const draft = await createDraft.mutateAsync({
           ...form,
-          conditions: form.conditions.split(",").map((item) => item.trim()).filter(Boolean),
+          conditions: form.conditions
+            .split(",")
+            .map((item) => item.trim())
+            .filter(Boolean),
           consentExpiresAt: new Date(`${form.consentExpiresAt}T23:59:59Z`),
         });
         listingId = draft.id;
@@ -77,29 +85,70 @@ export function NewListingForm() {
   return (
     <form className="card space-y-4" onSubmit={(event) => void submit(event)}>
       {error && (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+        <p
+          role="alert"
+          className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
+        >
           {error}
           {draftId && " Your data is saved as a draft: submit again to retry signing."}
         </p>
       )}
       <label className="label">
         Title
-        <input className="input" name="title" required minLength={3} maxLength={120} disabled={!!draftId} value={form.title} onChange={(event) => setForm({ ...form, title: event.target.value })} />
+        <input
+          className="input"
+          name="title"
+          required
+          minLength={3}
+          maxLength={120}
+          disabled={!!draftId}
+          value={form.title}
+          onChange={(event) => setForm({ ...form, title: event.target.value })}
+        />
       </label>
       <label className="label">
         Description
-        <textarea className="input" name="description" rows={2} maxLength={2000} disabled={!!draftId} value={form.description} onChange={(event) => setForm({ ...form, description: event.target.value })} />
+        <textarea
+          className="input"
+          name="description"
+          rows={2}
+          maxLength={2000}
+          disabled={!!draftId}
+          value={form.description}
+          onChange={(event) => setForm({ ...form, description: event.target.value })}
+        />
       </label>
       <label className="label">
         Conditions (comma-separated)
-        <input className="input" name="conditions" disabled={!!draftId} value={form.conditions} onChange={(event) => setForm({ ...form, conditions: event.target.value })} />
+        <input
+          className="input"
+          name="conditions"
+          disabled={!!draftId}
+          value={form.conditions}
+          onChange={(event) => setForm({ ...form, conditions: event.target.value })}
+        />
       </label>
       <div className="space-y-1">
         <label className="label">
           Data (CSV with a header row, up to 1 MB)
-          <input className="mt-1 block text-sm" type="file" accept=".csv,text/csv" disabled={!!draftId} onChange={(event) => void readFile(event.target.files?.[0])} />
+          <input
+            className="mt-1 block text-sm"
+            type="file"
+            accept=".csv,text/csv"
+            disabled={!!draftId}
+            onChange={(event) => void readFile(event.target.files?.[0])}
+          />
         </label>
-        <textarea className="input font-mono" name="csv" rows={6} required placeholder="pseudonym,year,hba1c_pct&#10;S-1,2022,6.1" disabled={!!draftId} value={form.csv} onChange={(event) => setForm({ ...form, csv: event.target.value })} />
+        <textarea
+          className="input font-mono"
+          name="csv"
+          rows={6}
+          required
+          placeholder="pseudonym,year,hba1c_pct&#10;S-1,2022,6.1"
+          disabled={!!draftId}
+          value={form.csv}
+          onChange={(event) => setForm({ ...form, csv: event.target.value })}
+        />
       </div>
       <fieldset className="space-y-1" disabled={!!draftId}>
         <legend className="label">Allowed purposes</legend>
@@ -111,7 +160,9 @@ export function NewListingForm() {
               onChange={(event) =>
                 setForm({
                   ...form,
-                  purposes: event.target.checked ? [...form.purposes, purpose.key] : form.purposes.filter((key) => key !== purpose.key),
+                  purposes: event.target.checked
+                    ? [...form.purposes, purpose.key]
+                    : form.purposes.filter((key) => key !== purpose.key),
                 })
               }
             />
@@ -122,15 +173,36 @@ export function NewListingForm() {
       <div className="grid gap-4 sm:grid-cols-3">
         <label className="label">
           Price per use (TSR)
-          <input className="input" name="price" inputMode="decimal" required disabled={!!draftId} value={form.price} onChange={(event) => setForm({ ...form, price: event.target.value })} />
+          <input
+            className="input"
+            name="price"
+            inputMode="decimal"
+            required
+            disabled={!!draftId}
+            value={form.price}
+            onChange={(event) => setForm({ ...form, price: event.target.value })}
+          />
         </label>
         <label className="label">
           Consent expires
-          <input className="input" type="date" name="consentExpiresAt" required disabled={!!draftId} value={form.consentExpiresAt} onChange={(event) => setForm({ ...form, consentExpiresAt: event.target.value })} />
+          <input
+            className="input"
+            type="date"
+            name="consentExpiresAt"
+            required
+            disabled={!!draftId}
+            value={form.consentExpiresAt}
+            onChange={(event) => setForm({ ...form, consentExpiresAt: event.target.value })}
+          />
         </label>
         <label className="label">
           Requests
-          <select className="input" disabled={!!draftId} value={form.autoApprove ? "auto" : "ask"} onChange={(event) => setForm({ ...form, autoApprove: event.target.value === "auto" })}>
+          <select
+            className="input"
+            disabled={!!draftId}
+            value={form.autoApprove ? "auto" : "ask"}
+            onChange={(event) => setForm({ ...form, autoApprove: event.target.value === "auto" })}
+          >
             <option value="auto">Approve automatically when the purpose is allowed</option>
             <option value="ask">Ask me each time</option>
           </select>
@@ -142,7 +214,16 @@ export function NewListingForm() {
       {isBusy && (
         <ol className="space-y-1 text-sm" aria-live="polite" data-testid="publish-progress">
           {STEPS.map((label, index) => (
-            <li key={label} className={index < step ? "text-emerald-700" : index === step ? "font-medium text-slate-900" : "text-slate-400"}>
+            <li
+              key={label}
+              className={
+                index < step
+                  ? "text-emerald-700"
+                  : index === step
+                    ? "font-medium text-slate-900"
+                    : "text-slate-400"
+              }
+            >
               {index < step ? "✓" : index === step ? "…" : "·"} {label}
             </li>
           ))}

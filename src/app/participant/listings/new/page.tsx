@@ -9,8 +9,9 @@ export default async function NewListingPage() {
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">New listing</h1>
       <p className="max-w-2xl text-sm text-slate-600">
-        Your records are encrypted at rest. Their Merkle root and your consent terms are anchored on chain when you
-        sign, so anyone can later check that your data was never altered and used only as you allow.
+        Your records are encrypted at rest. Their Merkle root and your consent terms are anchored on
+        chain when you sign, so anyone can later check that your data was never altered and used
+        only as you allow.
       </p>
       <NewListingForm />
     </div>

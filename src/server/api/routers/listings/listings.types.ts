@@ -8,8 +8,14 @@ export const ZCreateListingDraftSchema = z.object({
   title: z.string().trim().min(3, "Give the listing a title of at least 3 characters").max(120),
   description: z.string().trim().max(2_000).default(""),
   conditions: z.array(z.string().trim().min(1).max(80)).max(20).default([]),
-  csv: z.string().min(1, "Paste or upload a CSV").max(1_000_000, "The CSV must be under 1 MB here; larger files use the upload"),
-  price: z.string().trim().regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter a price like 10 or 2.5"),
+  csv: z
+    .string()
+    .min(1, "Paste or upload a CSV")
+    .max(1_000_000, "The CSV must be under 1 MB here; larger files use the upload"),
+  price: z
+    .string()
+    .trim()
+    .regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter a price like 10 or 2.5"),
   purposes: z.array(z.enum(PURPOSE_KEYS)).min(1, "Allow at least one purpose"),
   consentExpiresAt: z.coerce.date(),
   autoApprove: z.boolean(),
@@ -34,7 +40,9 @@ export const ZTypedDataSchema = z.object({
     chainId: z.number(),
     verifyingContract: z.string(),
   }),
-  types: z.object({ ForwardRequest: z.array(z.object({ name: z.string(), type: z.string() })).readonly() }),
+  types: z.object({
+    ForwardRequest: z.array(z.object({ name: z.string(), type: z.string() })).readonly(),
+  }),
   primaryType: z.literal("ForwardRequest"),
   message: ZForwardRequestSchema,
 });
@@ -42,7 +50,10 @@ export const ZTypedDataSchema = z.object({
 export const ZPublishListingSchema = z.object({
   listingId: id,
   request: ZForwardRequestSchema,
-  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "must be a 65-byte signature").optional(),
+  signature: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{130}$/, "must be a 65-byte signature")
+    .optional(),
 });
 
 export const ZCatalogueSchema = z.object({
@@ -90,7 +101,11 @@ export const ZChainCheckSchema = z.object({
   dataRootMatches: z.boolean(),
   termsHashMatches: z.boolean(),
   outbox: z
-    .object({ status: z.enum(["PENDING", "SENT", "CONFIRMED", "FAILED"]), txHash: z.string().nullable(), lastError: z.string().nullable() })
+    .object({
+      status: z.enum(["PENDING", "SENT", "CONFIRMED", "FAILED"]),
+      txHash: z.string().nullable(),
+      lastError: z.string().nullable(),
+    })
     .nullable(),
 });
 
