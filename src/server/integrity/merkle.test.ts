@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { canonicalJson } from "./canonical";
+import { buildRecordTree, computeDataRoot, hashRecord, verifyRecordProof } from "./merkle";
+
+const records = [
+  { pseudonym: "S-1", year: "2022", hba1c_pct: "6.1" },
+  { pseudonym: "S-2", year: "2023", hba1c_pct: "7.4" },
+  { pseudonym: "S-3", year: "2021", hba1c_pct: "5.9" },
+];
+
+describe("canonical record form", () => {
+  it("ignores key order and Unicode composition, and normalises -0", () => {
+    expect(canonicalJson({ b: 1, a: "Farı́as" })).toBe(canonicalJson({ a: "Farı́as".normalize("NFD"), b: 1 }));
+    expect(canonicalJson({ a: -0 })).toBe('{"a":0}');
+    expect(canonicalJson({ z: { y: 1, x: [2, { d: 1, c: 2 }] } })).toBe('{"z":{"x":[2,{"c":2,"d":1}],"y":1}}');
+  });
+
+  it("refuses values that have no stable form", () => {
+    expect(() => canonicalJson({ a: Number.NaN })).toThrow(/Cannot canonicalize/);
+    expect(() => canonicalJson({ a: () => 1 })).toThrow(/Cannot canonicalize/);
+  });
+});
+
+describe("dataset roots", () => {
+  it("changes when a record changes, is added, removed or reordered", () => {
+    const root = computeDataRoot(records);
+    expect(computeDataRoot(records.map((record) => ({ ...record })))).toBe(root);
+    expect(computeDataRoot([{ ...records[0]!, hba1c_pct: "6.2" }, records[1], records[2]])).not.toBe(root);
+    expect(computeDataRoot([...records, records[0]])).not.toBe(root);
+    expect(computeDataRoot(records.slice(1))).not.toBe(root);
+    expect(computeDataRoot([records[1], records[0], records[2]])).not.toBe(root);
+  });
+
+  it("gives each record a proof that verifies against the root and fails for another record", () => {
+    const tree = buildRecordTree(records);
+    for (const [index, record] of records.entries()) {
+      const proof = tree.getProof(index);
+      expect(verifyRecordProof(tree.root, index, record, proof)).toBe(true);
+      expect(verifyRecordProof(tree.root, index, { ...record, year: "1999" }, proof)).toBe(false);
+      expect(verifyRecordProof(tree.root, (index + 1) % records.length, record, proof)).toBe(false);
+    }
+    expect(tree.at(0)).toEqual([0, hashRecord(records[0])]);
+  });
+
+  it("refuses an empty dataset", () => {
+    expect(() => computeDataRoot([])).toThrow(/at least one record/);
+  });
+});
