@@ -42,9 +42,6 @@ export default async function setup(project: TestProject) {
     quiet: true,
   });
   const work = await mkdtemp(path.join(tmpdir(), "trialshare-e2e-"));
-  const provider = localProvider(chain.rpcUrl);
-  await deployContracts(new Wallet(HARDHAT_ACCOUNT_0, provider), path.join(work, "deployments"));
-  provider.destroy();
 
   const env = {
     ...process.env,
@@ -65,42 +62,41 @@ export default async function setup(project: TestProject) {
     OUTBOX_POLL_MS: "200",
     INDEXER_POLL_MS: "200",
   };
-  if (process.env.E2E_SKIP_BUILD !== "1") {
-    execFileSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
-      cwd: root,
-      env,
-      stdio: "inherit",
-    });
-  }
-  const server = spawn(
-    process.execPath,
-    [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)],
-    {
-      cwd: root,
-      env,
-      stdio: ["ignore", "inherit", "inherit"],
-    },
-  );
-  await waitForHealth(`${appUrl}/api/health`, server, 120_000);
-  project.provide("e2eSkipReason", "");
-  project.provide("appUrl", appUrl);
-  project.provide("chainRpcUrl", chain.rpcUrl);
-
-  return async () => {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        server.kill("SIGKILL");
-        resolve(undefined);
-      }, 10_000);
-      server.once("exit", () => {
-        clearTimeout(timer);
-        resolve(undefined);
-      });
-    });
+  let server: ChildProcess | undefined;
+  const teardown = async () => {
+    if (server && server.exitCode === null) {
+      const running = server;
+      const exited = new Promise((resolve) => running.once("exit", resolve));
+      running.kill("SIGTERM");
+      const timer = setTimeout(() => running.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
     await chain.stop();
     await rm(work, { recursive: true, force: true });
   };
+  try {
+    const provider = localProvider(chain.rpcUrl);
+    await deployContracts(new Wallet(HARDHAT_ACCOUNT_0, provider), env.DEPLOYMENTS_DIR);
+    provider.destroy();
+    if (process.env.E2E_SKIP_BUILD !== "1") {
+      const next = path.join(root, "node_modules/next/dist/bin/next");
+      execFileSync(process.execPath, [next, "build"], { cwd: root, env, stdio: "inherit" });
+    }
+    server = spawn(
+      process.execPath,
+      [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)],
+      { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] },
+    );
+    await waitForHealth(`${appUrl}/api/health`, server, 120_000);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  project.provide("e2eSkipReason", "");
+  project.provide("appUrl", appUrl);
+  project.provide("chainRpcUrl", chain.rpcUrl);
+  return teardown;
 }
 
 declare module "vitest" {

@@ -1,4 +1,4 @@
-import { Wallet } from "ethers";
+import { type BaseWallet, Wallet } from "ethers";
 import { SiweMessage } from "siwe";
 import { describe, expect, inject, it } from "vitest";
 
@@ -12,21 +12,34 @@ function cookieJar() {
     const response = await fetch(`${appUrl}${path}`, {
       ...init,
       redirect: "manual",
-      headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([name, value]) => `${name}=${value}`).join("; ") },
+      headers: {
+        ...(init.headers as Record<string, string>),
+        cookie: [...jar].map(([name, value]) => `${name}=${value}`).join("; "),
+      },
     });
     for (const setCookie of response.headers.getSetCookie()) {
       const [pair = "", ...attributes] = setCookie.split(";");
       const index = pair.indexOf("=");
       const name = pair.slice(0, index).trim();
       const value = pair.slice(index + 1);
-      if (!value || attributes.some((attribute) => /max-age=0|expires=thu, 01 jan 1970/i.test(attribute))) jar.delete(name);
+      if (
+        !value ||
+        attributes.some((attribute) => /max-age=0|expires=thu, 01 jan 1970/i.test(attribute))
+      )
+        jar.delete(name);
       else jar.set(name, value);
     }
     return response;
   };
 }
 
-async function attemptSignIn(options: { domain?: string; sign?: (message: string) => Promise<string>; wallet?: Wallet } = {}) {
+async function attemptSignIn(
+  options: {
+    domain?: string;
+    sign?: (message: string) => Promise<string>;
+    wallet?: BaseWallet;
+  } = {},
+) {
   const request = cookieJar();
   const wallet = options.wallet ?? Wallet.createRandom();
   const { csrfToken } = (await (await request("/api/auth/csrf")).json()) as { csrfToken: string };
@@ -49,8 +62,17 @@ async function attemptSignIn(options: { domain?: string; sign?: (message: string
     });
   const response = await post();
   const { url: redirect } = (await response.json()) as { url: string };
-  const session = (await (await request("/api/auth/session")).json()) as { user?: { walletAddress?: string } };
-  return { status: response.status, error: new URL(redirect).searchParams.get("error"), session, post, csrfToken, request };
+  const session = (await (await request("/api/auth/session")).json()) as {
+    user?: { walletAddress?: string };
+  };
+  return {
+    status: response.status,
+    error: new URL(redirect).searchParams.get("error"),
+    session,
+    post,
+    csrfToken,
+    request,
+  };
 }
 
 describe.skipIf(Boolean(skipReason))("Sign-In with Ethereum over HTTP", () => {
@@ -75,7 +97,9 @@ describe.skipIf(Boolean(skipReason))("Sign-In with Ethereum over HTTP", () => {
     expect(wrongDomain.status).toBe(401);
     expect(wrongDomain.error).toMatch(/for evil.example/);
     expect(wrongDomain.session.user).toBeUndefined();
-    const forged = await attemptSignIn({ sign: (message) => Wallet.createRandom().signMessage(message) });
+    const forged = await attemptSignIn({
+      sign: (message) => Wallet.createRandom().signMessage(message),
+    });
     expect(forged.status).toBe(401);
     expect(forged.error).toMatch(/signature was refused/);
   });

@@ -17,8 +17,14 @@ export default async function setup(project: TestProject) {
   const deploymentsDir = await mkdtemp(path.join(tmpdir(), "trialshare-deployments-"));
   const blobDir = await mkdtemp(path.join(tmpdir(), "trialshare-blobs-"));
   const provider = localProvider(chain.rpcUrl);
-  await deployContracts(new Wallet(HARDHAT_ACCOUNT_0, provider), deploymentsDir);
-  provider.destroy();
+  try {
+    await deployContracts(new Wallet(HARDHAT_ACCOUNT_0, provider), deploymentsDir);
+  } catch (error) {
+    await chain.stop();
+    throw error;
+  } finally {
+    provider.destroy();
+  }
   Object.assign(process.env, {
     CHAIN_RPC_URL: chain.rpcUrl,
     DEPLOYMENTS_DIR: deploymentsDir,

@@ -43,18 +43,35 @@ afterAll(async () => {
 });
 
 async function sessionCookie(user: SessionUser, secret = getEnv().NEXTAUTH_SECRET) {
-  const token = await encode({ token: { sub: user.id, role: user.role, walletAddress: user.walletAddress, displayName: user.displayName }, secret });
+  const token = await encode({
+    token: {
+      sub: user.id,
+      role: user.role,
+      walletAddress: user.walletAddress,
+      displayName: user.displayName,
+    },
+    secret,
+  });
   return `next-auth.session-token=${token}`;
 }
 
 function client(cookie?: string) {
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${baseUrl}/api/trpc`, transformer: superjson, headers: () => (cookie ? { cookie } : {}) })],
+    links: [
+      httpBatchLink({
+        url: `${baseUrl}/api/trpc`,
+        transformer: superjson,
+        headers: () => (cookie ? { cookie } : {}),
+      }),
+    ],
   });
 }
 
 async function errorOf(promise: Promise<unknown>) {
-  const error = await promise.then(() => null, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(TRPCClientError);
   return error as TRPCClientError<AppRouter>;
 }
@@ -81,12 +98,21 @@ describe("tRPC over HTTP", () => {
   it("returns 400 with field errors for malformed input, 403 for the wrong role, 404 for unknown ids", async () => {
     const participant = await harness.createUser("PARTICIPANT");
     const researcher = await harness.createUser("RESEARCHER");
-    const bad = await errorOf(client(await sessionCookie(participant)).listings.createDraft.mutate({ ...listingInput(), title: "" }));
+    const bad = await errorOf(
+      client(await sessionCookie(participant)).listings.createDraft.mutate({
+        ...listingInput(),
+        title: "",
+      }),
+    );
     expect(bad.data?.httpStatus).toBe(400);
     expect(bad.message).toMatch(/title/i);
-    const wrongRole = await errorOf(client(await sessionCookie(researcher)).listings.createDraft.mutate(listingInput()));
+    const wrongRole = await errorOf(
+      client(await sessionCookie(researcher)).listings.createDraft.mutate(listingInput()),
+    );
     expect(wrongRole.data?.httpStatus).toBe(403);
-    const missing = await errorOf(client(await sessionCookie(researcher)).listings.byId.query({ listingId: "nope" }));
+    const missing = await errorOf(
+      client(await sessionCookie(researcher)).listings.byId.query({ listingId: "nope" }),
+    );
     expect(missing.data?.httpStatus).toBe(404);
   });
 });

@@ -24,7 +24,9 @@ describe("migration runner", () => {
   it("applies the committed migrations once and records them as Prisma does", async () => {
     const first = await applyMigrations(database, copy);
     expect(first.applied.length).toBeGreaterThan(0);
-    const rows = await database.prisma.$queryRaw<{ migration_name: string; checksum: string; finished_at: Date | null }[]>`
+    const rows = await database.prisma.$queryRaw<
+      { migration_name: string; checksum: string; finished_at: Date | null }[]
+    >`
       SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`;
     for (const row of rows) {
       const sql = await readFile(path.join(copy, row.migration_name, "migration.sql"));
@@ -36,20 +38,29 @@ describe("migration runner", () => {
   });
 
   it("refuses a migration edited after it was applied", async () => {
-    const [name] = (await readdir(copy, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const [name] = (await readdir(copy, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
     const file = path.join(copy, name!, "migration.sql");
     const original = await readFile(file, "utf8");
     await writeFile(file, `${original}\n-- edited`);
-    await expect(applyMigrations(database, copy)).rejects.toThrow(/was changed after it was applied/);
+    await expect(applyMigrations(database, copy)).rejects.toThrow(
+      /was changed after it was applied/,
+    );
     await writeFile(file, original);
   });
 
   it("rolls back a failing migration completely", async () => {
     const broken = path.join(copy, "99999999999999_broken");
     await mkdir(broken);
-    await writeFile(path.join(broken, "migration.sql"), 'CREATE TABLE "Partial" (id int);\nSELECT 1/0;');
+    await writeFile(
+      path.join(broken, "migration.sql"),
+      'CREATE TABLE "Partial" (id int);\nSELECT 1/0;',
+    );
     await expect(applyMigrations(database, copy)).rejects.toThrow();
-    const tables = await database.prisma.$queryRaw<{ count: bigint }[]>`SELECT count(*) FROM pg_tables WHERE tablename = 'Partial'`;
+    const tables = await database.prisma.$queryRaw<
+      { count: bigint }[]
+    >`SELECT count(*) FROM pg_tables WHERE tablename = 'Partial'`;
     expect(Number(tables[0]!.count)).toBe(0);
   });
 });
