@@ -14,9 +14,10 @@ export default defineConfig({
   plugins: [hardhatEthers],
   solidity: {
     // solc-js from npm: Hardhat's default is to download a native compiler, which fails offline.
+    // viaIR: requestAccess and settle hold more locals than the legacy pipeline's stack allows.
     version: solc.version,
     path: require.resolve("solc/soljson.js"),
-    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun", viaIR: true },
   },
   paths: {
     sources: path.join(here, "src"),

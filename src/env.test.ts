@@ -10,7 +10,11 @@ describe("environment", () => {
   });
 
   it("says which variable is wrong", () => {
-    expect(() => parseEnv({ NODE_ENV: "development", MASTER_KEY: "short" })).toThrow(/MASTER_KEY: must be 32 bytes of hex/);
-    expect(() => parseEnv({ NODE_ENV: "development", DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL/);
+    expect(() => parseEnv({ NODE_ENV: "development", MASTER_KEY: "short" })).toThrow(
+      /MASTER_KEY: must be 32 bytes of hex/,
+    );
+    expect(() => parseEnv({ NODE_ENV: "development", DATABASE_URL: "not a url" })).toThrow(
+      /DATABASE_URL/,
+    );
   });
 });

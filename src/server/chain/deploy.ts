@@ -11,7 +11,11 @@ import { readDeployment, writeDeployment, type TDeployment } from "./deployments
  * Deploys the contract suite and writes deployments/<chainId>.json. Used by `npm run dev`
  * and the tests against a local node; production deploys run the same function once.
  */
-export async function deployContracts(deployer: Wallet, directory?: string): Promise<TDeployment> {
+export async function deployContracts(
+  deployer: Wallet,
+  directory?: string,
+  operator: string = deployer.address,
+): Promise<TDeployment> {
   const provider = deployer.provider as JsonRpcProvider;
   const chainId = Number((await provider.getNetwork()).chainId);
   const signer = new NonceManager(deployer);
@@ -20,8 +24,18 @@ export async function deployContracts(deployer: Wallet, directory?: string): Pro
   const forwarder = await new TrialShareForwarder__factory(signer).deploy();
   const token = await new RewardToken__factory(signer).deploy(deployer.address);
   const forwarderAddress = await forwarder.getAddress();
-  const trialRegistry = await new TrialRegistry__factory(signer).deploy(forwarderAddress);
-  const marketplace = await new DataMarketplace__factory(signer).deploy(forwarderAddress);
+  const tokenAddress = await token.getAddress();
+  const trialRegistry = await new TrialRegistry__factory(signer).deploy(
+    forwarderAddress,
+    tokenAddress,
+  );
+  // The deployer administers fees; the relayer is the operator that records data use.
+  const marketplace = await new DataMarketplace__factory(signer).deploy(
+    forwarderAddress,
+    tokenAddress,
+    deployer.address,
+    operator,
+  );
   await Promise.all(
     [forwarder, token, trialRegistry, marketplace].map((contract) => contract.waitForDeployment()),
   );
@@ -32,7 +46,7 @@ export async function deployContracts(deployer: Wallet, directory?: string): Pro
     deployedAt: new Date().toISOString(),
     contracts: {
       TrialShareForwarder: forwarderAddress,
-      RewardToken: await token.getAddress(),
+      RewardToken: tokenAddress,
       TrialRegistry: await trialRegistry.getAddress(),
       DataMarketplace: await marketplace.getAddress(),
     },

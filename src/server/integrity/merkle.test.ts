@@ -10,9 +10,13 @@ const records = [
 
 describe("canonical record form", () => {
   it("ignores key order and Unicode composition, and normalises -0", () => {
-    expect(canonicalJson({ b: 1, a: "Farı́as" })).toBe(canonicalJson({ a: "Farı́as".normalize("NFD"), b: 1 }));
+    expect(canonicalJson({ b: 1, a: "Farı́as" })).toBe(
+      canonicalJson({ a: "Farı́as".normalize("NFD"), b: 1 }),
+    );
     expect(canonicalJson({ a: -0 })).toBe('{"a":0}');
-    expect(canonicalJson({ z: { y: 1, x: [2, { d: 1, c: 2 }] } })).toBe('{"z":{"x":[2,{"c":2,"d":1}],"y":1}}');
+    expect(canonicalJson({ z: { y: 1, x: [2, { d: 1, c: 2 }] } })).toBe(
+      '{"z":{"x":[2,{"c":2,"d":1}],"y":1}}',
+    );
   });
 
   it("refuses values that have no stable form", () => {
@@ -25,7 +29,9 @@ describe("dataset roots", () => {
   it("changes when a record changes, is added, removed or reordered", () => {
     const root = computeDataRoot(records);
     expect(computeDataRoot(records.map((record) => ({ ...record })))).toBe(root);
-    expect(computeDataRoot([{ ...records[0]!, hba1c_pct: "6.2" }, records[1], records[2]])).not.toBe(root);
+    expect(
+      computeDataRoot([{ ...records[0]!, hba1c_pct: "6.2" }, records[1], records[2]]),
+    ).not.toBe(root);
     expect(computeDataRoot([...records, records[0]])).not.toBe(root);
     expect(computeDataRoot(records.slice(1))).not.toBe(root);
     expect(computeDataRoot([records[1], records[0], records[2]])).not.toBe(root);

@@ -29,7 +29,12 @@ export function computeDataRoot(records: readonly unknown[]): string {
 }
 
 /** Verifies one record against a root, as an auditor would with only the root and proof. */
-export function verifyRecordProof(root: string, index: number, record: unknown, proof: string[]): boolean {
+export function verifyRecordProof(
+  root: string,
+  index: number,
+  record: unknown,
+  proof: string[],
+): boolean {
   return StandardMerkleTree.verify(root, [...LEAF_ENCODING], [index, hashRecord(record)], proof);
 }
 

@@ -1,4 +1,5 @@
-import { hexlify, parseUnits, randomBytes } from "ethers";
+import { parseUnits } from "ethers";
+import { listingIdFor, newSalt } from "~/server/chain/ids";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { computeDataRoot, hashDocument } from "~/server/integrity/merkle";
@@ -42,10 +43,17 @@ export async function createListingDraft({ db, ownerId, input }: CreateListingDr
     autoApprove: input.autoApprove,
     priceWei: priceWei.toString(),
   };
+  const owner = await db.user.findUnique({
+    where: { id: ownerId },
+    select: { walletAddress: true },
+  });
+  if (!owner) throw new AppError("NOT_FOUND", "Your account no longer exists; sign in again.");
   const blobKey = await putBlob(Buffer.from(JSON.stringify(records), "utf8"));
+  const chainSalt = newSalt();
   return db.listing.create({
     data: {
-      chainKey: hexlify(randomBytes(32)),
+      chainKey: listingIdFor(owner.walletAddress, chainSalt),
+      chainSalt,
       ownerId,
       title: input.title,
       description: input.description,

@@ -47,9 +47,11 @@ export async function getListing(options: {
 async function readAnchor(getChain: () => Promise<Chain>, chainKey: string) {
   try {
     const chain = await getChain();
-    const [owner, dataRoot, termsHash, , status] =
-      await chain.contracts.marketplace.getListing(chainKey);
-    return { owner, dataRoot, termsHash, status };
+    const [[owner, dataRoot, , status], [terms]] = await Promise.all([
+      chain.contracts.marketplace.getListing(chainKey),
+      chain.contracts.marketplace.consentOf(chainKey),
+    ]);
+    return { owner, dataRoot, termsHash: terms.termsHash, status };
   } catch {
     return null;
   }

@@ -1,5 +1,5 @@
-import { hexlify, randomBytes } from "ethers";
 import type { Chain } from "~/server/chain/client";
+import { newSalt, trialIdFor } from "~/server/chain/ids";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { isUniqueViolation } from "~/server/prisma-errors";
@@ -39,12 +39,13 @@ export async function registerTrial(options: {
   });
   if (sponsor?.role !== "SPONSOR")
     throw new AppError("FORBIDDEN", "Only sponsor accounts can register trials.");
-  const chainKey = hexlify(randomBytes(32));
+  const chainSalt = newSalt();
+  const chainKey = trialIdFor(sponsor.walletAddress, chainSalt);
   const call = {
     to: chain.deployment.contracts.TrialRegistry,
     gas: REGISTER_TRIAL_GAS,
     data: chain.contracts.trialRegistry.interface.encodeFunctionData("registerTrial", [
-      chainKey,
+      chainSalt,
       input.protocolHash,
     ]),
   };
@@ -62,6 +63,7 @@ export async function registerTrial(options: {
       const trial = await tx.trial.create({
         data: {
           chainKey,
+          chainSalt,
           registryId: input.registryId,
           title: input.title,
           phase: input.phase,

@@ -54,6 +54,7 @@ CREATE TABLE "UsedSiweNonce" (
 CREATE TABLE "Trial" (
     "id" TEXT NOT NULL,
     "chainKey" TEXT NOT NULL,
+    "chainSalt" TEXT NOT NULL,
     "registryId" TEXT NOT NULL,
     "title" TEXT NOT NULL,
     "phase" TEXT NOT NULL,
@@ -99,6 +100,7 @@ CREATE TABLE "Enrollment" (
 CREATE TABLE "Listing" (
     "id" TEXT NOT NULL,
     "chainKey" TEXT NOT NULL,
+    "chainSalt" TEXT NOT NULL,
     "ownerId" TEXT NOT NULL,
     "trialId" TEXT,
     "title" TEXT NOT NULL,
@@ -137,6 +139,7 @@ CREATE TABLE "ConsentTerms" (
 CREATE TABLE "AccessRequest" (
     "id" TEXT NOT NULL,
     "chainKey" TEXT NOT NULL,
+    "chainSalt" TEXT NOT NULL,
     "researcherId" TEXT NOT NULL,
     "purpose" INTEGER NOT NULL,
     "planHash" TEXT NOT NULL,

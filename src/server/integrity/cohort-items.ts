@@ -1,0 +1,19 @@
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+
+/**
+ * The items of a cohort request as the DataMarketplace commits them: leaves
+ * (uint256 index, bytes32 listingId, uint256 price) in request order, OpenZeppelin's
+ * StandardMerkleTree without sorting — the same tree the contract builds, so proofs from here
+ * verify there (see contracts/src/libraries/CohortItems.sol).
+ */
+export const COHORT_LEAF_ENCODING = ["uint256", "bytes32", "uint256"];
+
+export type CohortItem = { listingId: string; price: bigint };
+
+export function buildCohortTree(items: readonly CohortItem[]) {
+  return StandardMerkleTree.of(
+    items.map((item, index) => [index, item.listingId, item.price]),
+    COHORT_LEAF_ENCODING,
+    { sortLeaves: false },
+  );
+}
