@@ -1,4 +1,7 @@
-import { Wallet } from "ethers";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type BaseWallet, Wallet } from "ethers";
 import { resetEnvCache } from "~/env";
 import { createCaller } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/trpc";
@@ -7,7 +10,11 @@ import { createIndexer } from "~/server/chain/indexer";
 import { createOutboxWorker } from "~/server/chain/outbox-worker";
 import { openDatabase, setDatabase, type Database } from "~/server/db";
 import { applyMigrations } from "~/server/migrate";
+import { enqueueChainWrite } from "~/server/chain/outbox";
+import type { TAction } from "~/server/services/actions/registry";
 import { OUTBOX_FAILURE_HANDLERS } from "~/server/services/outbox-handlers";
+import { enqueueDueSettlements } from "~/server/services/requests/settle-requests";
+import { createUpload } from "~/server/services/uploads/create-upload";
 import { registerUser } from "~/server/services/users/register-user";
 import type { SessionUser } from "~/server/session";
 
@@ -30,14 +37,53 @@ export async function createHarness() {
   const outbox = createOutboxWorker({ db, getChain, onFailed: OUTBOX_FAILURE_HANDLERS });
   const indexer = createIndexer({ db, getChain, confirmations: 0 });
 
-  /** Runs the outbox and the indexer until neither has anything left to do. */
+  /** Runs the outbox, the indexer and the settlement job until none has anything left to do. */
   async function settle(): Promise<void> {
     for (let round = 0; round < 50; round += 1) {
       const sent = await outbox.tick();
       const indexed = await indexer.tick();
-      if (sent === 0 && indexed === 0) return;
+      const settlements = await enqueueDueSettlements(db, chain);
+      if (sent === 0 && indexed === 0 && settlements === 0) return;
     }
     throw new Error("The outbox and indexer did not settle in 50 rounds");
+  }
+
+  /** De-identifies a CSV for `user` through the upload service, as POST /api/uploads does. */
+  async function upload(user: SessionUser, csv: string, fileName = "data.csv") {
+    const folder = await mkdtemp(path.join(tmpdir(), "harness-upload-"));
+    try {
+      const file = path.join(folder, fileName);
+      await writeFile(file, csv);
+      return await createUpload({ db, ownerId: user.id, fileName, filePath: file });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+
+  /** Prepares, signs (with `wallet`, or on the server for managed wallets) and submits. */
+  async function act(user: SessionUser, action: TAction, wallet?: BaseWallet) {
+    const api = callerFor(user);
+    const prepared = await api.actions.prepare({ action });
+    const signature = wallet
+      ? await wallet.signTypedData(prepared.typedData.domain, { ForwardRequest: [...prepared.typedData.types.ForwardRequest] }, prepared.typedData.message)
+      : undefined;
+    const permitSignature =
+      wallet && prepared.permit ? await wallet.signTypedData(prepared.permit.domain, { Permit: [...prepared.permit.types.Permit] }, prepared.permit.message) : undefined;
+    return api.actions.submit({ action, request: prepared.typedData.message, signature, permit: prepared.permit ?? undefined, permitSignature });
+  }
+
+  /** Mints reward tokens to an account through the outbox (the local token's owner is the relayer). */
+  async function mintTokens(wallet: string, amount: bigint) {
+    await db.$transaction((tx) =>
+      enqueueChainWrite(tx, {
+        kind: "token.mint",
+        entityId: wallet,
+        idempotencyKey: `test-mint:${wallet}:${Date.now()}:${Math.random()}`,
+        signer: chain.relayer.address,
+        payload: { type: "operator", contract: "RewardToken", data: chain.contracts.token.interface.encodeFunctionData("mint", [wallet, amount]) },
+      }),
+    );
+    await settle();
   }
 
   let counter = 0;
@@ -85,17 +131,21 @@ export async function createHarness() {
     close,
     outbox,
     indexer,
+    upload,
+    act,
+    mintTokens,
   };
 }
 
 export const SMALL_CSV = "pseudonym,year,hba1c_pct\nS-1,2022,6.1\nS-2,2023,7.4\nS-3,2021,5.9";
 
-export function listingInput(overrides: Record<string, unknown> = {}) {
+export function listingInput(uploadId: string, overrides: Record<string, unknown> = {}) {
   return {
+    uploadId,
+    dropColumns: [] as string[],
     title: "HbA1c 2021-2023",
     description: "three readings",
     conditions: ["Type 2 diabetes"],
-    csv: SMALL_CSV,
     price: "12.5",
     purposes: ["ACADEMIC_RESEARCH" as const],
     consentExpiresAt: new Date(Date.now() + 30 * 24 * 3600 * 1000),

@@ -8,7 +8,7 @@ import { getEnv } from "~/env";
 import { handleTrpcRequest } from "~/server/api/http-handler";
 import type { AppRouter } from "~/server/api/root";
 import type { SessionUser } from "~/server/session";
-import { createHarness, listingInput, type Harness } from "./harness";
+import { createHarness, listingInput, SMALL_CSV, type Harness } from "./harness";
 
 /** The app's tRPC handler behind a real HTTP server, called with next-auth session cookies. */
 let harness: Harness;
@@ -80,7 +80,8 @@ describe("tRPC over HTTP", () => {
   it("serves a signed-in participant and answers with DTOs", async () => {
     const participant = await harness.createUser("PARTICIPANT");
     const api = client(await sessionCookie(participant));
-    const { id } = await api.listings.createDraft.mutate(listingInput());
+    const upload = await harness.upload(participant, SMALL_CSV);
+    const { id } = await api.listings.createDraft.mutate(listingInput(upload.id));
     const [mine] = await api.listings.mine.query();
     expect(mine).toMatchObject({ id, status: "DRAFT", isOwner: true });
     expect(mine!.createdAt).toBeInstanceOf(Date);
@@ -98,16 +99,11 @@ describe("tRPC over HTTP", () => {
   it("returns 400 with field errors for malformed input, 403 for the wrong role, 404 for unknown ids", async () => {
     const participant = await harness.createUser("PARTICIPANT");
     const researcher = await harness.createUser("RESEARCHER");
-    const bad = await errorOf(
-      client(await sessionCookie(participant)).listings.createDraft.mutate({
-        ...listingInput(),
-        title: "",
-      }),
-    );
+    const bad = await errorOf(client(await sessionCookie(participant)).listings.createDraft.mutate({ ...listingInput("u"), title: "" }));
     expect(bad.data?.httpStatus).toBe(400);
     expect(bad.message).toMatch(/title/i);
     const wrongRole = await errorOf(
-      client(await sessionCookie(researcher)).listings.createDraft.mutate(listingInput()),
+      client(await sessionCookie(researcher)).listings.createDraft.mutate(listingInput("u")),
     );
     expect(wrongRole.data?.httpStatus).toBe(403);
     const missing = await errorOf(

@@ -4,10 +4,16 @@ import { SignOutButton } from "./sign-out-button";
 
 const NAV: Record<SessionUser["role"], { href: string; label: string }[]> = {
   PARTICIPANT: [
+    { href: "/participant/trials", label: "Trials" },
+    { href: "/participant/uploads/new", label: "Share data" },
     { href: "/participant/listings", label: "My listings" },
-    { href: "/participant/listings/new", label: "New listing" },
+    { href: "/participant/requests", label: "Requests" },
+    { href: "/participant/ledger", label: "Ledger" },
   ],
-  RESEARCHER: [{ href: "/catalogue", label: "Catalogue" }],
+  RESEARCHER: [
+    { href: "/catalogue", label: "Catalogue" },
+    { href: "/researcher/requests", label: "My requests" },
+  ],
   SPONSOR: [{ href: "/catalogue", label: "Catalogue" }],
   AUDITOR: [{ href: "/catalogue", label: "Catalogue" }],
 };

@@ -58,3 +58,15 @@ export async function signTypedData(typedData: TypedDataToSign): Promise<string>
     typedData.message,
   );
 }
+
+export type PermitToSign = {
+  domain: { name: string; version: string; chainId: number; verifyingContract: string };
+  types: { Permit: readonly { name: string; type: string }[] };
+  message: Record<string, unknown>;
+};
+
+/** EIP-2612: lets the marketplace take the escrow from your token balance, without a transaction. */
+export async function signPermit(permit: PermitToSign): Promise<string> {
+  const signer = await getSigner();
+  return signer.signTypedData(permit.domain, { Permit: [...permit.types.Permit] }, permit.message);
+}

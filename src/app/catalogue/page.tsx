@@ -3,7 +3,7 @@ import { requireRole } from "../_components/require-role";
 import { Catalogue } from "./catalogue";
 
 export default async function CataloguePage() {
-  const { isAllowed } = await requireRole("RESEARCHER", "SPONSOR", "AUDITOR");
+  const { user, isAllowed } = await requireRole("RESEARCHER", "SPONSOR", "AUDITOR");
   if (!isAllowed) return <NotForRole what="The catalogue" />;
   return (
     <div className="space-y-4">
@@ -11,7 +11,7 @@ export default async function CataloguePage() {
       <p className="text-sm text-slate-600">
         Published listings whose anchor is confirmed on chain.
       </p>
-      <Catalogue />
+      <Catalogue canRequest={user.role === "RESEARCHER"} />
     </div>
   );
 }

@@ -1,12 +1,22 @@
 import { accountRouter } from "./routers/account/account.router";
+import { actionsRouter } from "./routers/actions/actions.router";
+import { enrollmentsRouter } from "./routers/enrollments/enrollments.router";
+import { ledgerRouter } from "./routers/ledger/ledger.router";
 import { listingsRouter } from "./routers/listings/listings.router";
+import { requestsRouter } from "./routers/requests/requests.router";
 import { trialsRouter } from "./routers/trials/trials.router";
+import { uploadsRouter } from "./routers/uploads/uploads.router";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   account: accountRouter,
+  actions: actionsRouter,
+  enrollments: enrollmentsRouter,
+  ledger: ledgerRouter,
   listings: listingsRouter,
+  requests: requestsRouter,
   trials: trialsRouter,
+  uploads: uploadsRouter,
 });
 
 export type AppRouter = typeof appRouter;

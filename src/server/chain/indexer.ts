@@ -5,7 +5,7 @@ import { describeError, logger } from "~/server/logger";
 import type { Chain } from "./client";
 import type { ContractName } from "./deployments";
 import { tryAcquireLease } from "./leases";
-import { PROJECTIONS, type IndexedEvent } from "./projections";
+import { PROJECTIONS, type EventArg } from "./projections";
 
 /**
  * Reads contract events into ChainEvent rows and applies their projections. It only reads
@@ -23,12 +23,16 @@ export type IndexerOptions = {
 
 const CHECKPOINT = "contracts";
 
-function stringifyArgs(description: LogDescription): Record<string, string> {
+/** Event arguments as JSON: numbers as decimal strings, arrays kept as arrays. */
+function jsonArg(value: unknown): EventArg {
+  if (Array.isArray(value)) return value.map(jsonArg);
+  if (typeof value === "bigint") return value.toString();
+  return typeof value === "string" || typeof value === "boolean" ? value : String(value);
+}
+
+function eventArgs(description: LogDescription): Record<string, EventArg> {
   return Object.fromEntries(
-    description.fragment.inputs.map((input, index) => [
-      input.name,
-      String(description.args[index]),
-    ]),
+    description.fragment.inputs.map((input, index) => [input.name, jsonArg(description.args[index])]),
   );
 }
 
@@ -64,11 +68,14 @@ export function createIndexer(options: IndexerOptions) {
         orderBy: [{ blockNumber: "desc" }, { logIndex: "desc" }],
       });
       for (const event of removed) {
-        await PROJECTIONS[event.eventName]?.undo(tx, {
+        await PROJECTIONS[event.eventName]?.undo?.(tx, {
+          eventId: event.id,
           eventName: event.eventName,
-          args: event.args as Record<string, string>,
+          args: event.args as Record<string, EventArg>,
           txHash: event.txHash,
           blockNumber: event.blockNumber,
+          logIndex: event.logIndex,
+          blockTime: event.blockTime,
         });
       }
       await tx.chainEvent.deleteMany({
@@ -113,36 +120,44 @@ export function createIndexer(options: IndexerOptions) {
       chain.provider.getBlock(toBlock),
     ]);
     if (!toBlockHeader?.hash) return 0;
+    const blockNumbers = [...new Set(logs.map((log) => log.blockNumber))];
+    const blocks = await Promise.all(blockNumbers.map((number) => chain.provider.getBlock(number)));
+    const blockTimes = new Map(blocks.flatMap((block) => (block ? [[block.number, new Date(block.timestamp * 1000)] as const] : [])));
     let indexed = 0;
     await db.$transaction(async (tx) => {
       for (const log of logs) {
         const decoded = decode(chain, log);
         if (!decoded) continue;
-        const event: IndexedEvent = {
+        const isKnown = await tx.chainEvent.findUnique({
+          where: { chainId_txHash_logIndex: { chainId: chain.chainId, txHash: log.transactionHash, logIndex: log.index } },
+          select: { id: true },
+        });
+        if (isKnown) continue;
+        const args = eventArgs(decoded.description);
+        const created = await tx.chainEvent.create({
+          data: {
+            chainId: chain.chainId,
+            blockNumber: log.blockNumber,
+            blockHash: log.blockHash,
+            txHash: log.transactionHash,
+            logIndex: log.index,
+            blockTime: blockTimes.get(log.blockNumber) ?? new Date(),
+            contract: decoded.contract,
+            eventName: decoded.description.name,
+            args,
+          },
+          select: { id: true, blockTime: true },
+        });
+        await PROJECTIONS[decoded.description.name]?.apply(tx, {
+          eventId: created.id,
           eventName: decoded.description.name,
-          args: stringifyArgs(decoded.description),
+          args,
           txHash: log.transactionHash,
           blockNumber: log.blockNumber,
-        };
-        const created = await tx.chainEvent.createMany({
-          data: [
-            {
-              chainId: chain.chainId,
-              blockNumber: log.blockNumber,
-              blockHash: log.blockHash,
-              txHash: log.transactionHash,
-              logIndex: log.index,
-              contract: decoded.contract,
-              eventName: event.eventName,
-              args: event.args,
-            },
-          ],
-          skipDuplicates: true,
+          logIndex: log.index,
+          blockTime: created.blockTime,
         });
-        if (created.count === 1) {
-          await PROJECTIONS[event.eventName]?.apply(tx, event);
-          indexed += 1;
-        }
+        indexed += 1;
       }
       await tx.indexerCheckpoint.upsert({
         where: { name: CHECKPOINT },

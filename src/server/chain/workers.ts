@@ -2,6 +2,7 @@ import { getEnv } from "~/env";
 import { getDb } from "~/server/db";
 import { describeError, logger } from "~/server/logger";
 import { OUTBOX_FAILURE_HANDLERS } from "~/server/services/outbox-handlers";
+import { enqueueDueSettlements } from "~/server/services/requests/settle-requests";
 import { getChain } from "./client";
 import { createIndexer } from "./indexer";
 import { createOutboxWorker } from "./outbox-worker";
@@ -43,6 +44,7 @@ export function startWorkers(): Workers {
   const stops = [
     loop("outbox", env.OUTBOX_POLL_MS, outbox.tick),
     loop("indexer", env.INDEXER_POLL_MS, indexer.tick),
+    loop("settlements", env.INDEXER_POLL_MS, async () => enqueueDueSettlements(db, await getChain())),
   ];
   logger.info("chain workers started", { outbox: outbox.holder, indexer: indexer.holder });
   return { stop: async () => void (await Promise.all(stops.map((stop) => stop()))) };

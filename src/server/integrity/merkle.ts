@@ -1,5 +1,5 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { keccak256, toUtf8Bytes } from "ethers";
+import { AbiCoder, getBytes, hexlify, keccak256, toUtf8Bytes } from "ethers";
 import { canonicalJson } from "./canonical";
 
 /**
@@ -41,4 +41,37 @@ export function verifyRecordProof(
 /** keccak256 of a document's canonical JSON: terms, reports, manifests. */
 export function hashDocument(document: unknown): string {
   return keccak256(toUtf8Bytes(canonicalJson(document)));
+}
+
+/**
+ * The same root as computeDataRoot, from a stream of records, holding only 32 bytes a record:
+ * leaves and inner nodes are laid out as @openzeppelin/merkle-tree's makeMerkleTree does
+ * (leaf i at position 2n-2-i, node k over 2k+1 and 2k+2, pairs hashed in sorted order).
+ */
+export class StreamingDataRoot {
+  private readonly leaves: Buffer[] = [];
+
+  add(record: unknown): void {
+    const index = this.leaves.length;
+    const encoded = AbiCoder.defaultAbiCoder().encode([...LEAF_ENCODING], [index, hashRecord(record)]);
+    this.leaves.push(Buffer.from(getBytes(keccak256(keccak256(encoded)))));
+  }
+
+  get count(): number {
+    return this.leaves.length;
+  }
+
+  root(): string {
+    const count = this.leaves.length;
+    if (count === 0) throw new RangeError("A dataset needs at least one record");
+    const tree = new Array<Buffer>(2 * count - 1);
+    for (let index = 0; index < count; index += 1) tree[tree.length - 1 - index] = this.leaves[index]!;
+    for (let node = count - 2; node >= 0; node -= 1) {
+      const left = tree[2 * node + 1]!;
+      const right = tree[2 * node + 2]!;
+      const pair = Buffer.compare(left, right) <= 0 ? Buffer.concat([left, right]) : Buffer.concat([right, left]);
+      tree[node] = Buffer.from(getBytes(keccak256(pair)));
+    }
+    return hexlify(tree[0]!);
+  }
 }

@@ -2,11 +2,14 @@ import { hash } from "@node-rs/argon2";
 import { keccak256, toUtf8Bytes } from "ethers";
 import type { Chain } from "~/server/chain/client";
 import type { DbClient } from "~/server/db";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { enqueueChainWrite } from "~/server/chain/outbox";
+import { prepareAction, submitAction } from "~/server/services/actions/run-action";
 import { createListingDraft } from "~/server/services/listings/create-listing-draft";
-import {
-  prepareListingSignature,
-  publishListing,
-} from "~/server/services/listings/publish-listing";
+import { publishListingAction } from "~/server/services/listings/listing-actions";
+import { createUpload } from "~/server/services/uploads/create-upload";
 import { registerTrial } from "~/server/services/trials/register-trial";
 import { createManagedWallet } from "~/server/services/users/managed-wallet";
 import {
@@ -49,13 +52,17 @@ export async function seedDemo(options: {
   if ((await db.user.count()) > 0) return { isSeeded: false };
   const passwordHash = await hash(DEMO_PASSWORD);
   const users = new Map<string, string>();
+  const wallets = new Map<string, string>();
   for (const account of DEMO_ACCOUNTS) {
     const user = await db.user.create({
       data: { ...account, passwordHash, ...createManagedWallet() },
-      select: { id: true },
+      select: { id: true, walletAddress: true },
     });
     users.set(account.role, user.id);
+    wallets.set(account.role, user.walletAddress);
   }
+  const researcherWallet = wallets.get("RESEARCHER")!;
+  const participantWallet = wallets.get("PARTICIPANT")!;
   await db.user.create({
     data: {
       role: "PARTICIPANT",
@@ -79,40 +86,53 @@ export async function seedDemo(options: {
     },
   });
 
-  const participantId = users.get("PARTICIPANT")!;
+  // Reward tokens for the researcher to pay escrow with (local token only).
+  await db.$transaction((tx) =>
+    enqueueChainWrite(tx, {
+      kind: "token.mint",
+      entityId: users.get("RESEARCHER")!,
+      idempotencyKey: `seed:mint:${users.get("RESEARCHER")!}`,
+      signer: chain.relayer.address,
+      payload: {
+        type: "operator",
+        contract: "RewardToken",
+        data: chain.contracts.token.interface.encodeFunctionData("mint", [researcherWallet, 10_000n * 10n ** 18n]),
+      },
+    }),
+  );
+
+  const participant = { id: users.get("PARTICIPANT")!, role: "PARTICIPANT" as const, walletAddress: participantWallet, displayName: "Dana (participant)" };
   const listings = [
     { title: "HbA1c and blood pressure, 2020–2024", rows: 24, price: "25", autoApprove: true },
     { title: "Baseline vitals, trial DEMO-0001", rows: 12, price: "10", autoApprove: false },
   ];
-  for (const [index, listing] of listings.entries()) {
-    const draft = await createListingDraft({
-      db,
-      ownerId: participantId,
-      input: {
-        title: listing.title,
-        description: "De-identified measurements from my participation in DEMO-0001.",
-        conditions: ["Type 2 diabetes"],
-        csv: demoCsv(listing.rows, index + 1),
-        price: listing.price,
-        purposes: ["ACADEMIC_RESEARCH", "PUBLIC_HEALTH"],
-        consentExpiresAt: new Date(Date.now() + 365 * 24 * 60 * 60 * 1000),
-        autoApprove: listing.autoApprove,
-      },
-    });
-    await db.listing.update({ where: { id: draft.id }, data: { trialId: trial.id } });
-    const { typedData } = await prepareListingSignature({
-      db,
-      chain,
-      userId: participantId,
-      listingId: draft.id,
-    });
-    await publishListing({
-      db,
-      chain,
-      userId: participantId,
-      listingId: draft.id,
-      request: typedData.message,
-    });
+  const work = await mkdtemp(path.join(tmpdir(), "trialshare-seed-"));
+  try {
+    for (const [index, listing] of listings.entries()) {
+      const file = path.join(work, `demo-${index}.csv`);
+      await writeFile(file, demoCsv(listing.rows, index + 1));
+      const upload = await createUpload({ db, ownerId: participant.id, fileName: `my-measurements-${index + 1}.csv`, filePath: file });
+      const draft = await createListingDraft({
+        db,
+        ownerId: participant.id,
+        input: {
+          uploadId: upload.id,
+          dropColumns: [],
+          title: listing.title,
+          description: "De-identified measurements from my participation in DEMO-0001.",
+          conditions: ["Type 2 diabetes"],
+          price: listing.price,
+          purposes: ["ACADEMIC_RESEARCH", "PUBLIC_HEALTH"],
+          consentExpiresAt: new Date(Date.now() + 365 * 24 * 60 * 60 * 1000),
+          autoApprove: listing.autoApprove,
+        },
+      });
+      const context = { db, chain, user: participant };
+      const prepared = await prepareAction(publishListingAction, context, { listingId: draft.id });
+      await submitAction(publishListingAction, context, { listingId: draft.id }, { request: prepared.typedData.message });
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
   return { isSeeded: true };
 }

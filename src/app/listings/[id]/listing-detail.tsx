@@ -3,6 +3,7 @@
 import { purposeLabel } from "~/server/services/consent/purposes";
 import { api } from "~/trpc/react";
 import { AnchorBadge } from "../../_components/anchor-badge";
+import { ManageListing } from "./manage-listing";
 
 function Check({ isOk, label }: { isOk: boolean; label: string }) {
   return (
@@ -16,7 +17,10 @@ export function ListingDetail({ listingId }: { listingId: string }) {
   const query = api.listings.byId.useQuery(
     { listingId },
     // Poll while the anchor is on its way; stop once the chain has answered either way.
-    { refetchInterval: (state) => (state.state.data?.anchor.status === "PENDING" ? 1_500 : false) },
+    {
+      refetchInterval: (state) =>
+        state.state.data?.anchor.status === "PENDING" || ["PENDING", "SENT"].includes(state.state.data?.chain.outbox?.status ?? "") ? 1_500 : false,
+    },
   );
   if (query.isPending) return <p className="text-slate-600">Loading…</p>;
   if (query.error)
@@ -113,6 +117,9 @@ export function ListingDetail({ listingId }: { listingId: string }) {
           <p className="text-slate-500">Not published yet.</p>
         )}
       </section>
+      {listing.isOwner && listing.status !== "DRAFT" && listing.anchor.status === "CONFIRMED" && (
+        <ManageListing listingId={listing.id} price={listing.price} isRevoked={listing.consent?.isRevoked ?? false} isUnlisted={listing.status === "UNLISTED"} />
+      )}
     </article>
   );
 }

@@ -14,8 +14,8 @@ export default async function MyListingsPage() {
     <div className="space-y-4">
       <div className="flex items-center justify-between">
         <h1 className="text-2xl font-semibold">My listings</h1>
-        <Link href="/participant/listings/new" className="btn">
-          New listing
+        <Link href="/participant/uploads/new" className="btn">
+          Share data
         </Link>
       </div>
       {listings.length === 0 ? (

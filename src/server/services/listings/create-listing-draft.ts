@@ -1,76 +1,117 @@
 import { parseUnits } from "ethers";
+import Papa from "papaparse";
 import { listingIdFor, newSalt } from "~/server/chain/ids";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
-import { computeDataRoot, hashDocument } from "~/server/integrity/merkle";
-import { putBlob } from "~/server/storage/blob-store";
+import type { Prisma } from "~/server/generated/prisma/client";
+import { hashDocument, StreamingDataRoot } from "~/server/integrity/merkle";
+import type { DeidReport } from "~/server/privacy/report";
+import { getBlob, putBlob } from "~/server/storage/blob-store";
 import { toPurposeMask, type PurposeKey } from "~/server/services/consent/purposes";
 import { TOKEN_DECIMALS } from "./listing-dto";
-import { parseCsvRecords } from "./parse-records";
 
-export type CreateListingDraftOptions = {
-  db: DbClient;
-  ownerId: string;
-  input: {
-    title: string;
-    description: string;
-    conditions: string[];
-    csv: string;
-    price: string;
-    purposes: PurposeKey[];
-    consentExpiresAt: Date;
-    autoApprove: boolean;
-  };
+export type CreateListingDraftInput = {
+  uploadId: string;
+  dropColumns: string[];
+  trialId?: string;
+  title: string;
+  description: string;
+  conditions: string[];
+  price: string;
+  purposes: PurposeKey[];
+  consentExpiresAt: Date;
+  autoApprove: boolean;
 };
 
 /**
- * Stores a listing before it is signed: records encrypted at rest, their Merkle root and the
- * consent terms hash computed, nothing on chain yet. Publishing signs and anchors it.
+ * Turns a de-identified upload into a listing draft: drops the columns the participant chose,
+ * stores the final records encrypted, computes their Merkle root (docs/integrity.md) and the
+ * hashes of the report and the consent terms. Nothing is on chain until it is signed.
  */
-export async function createListingDraft({ db, ownerId, input }: CreateListingDraftOptions) {
+export async function createListingDraft({ db, ownerId, input }: { db: DbClient; ownerId: string; input: CreateListingDraftInput }) {
   if (input.consentExpiresAt.getTime() <= Date.now() + 60 * 60 * 1000) {
-    throw new AppError(
-      "BAD_INPUT",
-      "Consent must stay valid for at least an hour; choose a later expiry date.",
-    );
+    throw new AppError("BAD_INPUT", "Consent must stay valid for at least an hour; choose a later expiry date.");
   }
-  const records = parseCsvRecords(input.csv);
+  const upload = await db.upload.findUnique({
+    where: { id: input.uploadId },
+    select: { id: true, ownerId: true, status: true, blobKey: true, columns: true, report: true, format: true, listing: { select: { id: true } } },
+  });
+  if (!upload || upload.ownerId !== ownerId) throw new AppError("NOT_FOUND", "No upload of yours has this id.");
+  if (upload.listing) throw new AppError("CONFLICT", "This upload is already part of a listing.");
+  const unknown = input.dropColumns.filter((column) => !upload.columns.includes(column));
+  if (unknown.length > 0) throw new AppError("BAD_INPUT", `These columns are not in the upload: ${unknown.join(", ")}.`);
+  const kept = upload.columns.filter((column) => !input.dropColumns.includes(column));
+  if (kept.length === 0) throw new AppError("BAD_INPUT", "Keep at least one column.");
+
+  let protocolVersion: number | null = null;
+  if (input.trialId) {
+    const enrollment = await db.enrollment.findUnique({
+      where: { trialId_participantId: { trialId: input.trialId, participantId: ownerId } },
+      select: { status: true, anchorStatus: true, protocolVersion: true },
+    });
+    if (enrollment?.status !== "ACTIVE" || enrollment.anchorStatus !== "CONFIRMED") {
+      throw new AppError("BAD_INPUT", "You can only link a listing to a trial you are enrolled in.");
+    }
+    protocolVersion = enrollment.protocolVersion;
+  }
+
+  const owner = await db.user.findUnique({ where: { id: ownerId }, select: { walletAddress: true } });
+  if (!owner) throw new AppError("NOT_FOUND", "Your account no longer exists; sign in again.");
+
+  // Re-read the de-identified rows, keep the chosen columns, hash each record.
+  const source = (await getBlob(upload.blobKey)).toString("utf8");
+  const keptIndexes = kept.map((column) => upload.columns.indexOf(column));
+  const rows: string[][] = [kept];
+  const root = new StreamingDataRoot();
+  let isHeader = true;
+  Papa.parse<string[]>(source, {
+    skipEmptyLines: "greedy",
+    step(results) {
+      const row = results.data;
+      if (isHeader) {
+        isHeader = false;
+        return;
+      }
+      const values = keptIndexes.map((index) => row[index] ?? "");
+      root.add(Object.fromEntries(kept.map((column, position) => [column, values[position]])));
+      rows.push(values);
+    },
+  });
+  if (root.count === 0) throw new AppError("BAD_INPUT", "The upload has no rows left to publish.");
+
+  const report: DeidReport = {
+    ...(upload.report as unknown as DeidReport),
+    columnsOut: kept,
+    removedColumns: [
+      ...(upload.report as unknown as DeidReport).removedColumns,
+      ...input.dropColumns.map((column) => ({ column, type: "PARTICIPANT_CHOICE" as const })),
+    ],
+  };
   const priceWei = parseUnits(input.price, TOKEN_DECIMALS);
   const purposes = toPurposeMask(input.purposes);
-  const terms = {
-    purposes,
-    expiresAt: input.consentExpiresAt.toISOString(),
-    autoApprove: input.autoApprove,
-    priceWei: priceWei.toString(),
-  };
-  const owner = await db.user.findUnique({
-    where: { id: ownerId },
-    select: { walletAddress: true },
-  });
-  if (!owner) throw new AppError("NOT_FOUND", "Your account no longer exists; sign in again.");
-  const blobKey = await putBlob(Buffer.from(JSON.stringify(records), "utf8"));
+  const terms = { purposes, expiresAt: input.consentExpiresAt.toISOString(), autoApprove: input.autoApprove, priceWei: priceWei.toString(), protocolVersion };
+  const blobKey = await putBlob(Buffer.from(Papa.unparse(rows), "utf8"));
   const chainSalt = newSalt();
   return db.listing.create({
     data: {
       chainKey: listingIdFor(owner.walletAddress, chainSalt),
       chainSalt,
       ownerId,
+      trialId: input.trialId ?? null,
+      uploadId: upload.id,
       title: input.title,
       description: input.description,
-      dataType: "CSV",
+      dataType: upload.format,
       conditions: input.conditions,
-      recordCount: records.length,
-      dataRoot: computeDataRoot(records),
+      recordCount: root.count,
+      dataRoot: root.root(),
+      reportHash: hashDocument(report),
+      report: report as unknown as Prisma.InputJsonValue,
       blobKey,
       priceWei: priceWei.toString(),
       status: "DRAFT",
       consent: {
-        create: {
-          purposes,
-          expiresAt: input.consentExpiresAt,
-          autoApprove: input.autoApprove,
-          termsHash: hashDocument(terms),
-        },
+        create: { purposes, expiresAt: input.consentExpiresAt, autoApprove: input.autoApprove, termsHash: hashDocument(terms), protocolVersion },
       },
     },
     select: { id: true },

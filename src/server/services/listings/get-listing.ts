@@ -6,39 +6,37 @@ import { listingSelect, toListingDto } from "./listing-dto";
 
 /**
  * One listing with its on-chain state re-read from the contract (never only from the
- * database): owner, data root and terms hash are compared with what we hold.
- * Owners see their drafts; other roles see published listings; participants see only theirs.
+ * database): owner, data root, terms hash and whether consent is in force are compared with
+ * what we hold. Owners see their drafts; other roles see published listings; participants see
+ * only theirs.
  */
-export async function getListing(options: {
-  db: DbClient;
-  getChain: () => Promise<Chain>;
-  viewer: SessionUser;
-  listingId: string;
-}) {
+export async function getListing(options: { db: DbClient; getChain: () => Promise<Chain>; viewer: SessionUser; listingId: string }) {
   const { db, viewer } = options;
   const row = await db.listing.findUnique({
     where: { id: options.listingId },
-    select: { ...listingSelect, owner: { select: { displayName: true, walletAddress: true } } },
+    select: { ...listingSelect, report: true, reportHash: true, owner: { select: { displayName: true, walletAddress: true } } },
   });
   const isOwner = row?.ownerId === viewer.id;
-  const isVisible = row && (isOwner || (viewer.role !== "PARTICIPANT" && row.status === "ACTIVE"));
-  if (!row || !isVisible)
-    throw new AppError("NOT_FOUND", "There is no listing with this id that you can see.");
+  const isVisible = row && (isOwner || (viewer.role !== "PARTICIPANT" && row.status !== "DRAFT"));
+  if (!row || !isVisible) throw new AppError("NOT_FOUND", "There is no listing with this id that you can see.");
 
   const outbox = await db.chainOutbox.findFirst({
-    where: { kind: "listing.create", entityId: row.id },
+    where: { entityId: row.id, kind: { startsWith: "listing." } },
     orderBy: { id: "desc" },
-    select: { status: true, txHash: true, lastError: true },
+    select: { kind: true, status: true, txHash: true, lastError: true },
   });
   const chain = await readAnchor(options.getChain, row.chainKey);
   return {
     ...toListingDto(row, viewer.id),
+    report: row.report ?? null,
+    reportHash: row.reportHash,
     chain: {
       isReachable: chain !== null,
-      isAnchored: chain?.status === 1n,
+      isAnchored: chain?.status === 1n || chain?.status === 2n,
       ownerMatches: chain?.owner.toLowerCase() === row.owner.walletAddress,
       dataRootMatches: chain?.dataRoot === row.dataRoot,
       termsHashMatches: chain?.termsHash === row.consent?.termsHash,
+      isPermittedOnChain: chain?.isConsentInForce ?? false,
       outbox: outbox ? { ...outbox, lastError: isOwner ? outbox.lastError : null } : null,
     },
   };
@@ -47,11 +45,13 @@ export async function getListing(options: {
 async function readAnchor(getChain: () => Promise<Chain>, chainKey: string) {
   try {
     const chain = await getChain();
-    const [[owner, dataRoot, , status], [terms]] = await Promise.all([
+    const [[owner, dataRoot, , status], [terms, isRevoked], block] = await Promise.all([
       chain.contracts.marketplace.getListing(chainKey),
       chain.contracts.marketplace.consentOf(chainKey),
+      chain.provider.getBlock("latest"),
     ]);
-    return { owner, dataRoot, termsHash: terms.termsHash, status };
+    const isConsentInForce = !isRevoked && Number(terms.expiresAt) > (block?.timestamp ?? Date.now() / 1000);
+    return { owner, dataRoot, termsHash: terms.termsHash, status, isConsentInForce };
   } catch {
     return null;
   }

@@ -127,7 +127,8 @@ export async function enqueueSignedAction(
   await enqueueChainWrite(tx, {
     kind: options.kind,
     entityId: options.entityId,
-    idempotencyKey: `${options.kind}:${options.entityId}`,
+    // A signed request can be used once: its signer and nonce name it.
+    idempotencyKey: `${options.signer.toLowerCase()}:${expectedNonce}`,
     signer: options.signer,
     signerNonce: expectedNonce,
     payload: { type: "forward", request: toRequestData(options.request, options.signature) },

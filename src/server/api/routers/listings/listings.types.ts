@@ -2,59 +2,21 @@ import { z } from "zod";
 import { PURPOSE_KEYS } from "~/server/services/consent/purposes";
 
 const id = z.string().min(1).max(64);
-const hex = z.string().regex(/^0x[0-9a-fA-F]*$/, "must be 0x-prefixed hex");
 
 export const ZCreateListingDraftSchema = z.object({
+  uploadId: id,
+  dropColumns: z.array(z.string().max(200)).max(500).default([]),
+  trialId: id.optional(),
   title: z.string().trim().min(3, "Give the listing a title of at least 3 characters").max(120),
   description: z.string().trim().max(2_000).default(""),
   conditions: z.array(z.string().trim().min(1).max(80)).max(20).default([]),
-  csv: z
-    .string()
-    .min(1, "Paste or upload a CSV")
-    .max(1_000_000, "The CSV must be under 1 MB here; larger files use the upload"),
-  price: z
-    .string()
-    .trim()
-    .regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter a price like 10 or 2.5"),
+  price: z.string().trim().regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter a price like 10 or 2.5"),
   purposes: z.array(z.enum(PURPOSE_KEYS)).min(1, "Allow at least one purpose"),
   consentExpiresAt: z.coerce.date(),
   autoApprove: z.boolean(),
 });
 
 export const ZListingIdSchema = z.object({ listingId: id });
-
-export const ZForwardRequestSchema = z.object({
-  from: hex,
-  to: hex,
-  value: z.string().regex(/^\d+$/),
-  gas: z.string().regex(/^\d+$/),
-  nonce: z.string().regex(/^\d+$/),
-  deadline: z.number().int().positive(),
-  data: hex,
-});
-
-export const ZTypedDataSchema = z.object({
-  domain: z.object({
-    name: z.string(),
-    version: z.string(),
-    chainId: z.number(),
-    verifyingContract: z.string(),
-  }),
-  types: z.object({
-    ForwardRequest: z.array(z.object({ name: z.string(), type: z.string() })).readonly(),
-  }),
-  primaryType: z.literal("ForwardRequest"),
-  message: ZForwardRequestSchema,
-});
-
-export const ZPublishListingSchema = z.object({
-  listingId: id,
-  request: ZForwardRequestSchema,
-  signature: z
-    .string()
-    .regex(/^0x[0-9a-fA-F]{130}$/, "must be a 65-byte signature")
-    .optional(),
-});
 
 export const ZCatalogueSchema = z.object({
   query: z.string().trim().max(200).optional(),
@@ -94,19 +56,27 @@ export const ZListingDtoSchema = z.object({
   createdAt: z.date(),
 });
 
+const outboxState = z
+  .object({
+    kind: z.string(),
+    status: z.enum(["PENDING", "SENT", "CONFIRMED", "FAILED"]),
+    txHash: z.string().nullable(),
+    lastError: z.string().nullable(),
+  })
+  .nullable();
+
 export const ZChainCheckSchema = z.object({
   isReachable: z.boolean(),
   isAnchored: z.boolean(),
   ownerMatches: z.boolean(),
   dataRootMatches: z.boolean(),
   termsHashMatches: z.boolean(),
-  outbox: z
-    .object({
-      status: z.enum(["PENDING", "SENT", "CONFIRMED", "FAILED"]),
-      txHash: z.string().nullable(),
-      lastError: z.string().nullable(),
-    })
-    .nullable(),
+  isPermittedOnChain: z.boolean(),
+  outbox: outboxState,
 });
 
-export const ZListingDetailSchema = ZListingDtoSchema.extend({ chain: ZChainCheckSchema });
+export const ZListingDetailSchema = ZListingDtoSchema.extend({
+  chain: ZChainCheckSchema,
+  report: z.unknown().nullable(),
+  reportHash: z.string().nullable(),
+});

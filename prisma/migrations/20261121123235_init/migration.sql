@@ -5,6 +5,9 @@ CREATE SCHEMA IF NOT EXISTS "public";
 CREATE TYPE "Role" AS ENUM ('PARTICIPANT', 'RESEARCHER', 'SPONSOR', 'AUDITOR');
 
 -- CreateEnum
+CREATE TYPE "UploadStatus" AS ENUM ('READY', 'PUBLISHED');
+
+-- CreateEnum
 CREATE TYPE "EnrollmentStatus" AS ENUM ('ACTIVE', 'WITHDRAWN');
 
 -- CreateEnum
@@ -20,7 +23,7 @@ CREATE TYPE "DataType" AS ENUM ('CSV', 'FHIR');
 CREATE TYPE "RequestStatus" AS ENUM ('PENDING', 'OPEN', 'SETTLED', 'CANCELLED');
 
 -- CreateEnum
-CREATE TYPE "ItemStatus" AS ENUM ('PENDING', 'APPROVED', 'REJECTED', 'EXPIRED', 'REFUNDED');
+CREATE TYPE "ItemStatus" AS ENUM ('EXCLUDED', 'PENDING', 'APPROVED', 'REJECTED', 'EXPIRED');
 
 -- CreateEnum
 CREATE TYPE "PayoutKind" AS ENUM ('ENROLLMENT_REWARD', 'DATA_USE_CREDIT', 'REFUND', 'WITHDRAWAL');
@@ -40,6 +43,23 @@ CREATE TABLE "User" (
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "User_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Upload" (
+    "id" TEXT NOT NULL,
+    "ownerId" TEXT NOT NULL,
+    "fileName" TEXT NOT NULL,
+    "format" "DataType" NOT NULL,
+    "status" "UploadStatus" NOT NULL DEFAULT 'READY',
+    "blobKey" TEXT NOT NULL,
+    "pseudonymBlobKey" TEXT,
+    "columns" TEXT[],
+    "rowCount" INTEGER NOT NULL,
+    "report" JSONB NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Upload_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -90,6 +110,7 @@ CREATE TABLE "Enrollment" (
     "saltCipher" TEXT,
     "status" "EnrollmentStatus" NOT NULL DEFAULT 'ACTIVE',
     "anchorStatus" "AnchorStatus" NOT NULL DEFAULT 'PENDING',
+    "anchorTxHash" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "withdrawnAt" TIMESTAMP(3),
 
@@ -110,6 +131,8 @@ CREATE TABLE "Listing" (
     "recordCount" INTEGER NOT NULL,
     "dataRoot" TEXT NOT NULL,
     "reportHash" TEXT,
+    "report" JSONB,
+    "uploadId" TEXT,
     "blobKey" TEXT,
     "priceWei" DECIMAL(78,0) NOT NULL,
     "status" "ListingStatus" NOT NULL DEFAULT 'ACTIVE',
@@ -146,9 +169,11 @@ CREATE TABLE "AccessRequest" (
     "planSummary" TEXT NOT NULL,
     "totalWei" DECIMAL(78,0) NOT NULL,
     "accessUntil" TIMESTAMP(3) NOT NULL,
+    "decisionDeadline" TIMESTAMP(3),
     "status" "RequestStatus" NOT NULL DEFAULT 'PENDING',
     "anchorStatus" "AnchorStatus" NOT NULL DEFAULT 'PENDING',
     "anchorTxHash" TEXT,
+    "settledAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "AccessRequest_pkey" PRIMARY KEY ("id")
@@ -159,9 +184,11 @@ CREATE TABLE "AccessRequestItem" (
     "id" TEXT NOT NULL,
     "requestId" TEXT NOT NULL,
     "listingId" TEXT NOT NULL,
+    "itemIndex" INTEGER NOT NULL,
     "priceWei" DECIMAL(78,0) NOT NULL,
     "status" "ItemStatus" NOT NULL DEFAULT 'PENDING',
     "decidedAt" TIMESTAMP(3),
+    "decisionTxHash" TEXT,
 
     CONSTRAINT "AccessRequestItem_pkey" PRIMARY KEY ("id")
 );
@@ -186,6 +213,9 @@ CREATE TABLE "Payout" (
     "kind" "PayoutKind" NOT NULL,
     "amountWei" DECIMAL(78,0) NOT NULL,
     "txHash" TEXT,
+    "eventId" BIGINT,
+    "requestId" TEXT,
+    "listingId" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "Payout_pkey" PRIMARY KEY ("id")
@@ -223,6 +253,7 @@ CREATE TABLE "ChainEvent" (
     "blockHash" TEXT NOT NULL,
     "txHash" TEXT NOT NULL,
     "logIndex" INTEGER NOT NULL,
+    "blockTime" TIMESTAMP(3) NOT NULL,
     "contract" TEXT NOT NULL,
     "eventName" TEXT NOT NULL,
     "args" JSONB NOT NULL,
@@ -271,6 +302,9 @@ CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
 CREATE UNIQUE INDEX "User_walletAddress_key" ON "User"("walletAddress");
 
 -- CreateIndex
+CREATE INDEX "Upload_ownerId_createdAt_idx" ON "Upload"("ownerId", "createdAt");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Trial_chainKey_key" ON "Trial"("chainKey");
 
 -- CreateIndex
@@ -289,6 +323,9 @@ CREATE UNIQUE INDEX "Enrollment_trialId_participantId_key" ON "Enrollment"("tria
 CREATE UNIQUE INDEX "Listing_chainKey_key" ON "Listing"("chainKey");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "Listing_uploadId_key" ON "Listing"("uploadId");
+
+-- CreateIndex
 CREATE INDEX "Listing_status_createdAt_idx" ON "Listing"("status", "createdAt");
 
 -- CreateIndex
@@ -305,6 +342,9 @@ CREATE UNIQUE INDEX "AccessRequestItem_requestId_listingId_key" ON "AccessReques
 
 -- CreateIndex
 CREATE INDEX "DataUse_listingId_idx" ON "DataUse"("listingId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Payout_eventId_key" ON "Payout"("eventId");
 
 -- CreateIndex
 CREATE INDEX "Payout_userId_createdAt_idx" ON "Payout"("userId", "createdAt");
@@ -331,6 +371,9 @@ CREATE UNIQUE INDEX "ChainEvent_chainId_txHash_logIndex_key" ON "ChainEvent"("ch
 CREATE INDEX "AuditLog_entityType_entityId_idx" ON "AuditLog"("entityType", "entityId");
 
 -- AddForeignKey
+ALTER TABLE "Upload" ADD CONSTRAINT "Upload_ownerId_fkey" FOREIGN KEY ("ownerId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "Trial" ADD CONSTRAINT "Trial_sponsorId_fkey" FOREIGN KEY ("sponsorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
@@ -347,6 +390,9 @@ ALTER TABLE "Listing" ADD CONSTRAINT "Listing_ownerId_fkey" FOREIGN KEY ("ownerI
 
 -- AddForeignKey
 ALTER TABLE "Listing" ADD CONSTRAINT "Listing_trialId_fkey" FOREIGN KEY ("trialId") REFERENCES "Trial"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Listing" ADD CONSTRAINT "Listing_uploadId_fkey" FOREIGN KEY ("uploadId") REFERENCES "Upload"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "ConsentTerms" ADD CONSTRAINT "ConsentTerms_listingId_fkey" FOREIGN KEY ("listingId") REFERENCES "Listing"("id") ON DELETE CASCADE ON UPDATE CASCADE;

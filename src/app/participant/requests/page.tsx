@@ -1,0 +1,14 @@
+import { NotForRole } from "../../_components/not-for-role";
+import { requireRole } from "../../_components/require-role";
+import { IncomingRequests } from "./incoming-requests";
+
+export default async function ParticipantRequestsPage() {
+  const { isAllowed } = await requireRole("PARTICIPANT");
+  if (!isAllowed) return <NotForRole what="Deciding requests" />;
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">Requests for your data</h1>
+      <IncomingRequests />
+    </div>
+  );
+}

@@ -1,0 +1,10 @@
+import { NotForRole } from "../../../_components/not-for-role";
+import { requireRole } from "../../../_components/require-role";
+import { UploadReview } from "./upload-review";
+
+export default async function UploadPage({ params }: { params: Promise<{ id: string }> }) {
+  const { isAllowed } = await requireRole("PARTICIPANT");
+  if (!isAllowed) return <NotForRole what="Sharing data" />;
+  const { id } = await params;
+  return <UploadReview uploadId={id} />;
+}

@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { PURPOSE_KEYS } from "~/server/services/consent/purposes";
+import { createRequestDraft, MAX_COHORT } from "~/server/services/requests/create-request-draft";
+import { findIncomingItems, findMyRequests } from "~/server/services/requests/find-requests";
+import { createTRPCRouter, participantProcedure, researcherProcedure } from "../../trpc";
+
+const ZItemStatus = z.enum(["EXCLUDED", "PENDING", "APPROVED", "REJECTED", "EXPIRED"]);
+
+export const requestsRouter = createTRPCRouter({
+  /** A cohort request before signing; submitting it is the signed action "request.create". */
+  createDraft: researcherProcedure
+    .input(
+      z.object({
+        listingIds: z.array(z.string().min(1).max(64)).min(1, "Choose at least one listing").max(MAX_COHORT),
+        purpose: z.enum(PURPOSE_KEYS),
+        planText: z.string().trim().min(20, "Describe the research plan in at least 20 characters").max(20_000),
+        accessDays: z.number().int().min(1).max(365),
+      }),
+    )
+    .output(z.object({ id: z.string() }))
+    .mutation(({ ctx, input }) => createRequestDraft({ db: ctx.db, researcherId: ctx.session.user.id, input })),
+
+  mine: researcherProcedure
+    .output(
+      z.array(
+        z.object({
+          id: z.string(),
+          purpose: z.enum(PURPOSE_KEYS),
+          planSummary: z.string(),
+          total: z.string(),
+          accessUntil: z.date(),
+          status: z.enum(["PENDING", "OPEN", "SETTLED", "CANCELLED"]),
+          anchorStatus: z.enum(["PENDING", "CONFIRMED", "FAILED"]),
+          txHash: z.string().nullable(),
+          submission: z.object({ status: z.enum(["PENDING", "SENT", "CONFIRMED", "FAILED"]), lastError: z.string().nullable() }).nullable(),
+          createdAt: z.date(),
+          items: z.array(z.object({ id: z.string(), status: ZItemStatus, price: z.string(), listing: z.object({ id: z.string(), title: z.string() }) })),
+        }),
+      ),
+    )
+    .query(({ ctx }) => findMyRequests({ db: ctx.db, researcherId: ctx.session.user.id })),
+
+  incoming: participantProcedure
+    .output(
+      z.array(
+        z.object({
+          id: z.string(),
+          status: ZItemStatus,
+          isDecisionQueued: z.boolean(),
+          price: z.string(),
+          listing: z.object({ id: z.string(), title: z.string() }),
+          decisionTxHash: z.string().nullable(),
+          request: z.object({
+            id: z.string(),
+            purpose: z.enum(PURPOSE_KEYS),
+            planSummary: z.string(),
+            planHash: z.string(),
+            accessUntil: z.date(),
+            decisionDeadline: z.date().nullable(),
+            txHash: z.string().nullable(),
+            createdAt: z.date(),
+            researcherName: z.string(),
+          }),
+        }),
+      ),
+    )
+    .query(({ ctx }) => findIncomingItems({ db: ctx.db, ownerId: ctx.session.user.id })),
+});

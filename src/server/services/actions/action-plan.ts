@@ -1,0 +1,31 @@
+import type { Chain } from "~/server/chain/client";
+import type { TOutboxPayload } from "~/server/chain/outbox";
+import type { DbClient, DbTransaction } from "~/server/db";
+import type { Role } from "~/server/generated/prisma/enums";
+import type { SessionUser } from "~/server/session";
+import type { ExpectedCall } from "~/server/services/signing/signed-action";
+
+/**
+ * A user's on-chain action, as every domain describes it: which roles may take it, and, for a
+ * given input, the contract call the user signs, the domain row it belongs to, what changes in
+ * the database in the same transaction as the outbox row, and any token permit it needs.
+ * The plan is made twice, when preparing the request to sign and when accepting the signature,
+ * so a signature is only ever accepted for the call the current state calls for.
+ */
+export type ActionContext = { db: DbClient; chain: Chain; user: SessionUser };
+
+export type ActionPlan = {
+  call: ExpectedCall;
+  entityId: string;
+  /** Tokens the contract will pull from the signer (needs an EIP-2612 permit if not allowed). */
+  spends?: bigint;
+  apply(tx: DbTransaction): Promise<void>;
+  /** Server-side operator calls queued right after the user's (rare). */
+  followUps?: TOutboxPayload[];
+};
+
+export type ActionHandler<Input> = {
+  kind: string;
+  roles: readonly Role[];
+  plan(context: ActionContext, input: Input): Promise<ActionPlan>;
+};

@@ -1,0 +1,110 @@
+import { hexlify, randomBytes, solidityPackedKeccak256 } from "ethers";
+import { sealSecret } from "~/server/crypto";
+import type { DbClient } from "~/server/db";
+import { AppError } from "~/server/errors";
+import type { ActionHandler } from "~/server/services/actions/action-plan";
+
+const GAS = 200_000n;
+
+async function anchoredTrial(db: DbClient, trialId: string) {
+  const trial = await db.trial.findUnique({ where: { id: trialId }, select: { id: true, chainKey: true, currentVersion: true, anchorStatus: true } });
+  if (!trial) throw new AppError("NOT_FOUND", "There is no trial with this id.");
+  if (trial.anchorStatus !== "CONFIRMED") throw new AppError("CONFLICT", "This trial is still being registered on chain; try again shortly.");
+  return trial;
+}
+
+/**
+ * Enrolment commits to the subject with keccak256(subjectId, salt): the chain sees only the
+ * commitment. The salt is kept sealed; deleting it unlinks the person from the commitment.
+ * The subject id itself is not stored. The draft is created when the request is prepared so
+ * that preparing and submitting agree on the commitment.
+ */
+export const enrollAction: ActionHandler<{ trialId: string; subjectId?: string }> = {
+  kind: "enrollment.enroll",
+  roles: ["PARTICIPANT"],
+  async plan({ db, chain, user }, { trialId, subjectId }) {
+    const trial = await anchoredTrial(db, trialId);
+    let enrollment = await db.enrollment.findUnique({
+      where: { trialId_participantId: { trialId, participantId: user.id } },
+      select: { id: true, status: true, anchorStatus: true, subjectCommitment: true, protocolVersion: true },
+    });
+    const isQueued = enrollment ? (await db.chainOutbox.count({ where: { kind: "enrollment.enroll", entityId: enrollment.id, status: { in: ["PENDING", "SENT", "CONFIRMED"] } } })) > 0 : false;
+    if (enrollment?.status === "ACTIVE" && isQueued) throw new AppError("CONFLICT", "You are already enrolled in this trial.");
+    if (!enrollment || enrollment.status === "WITHDRAWN" || enrollment.protocolVersion !== trial.currentVersion) {
+      const salt = hexlify(randomBytes(32));
+      const subject = subjectId?.trim() || hexlify(randomBytes(16));
+      const data = {
+        protocolVersion: trial.currentVersion,
+        subjectCommitment: solidityPackedKeccak256(["string", "bytes32"], [subject, salt]),
+        saltCipher: sealSecret(salt, `enrollment-salt:${trialId}:${user.id}`),
+        status: "ACTIVE" as const,
+        anchorStatus: "PENDING" as const,
+        anchorTxHash: null,
+        withdrawnAt: null,
+      };
+      enrollment = await db.enrollment.upsert({
+        where: { trialId_participantId: { trialId, participantId: user.id } },
+        create: { trialId, participantId: user.id, ...data },
+        update: data,
+        select: { id: true, status: true, anchorStatus: true, subjectCommitment: true, protocolVersion: true },
+      });
+    }
+    return {
+      entityId: enrollment.id,
+      call: {
+        to: chain.deployment.contracts.TrialRegistry,
+        gas: GAS,
+        data: chain.contracts.trialRegistry.interface.encodeFunctionData("enroll", [trial.chainKey, enrollment.subjectCommitment, trial.currentVersion]),
+      },
+      apply: async () => undefined,
+    };
+  },
+};
+
+async function activeEnrollment(db: DbClient, trialId: string, userId: string) {
+  const enrollment = await db.enrollment.findUnique({
+    where: { trialId_participantId: { trialId, participantId: userId } },
+    select: { id: true, status: true, anchorStatus: true, protocolVersion: true },
+  });
+  if (!enrollment || enrollment.status !== "ACTIVE" || enrollment.anchorStatus !== "CONFIRMED") {
+    throw new AppError("CONFLICT", "You are not enrolled in this trial (or your enrolment is still being recorded).");
+  }
+  return enrollment;
+}
+
+export const reconsentAction: ActionHandler<{ trialId: string }> = {
+  kind: "enrollment.reconsent",
+  roles: ["PARTICIPANT"],
+  async plan({ db, chain, user }, { trialId }) {
+    const trial = await anchoredTrial(db, trialId);
+    const enrollment = await activeEnrollment(db, trialId, user.id);
+    if (enrollment.protocolVersion >= trial.currentVersion) throw new AppError("CONFLICT", "You already consented to the current protocol.");
+    return {
+      entityId: enrollment.id,
+      call: {
+        to: chain.deployment.contracts.TrialRegistry,
+        gas: GAS,
+        data: chain.contracts.trialRegistry.interface.encodeFunctionData("reconsent", [trial.chainKey]),
+      },
+      apply: async () => undefined,
+    };
+  },
+};
+
+export const withdrawEnrollmentAction: ActionHandler<{ trialId: string }> = {
+  kind: "enrollment.withdraw",
+  roles: ["PARTICIPANT"],
+  async plan({ db, chain, user }, { trialId }) {
+    const trial = await anchoredTrial(db, trialId);
+    const enrollment = await activeEnrollment(db, trialId, user.id);
+    return {
+      entityId: enrollment.id,
+      call: {
+        to: chain.deployment.contracts.TrialRegistry,
+        gas: GAS,
+        data: chain.contracts.trialRegistry.interface.encodeFunctionData("withdrawEnrollment", [trial.chainKey]),
+      },
+      apply: async () => undefined,
+    };
+  },
+};

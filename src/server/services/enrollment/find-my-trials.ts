@@ -1,0 +1,45 @@
+import type { DbClient } from "~/server/db";
+
+/** Trials a participant can join, with their own enrolment and whether it needs re-consent. */
+export async function findTrialsForParticipant(options: { db: DbClient; participantId: string }) {
+  const [trials, enrollments, queued] = await Promise.all([
+    options.db.trial.findMany({
+      where: { anchorStatus: "CONFIRMED" },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, registryId: true, title: true, phase: true, conditions: true, currentVersion: true, sponsor: { select: { displayName: true } }, protocolVersions: { orderBy: { version: "desc" }, take: 1, select: { documentHash: true } } },
+    }),
+    options.db.enrollment.findMany({
+      where: { participantId: options.participantId },
+      select: { id: true, trialId: true, status: true, anchorStatus: true, protocolVersion: true, anchorTxHash: true },
+    }),
+    options.db.chainOutbox.findMany({
+      where: { kind: { startsWith: "enrollment." }, status: { in: ["PENDING", "SENT"] } },
+      select: { entityId: true, kind: true },
+    }),
+  ]);
+  return trials.map((trial) => {
+    const enrollment = enrollments.find((candidate) => candidate.trialId === trial.id);
+    const pending = enrollment ? queued.find((row) => row.entityId === enrollment.id) : undefined;
+    const isEnrolled = enrollment?.status === "ACTIVE" && enrollment.anchorStatus === "CONFIRMED";
+    return {
+      id: trial.id,
+      registryId: trial.registryId,
+      title: trial.title,
+      phase: trial.phase,
+      conditions: trial.conditions,
+      sponsorName: trial.sponsor.displayName,
+      currentVersion: trial.currentVersion,
+      protocolHash: trial.protocolVersions[0]?.documentHash ?? null,
+      enrollment: enrollment
+        ? {
+            isEnrolled,
+            status: enrollment.status,
+            protocolVersion: enrollment.protocolVersion,
+            needsReconsent: isEnrolled && enrollment.protocolVersion < trial.currentVersion,
+            pendingAction: pending?.kind ?? null,
+            txHash: enrollment.anchorTxHash,
+          }
+        : null,
+    };
+  });
+}

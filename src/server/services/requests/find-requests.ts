@@ -1,0 +1,85 @@
+import type { DbClient } from "~/server/db";
+import { formatTokens } from "~/server/chain/projections";
+import { PURPOSES } from "~/server/services/consent/purposes";
+
+const purposeKeyOf = (bit: number) => PURPOSES[bit]?.key ?? "ACADEMIC_RESEARCH";
+
+/** Requests touching a participant's listings, item by item, newest first. */
+export async function findIncomingItems(options: { db: DbClient; ownerId: string }) {
+  const items = await options.db.accessRequestItem.findMany({
+    where: { listing: { ownerId: options.ownerId }, request: { anchorStatus: "CONFIRMED" } },
+    orderBy: { request: { createdAt: "desc" } },
+    select: {
+      id: true,
+      status: true,
+      priceWei: true,
+      decisionTxHash: true,
+      listing: { select: { id: true, title: true } },
+      request: { select: { id: true, purpose: true, planSummary: true, planHash: true, accessUntil: true, decisionDeadline: true, anchorTxHash: true, createdAt: true, researcher: { select: { displayName: true } } } },
+    },
+  });
+  const queued = await options.db.chainOutbox.findMany({
+    where: { kind: "item.decide", entityId: { in: items.map((item) => item.id) }, status: { in: ["PENDING", "SENT"] } },
+    select: { entityId: true },
+  });
+  return items.map((item) => ({
+    id: item.id,
+    status: item.status,
+    isDecisionQueued: queued.some((row) => row.entityId === item.id),
+    price: formatTokens(item.priceWei.toFixed(0)),
+    listing: item.listing,
+    decisionTxHash: item.decisionTxHash,
+    request: {
+      id: item.request.id,
+      purpose: purposeKeyOf(item.request.purpose),
+      planSummary: item.request.planSummary,
+      planHash: item.request.planHash,
+      accessUntil: item.request.accessUntil,
+      decisionDeadline: item.request.decisionDeadline,
+      txHash: item.request.anchorTxHash,
+      createdAt: item.request.createdAt,
+      researcherName: item.request.researcher.displayName,
+    },
+  }));
+}
+
+/** A researcher's own requests with their items' states. */
+export async function findMyRequests(options: { db: DbClient; researcherId: string }) {
+  const requests = await options.db.accessRequest.findMany({
+    where: { researcherId: options.researcherId },
+    orderBy: { createdAt: "desc" },
+    select: {
+      id: true,
+      purpose: true,
+      planSummary: true,
+      totalWei: true,
+      accessUntil: true,
+      status: true,
+      anchorStatus: true,
+      anchorTxHash: true,
+      createdAt: true,
+      items: { orderBy: { itemIndex: "asc" }, select: { id: true, status: true, priceWei: true, listing: { select: { id: true, title: true } } } },
+    },
+  });
+  const outbox = await options.db.chainOutbox.findMany({
+    where: { kind: "request.create", entityId: { in: requests.map((request) => request.id) } },
+    orderBy: { id: "desc" },
+    select: { entityId: true, status: true, lastError: true },
+  });
+  return requests.map((request) => {
+    const row = outbox.find((candidate) => candidate.entityId === request.id);
+    return {
+      id: request.id,
+      purpose: purposeKeyOf(request.purpose),
+      planSummary: request.planSummary,
+      total: formatTokens(request.totalWei.toFixed(0)),
+      accessUntil: request.accessUntil,
+      status: request.status,
+      anchorStatus: request.anchorStatus,
+      txHash: request.anchorTxHash,
+      submission: row ? { status: row.status, lastError: row.lastError } : null,
+      createdAt: request.createdAt,
+      items: request.items.map((item) => ({ id: item.id, status: item.status, price: formatTokens(item.priceWei.toFixed(0)), listing: item.listing })),
+    };
+  });
+}

@@ -1,0 +1,81 @@
+import type { DbClient } from "~/server/db";
+import { AppError } from "~/server/errors";
+import { buildCohortTree } from "~/server/integrity/cohort-items";
+import type { ActionHandler } from "~/server/services/actions/action-plan";
+
+/** The request's items in leaf order, with the tree the contract committed to. */
+export async function requestItems(db: DbClient, requestId: string) {
+  const items = await db.accessRequestItem.findMany({
+    where: { requestId },
+    orderBy: { itemIndex: "asc" },
+    select: { id: true, itemIndex: true, priceWei: true, status: true, listing: { select: { id: true, chainKey: true, ownerId: true } } },
+  });
+  const tree = buildCohortTree(items.map((item) => ({ listingId: item.listing.chainKey, price: BigInt(item.priceWei.toFixed(0)) })));
+  return { items, tree };
+}
+
+export const createRequestAction: ActionHandler<{ requestId: string }> = {
+  kind: "request.create",
+  roles: ["RESEARCHER"],
+  async plan({ db, chain, user }, { requestId }) {
+    const request = await db.accessRequest.findUnique({
+      where: { id: requestId },
+      select: { id: true, researcherId: true, chainSalt: true, purpose: true, planHash: true, accessUntil: true, items: { select: { priceWei: true, itemIndex: true, listing: { select: { chainKey: true } } } } },
+    });
+    if (!request || request.researcherId !== user.id) throw new AppError("NOT_FOUND", "No request of yours has this id.");
+    const queued = await db.chainOutbox.count({ where: { kind: "request.create", entityId: request.id, status: { not: "FAILED" } } });
+    if (queued > 0) throw new AppError("CONFLICT", "This request was already submitted.");
+    const items = [...request.items].sort((a, b) => a.itemIndex - b.itemIndex);
+    return {
+      entityId: request.id,
+      spends: items.reduce((sum, item) => sum + BigInt(item.priceWei.toFixed(0)), 0n),
+      call: {
+        to: chain.deployment.contracts.DataMarketplace,
+        // ~9,000 gas a listing at scale (bench:gas) plus the request itself, with headroom.
+        gas: 300_000n + BigInt(items.length) * 20_000n,
+        data: chain.contracts.marketplace.interface.encodeFunctionData("requestAccess", [
+          request.chainSalt,
+          items.map((item) => item.listing.chainKey),
+          request.purpose,
+          request.planHash,
+          Math.floor(request.accessUntil.getTime() / 1000),
+        ]),
+      },
+      apply: async () => undefined,
+    };
+  },
+};
+
+export const decideItemAction: ActionHandler<{ itemId: string; approve: boolean }> = {
+  kind: "item.decide",
+  roles: ["PARTICIPANT"],
+  async plan({ db, chain, user }, { itemId, approve }) {
+    const item = await db.accessRequestItem.findUnique({
+      where: { id: itemId },
+      select: { id: true, itemIndex: true, status: true, priceWei: true, requestId: true, request: { select: { chainKey: true, anchorStatus: true, decisionDeadline: true } }, listing: { select: { ownerId: true, chainKey: true } } },
+    });
+    if (!item || item.listing.ownerId !== user.id) throw new AppError("NOT_FOUND", "No request item for your listings has this id.");
+    if (item.request.anchorStatus !== "CONFIRMED") throw new AppError("CONFLICT", "This request is still being recorded on chain.");
+    if (item.status !== "PENDING") throw new AppError("CONFLICT", `This item is already ${item.status.toLowerCase()}.`);
+    if (item.request.decisionDeadline && item.request.decisionDeadline < new Date()) throw new AppError("CONFLICT", "The decision window for this request has closed.");
+    const decided = await db.chainOutbox.count({ where: { kind: "item.decide", entityId: item.id, status: { not: "FAILED" } } });
+    if (decided > 0) throw new AppError("CONFLICT", "Your decision on this item is already on its way.");
+    const { tree } = await requestItems(db, item.requestId);
+    return {
+      entityId: item.id,
+      call: {
+        to: chain.deployment.contracts.DataMarketplace,
+        gas: 200_000n,
+        data: chain.contracts.marketplace.interface.encodeFunctionData("decide", [
+          item.request.chainKey,
+          item.itemIndex,
+          item.listing.chainKey,
+          item.priceWei.toFixed(0),
+          tree.getProof(item.itemIndex),
+          approve,
+        ]),
+      },
+      apply: async () => undefined,
+    };
+  },
+};
