@@ -46,7 +46,9 @@ async function main() {
   // Listings and consent
   const consent = terms({ expiresAt: (await now()) + 365 * 86_400, autoApprove: true });
   figures.createListing = await gasOf(
-    marketplace.connect(alice).createListing(salt(), hashOf("root"), 10n * TOKEN, consent),
+    marketplace
+      .connect(alice)
+      .createListing(salt(), hashOf("root"), hashOf("report"), 10n * TOKEN, consent),
   );
   const { id: listingId } = await suite.createListing(alice, { price: 10n * TOKEN });
   figures.revokeConsent = await gasOf(marketplace.connect(alice).revokeConsent(listingId));
@@ -108,6 +110,7 @@ async function main() {
     marketplace.interface.encodeFunctionData("createListing", [
       salt(),
       hashOf("root"),
+      hashOf("report"),
       10n * TOKEN,
       consent,
     ]),

@@ -110,6 +110,7 @@ contract DataMarketplace is
     function createListing(
         bytes32 salt,
         bytes32 dataRoot,
+        bytes32 reportHash,
         uint256 price,
         ConsentTerms calldata consent
     ) external returns (bytes32 listingId) {
@@ -124,7 +125,9 @@ contract DataMarketplace is
             status: ListingStatus.Active,
             dataRoot: dataRoot
         });
-        emit ListingCreated(listingId, owner, dataRoot, price);
+        // The report hash is only emitted: auditors read it from the event, and storing it
+        // would cost another slot on every listing.
+        emit ListingCreated(listingId, owner, dataRoot, reportHash, price);
         _setConsent(listingId, owner, consent);
     }
 
@@ -156,7 +159,7 @@ contract DataMarketplace is
      * @dev Requirements: the caller owns the listing; the root is non-zero. The previous root
      * stays readable through {dataRootAt}. Emits {DataReanchored}.
      */
-    function reanchorData(bytes32 listingId, bytes32 dataRoot) external {
+    function reanchorData(bytes32 listingId, bytes32 dataRoot, bytes32 reportHash) external {
         Listing storage listing = _ownedListing(listingId);
         if (dataRoot == bytes32(0)) revert EmptyDataRoot();
         uint32 previous = _currentVersion(listingId);
@@ -164,7 +167,7 @@ contract DataMarketplace is
         uint32 version = previous + 1;
         _dataVersions[listingId] = version;
         listing.dataRoot = dataRoot;
-        emit DataReanchored(listingId, version, dataRoot);
+        emit DataReanchored(listingId, version, dataRoot, reportHash);
     }
 
     // ---------------------------------------------------------------- requests

@@ -115,6 +115,7 @@ export async function deploySuite(options: { reentrantToken?: boolean } = {}) {
         .createListing(
           listingSalt,
           hashOf(`root-${listingSalt}`),
+          hashOf("report"),
           options.price ?? 10n * TOKEN,
           consent,
         )

@@ -24,6 +24,7 @@ describe("gasless actions through the ERC-2771 forwarder", () => {
     const create = marketplace.interface.encodeFunctionData("createListing", [
       listingSalt,
       hashOf("root"),
+      hashOf("report"),
       10n * TOKEN,
       consent,
     ]);
@@ -94,6 +95,7 @@ describe("gasless actions through the ERC-2771 forwarder", () => {
     const data = marketplace.interface.encodeFunctionData("createListing", [
       salt(),
       hashOf("root"),
+      hashOf("report"),
       1n,
       consent,
     ]);

@@ -10,7 +10,7 @@ describe("DataMarketplace: listings", () => {
     await (
       await marketplace
         .connect(alice)
-        .createListing(listingSalt, hashOf("root"), 5n * TOKEN, consent)
+        .createListing(listingSalt, hashOf("root"), hashOf("report"), 5n * TOKEN, consent)
     ).wait();
     const id = await marketplace.listingIdFor(alice.address, listingSalt);
     expect(await marketplace.getListing(id)).toEqual([
@@ -23,6 +23,7 @@ describe("DataMarketplace: listings", () => {
     const [created] = await marketplace.queryFilter(marketplace.filters.ListingCreated(id));
     const [granted] = await marketplace.queryFilter(marketplace.filters.ConsentGranted(id));
     expect(created?.args.owner).toBe(alice.address);
+    expect(created?.args.reportHash).toBe(hashOf("report"));
     expect(granted?.args.termsHash).toBe(hashOf("terms"));
     expect(await marketplace.isPermitted(id, PURPOSE.ACADEMIC)).toBe(true);
     expect(await marketplace.isPermitted(id, PURPOSE.COMMERCIAL)).toBe(false);
@@ -33,31 +34,38 @@ describe("DataMarketplace: listings", () => {
     const listingSalt = salt();
     const consent = terms({ expiresAt: (await now()) + DAY });
     await (
-      await marketplace.connect(alice).createListing(listingSalt, hashOf("r"), 1n, consent)
+      await marketplace
+        .connect(alice)
+        .createListing(listingSalt, hashOf("r"), hashOf("report"), 1n, consent)
     ).wait();
     await expect(
-      marketplace.connect(alice).createListing(listingSalt, hashOf("r"), 1n, consent),
+      marketplace
+        .connect(alice)
+        .createListing(listingSalt, hashOf("r"), hashOf("report"), 1n, consent),
     ).rejects.toThrow(/ListingAlreadyExists/);
     await expect(
-      marketplace.connect(alice).createListing(salt(), ZeroHash, 1n, consent),
+      marketplace.connect(alice).createListing(salt(), ZeroHash, hashOf("report"), 1n, consent),
     ).rejects.toThrow(/EmptyDataRoot/);
     await expect(
-      marketplace.connect(alice).createListing(salt(), hashOf("r"), 2n ** 88n, consent),
+      marketplace
+        .connect(alice)
+        .createListing(salt(), hashOf("r"), hashOf("report"), 2n ** 88n, consent),
     ).rejects.toThrow(/PriceTooHigh/);
     await expect(
       marketplace
         .connect(alice)
-        .createListing(salt(), hashOf("r"), 1n, { ...consent, purposes: 0 }),
+        .createListing(salt(), hashOf("r"), hashOf("report"), 1n, { ...consent, purposes: 0 }),
     ).rejects.toThrow(/InvalidConsentTerms/);
     await expect(
       marketplace
         .connect(alice)
-        .createListing(salt(), hashOf("r"), 1n, { ...consent, expiresAt: 1 }),
+        .createListing(salt(), hashOf("r"), hashOf("report"), 1n, { ...consent, expiresAt: 1 }),
     ).rejects.toThrow(/InvalidConsentTerms/);
     await expect(
-      marketplace
-        .connect(alice)
-        .createListing(salt(), hashOf("r"), 1n, { ...consent, termsHash: ZeroHash }),
+      marketplace.connect(alice).createListing(salt(), hashOf("r"), hashOf("report"), 1n, {
+        ...consent,
+        termsHash: ZeroHash,
+      }),
     ).rejects.toThrow(/InvalidConsentTerms/);
   });
 
@@ -68,20 +76,24 @@ describe("DataMarketplace: listings", () => {
       /NotListingOwner/,
     );
     await expect(marketplace.connect(mallory).unlist(id)).rejects.toThrow(/NotListingOwner/);
-    await expect(marketplace.connect(mallory).reanchorData(id, hashOf("x"))).rejects.toThrow(
-      /NotListingOwner/,
-    );
+    await expect(
+      marketplace.connect(mallory).reanchorData(id, hashOf("x"), hashOf("report")),
+    ).rejects.toThrow(/NotListingOwner/);
     await expect(marketplace.connect(alice).updatePrice(salt(), 1n)).rejects.toThrow(
       /UnknownListing/,
     );
 
     await (await marketplace.connect(alice).updatePrice(id, 7n)).wait();
     const firstRoot = (await marketplace.getListing(id))[1];
-    await expect(marketplace.connect(alice).reanchorData(id, ZeroHash)).rejects.toThrow(
-      /EmptyDataRoot/,
-    );
-    await (await marketplace.connect(alice).reanchorData(id, hashOf("v2"))).wait();
-    await (await marketplace.connect(alice).reanchorData(id, hashOf("v3"))).wait();
+    await expect(
+      marketplace.connect(alice).reanchorData(id, ZeroHash, hashOf("report")),
+    ).rejects.toThrow(/EmptyDataRoot/);
+    await (
+      await marketplace.connect(alice).reanchorData(id, hashOf("v2"), hashOf("report v2"))
+    ).wait();
+    await (
+      await marketplace.connect(alice).reanchorData(id, hashOf("v3"), hashOf("report v3"))
+    ).wait();
     expect(await marketplace.getListing(id)).toEqual([alice.address, hashOf("v3"), 7n, 1n, 3n]);
     expect(await marketplace.dataRootAt(id, 1)).toBe(firstRoot);
     expect(await marketplace.dataRootAt(id, 2)).toBe(hashOf("v2"));

@@ -1,5 +1,5 @@
 import { mkdir } from "node:fs/promises";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_WALLET_PARTICIPANT } from "~/server/seed/demo-accounts";
 import { CHROMIUM_PATH } from "./global-setup";
@@ -32,53 +32,121 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe.skipIf(Boolean(skipReason))("the verified slice in a browser", () => {
-  it("a wallet participant publishes a listing that gets anchored, and a researcher finds it", async () => {
-    const title = `E2E blood pressure ${Date.now()}`;
-    const participant = await browser.newContext();
-    const page = await participant.newPage();
-    await injectTestWallet(page, DEMO_WALLET_PARTICIPANT.privateKey, 31337);
+async function signInWithPassword(page: Page, role: string) {
+  const account = DEMO_ACCOUNTS.find((candidate) => candidate.role === role)!;
+  await page.goto(`${appUrl}/sign-in`);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect
+    .poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 20_000 })
+    .toContain(role.toLowerCase());
+}
 
+const CSV = [
+  "patient_id,first_name,last_name,phone,birth_date,zip,visit_date,systolic_bp,note",
+  'p1,Blaine377,Hickle134,555-262-5593,1983-04-02,02134,2023-01-12,128,"Seen with daughter Aletha771; call 555-262-5593"',
+  "p1,Blaine377,Hickle134,555-262-5593,1983-04-02,02134,2023-06-30,141,stable",
+].join("\n");
+
+describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a browser", () => {
+  it("a wallet participant uploads, reviews and publishes; a researcher requests; the participant approves and withdraws", async () => {
+    const title = `E2E blood pressure ${Date.now()}`;
+    const participantContext = await browser.newContext();
+    const page = await participantContext.newPage();
+    await injectTestWallet(page, DEMO_WALLET_PARTICIPANT.privateKey, 31337);
     await page.goto(`${appUrl}/sign-in`);
     await page.getByRole("button", { name: "Sign in with Ethereum" }).click();
     await expect
       .poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 20_000 })
       .toContain("participant");
 
-    await page.goto(`${appUrl}/participant/listings/new`);
-    await page.getByLabel("Title").fill(title);
-    await page
-      .locator("textarea[name=csv]")
-      .fill("pseudonym,year,systolic_bp\nP-1,2023,128\nP-2,2024,141");
-    await page.getByLabel("Price per use (TSR)").fill("3");
-    await page.getByRole("button", { name: "Publish listing" }).click();
+    // Enrol in the demo trial: a commitment goes on chain, not the subject number.
+    await page.goto(`${appUrl}/participant/trials`);
+    const trial = page.getByTestId("trial-DEMO-0001");
+    await trial.getByLabel(/subject number/).fill("DEMO-SUBJ-17");
+    await trial.getByTestId("enroll").click();
+    await trial.getByTestId("enrolled").waitFor({ timeout: 30_000 });
 
+    // Upload: the report and the preview show what was removed, before anything is published.
+    await page.goto(`${appUrl}/participant/uploads/new`);
+    await page
+      .locator("input[type=file]")
+      .setInputFiles({ name: "my-visits.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
+    await page.getByRole("button", { name: "Upload and de-identify" }).click();
+    await page.waitForURL(/\/participant\/uploads\/[^/]+$/, { timeout: 30_000 });
+    const report = await page.getByTestId("deid-report").textContent();
+    expect(report).toContain("first_name");
+    expect(report).toContain("Telephone numbers");
+    const preview = (await page.getByTestId("preview").textContent()) ?? "";
+    expect(preview).not.toContain("Blaine377");
+    expect(preview).not.toContain("555-262-5593");
+    expect(preview).toContain("141");
+    await page.screenshot({ path: "test-results/upload-review.png", fullPage: true });
+
+    await page.getByLabel("Title").fill(title);
+    await page.getByLabel("Price per use (TSR)").fill("3");
+    await page.getByLabel("Requests").selectOption("ask");
+    await page.getByLabel("Trial").selectOption({ index: 1 });
+    await page.getByRole("button", { name: "Sign and publish" }).click();
     await page.waitForURL(/\/listings\/[^/]+$/, { timeout: 30_000 });
     await expect
       .poll(() => page.getByTestId("anchor-status").textContent(), { timeout: 30_000 })
       .toBe("Anchored on chain");
-    const txHash = await page.getByTestId("anchor-tx").textContent();
-    expect(txHash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await page.getByTestId("anchor-tx").textContent()).toMatch(/^0x[0-9a-f]{64}$/);
     await expect
       .poll(() => page.getByTestId("chain-panel").textContent())
       .toContain("Anchored data root matches");
     await page.screenshot({ path: "test-results/slice-listing.png", fullPage: true });
-    await participant.close();
 
-    const researcherAccount = DEMO_ACCOUNTS.find((account) => account.role === "RESEARCHER")!;
-    const researcher = await browser.newContext();
-    const researcherPage = await researcher.newPage();
-    await researcherPage.goto(`${appUrl}/sign-in`);
-    await researcherPage.getByLabel("Email").fill(researcherAccount.email);
-    await researcherPage.getByLabel("Password").fill(DEMO_PASSWORD);
-    await researcherPage.getByRole("button", { name: "Sign in", exact: true }).click();
+    // A researcher finds it and requests access, paying into escrow by signature.
+    const researcherContext = await browser.newContext();
+    const researcher = await researcherContext.newPage();
+    await signInWithPassword(researcher, "RESEARCHER");
+    await researcher.goto(`${appUrl}/catalogue`);
+    await researcher.getByRole("link", { name: title }).waitFor({ timeout: 20_000 });
+    await researcher.getByLabel(`Add ${title} to the cohort`).check();
+    await researcher
+      .getByLabel(/Research plan/)
+      .fill("Blood pressure trajectories after a diagnosis of type 2 diabetes.");
+    await researcher.screenshot({ path: "test-results/slice-catalogue.png", fullPage: true });
+    await researcher.getByRole("button", { name: "Sign and request" }).click();
+    await researcher.waitForURL(/\/researcher\/requests$/, { timeout: 30_000 });
     await expect
-      .poll(() => researcherPage.getByTestId("signed-in-as").textContent(), { timeout: 20_000 })
-      .toContain("researcher");
-    await researcherPage.goto(`${appUrl}/catalogue`);
-    await researcherPage.getByRole("link", { name: title }).waitFor({ timeout: 20_000 });
-    await researcherPage.screenshot({ path: "test-results/slice-catalogue.png", fullPage: true });
-    await researcher.close();
+      .poll(() => researcher.getByTestId("request-status").first().textContent(), {
+        timeout: 30_000,
+      })
+      .toBe("open");
+
+    // The participant approves it; settlement credits them; they withdraw.
+    await page.goto(`${appUrl}/participant/requests`);
+    await page.getByTestId("approve").first().click();
+    await page
+      .getByText(/Queued|decision on its way/)
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByTestId("item-status").first().textContent();
+        },
+        { timeout: 30_000, interval: 1_500 },
+      )
+      .toBe("approved");
+    await page.goto(`${appUrl}/participant/ledger`);
+    await expect
+      .poll(() => page.getByTestId("balance").textContent(), { timeout: 30_000 })
+      .toBe("3 TSR");
+    await page.getByTestId("withdraw").click();
+    await page.getByText("Queued").first().waitFor({ timeout: 20_000 });
+    await expect
+      .poll(() => page.getByTestId("balance").textContent(), { timeout: 30_000 })
+      .toBe("0 TSR");
+    expect(await page.getByTestId("ledger-table").textContent()).toContain("Withdrawn");
+    await page.screenshot({ path: "test-results/ledger.png", fullPage: true });
+    await researcherContext.close();
+    await participantContext.close();
   });
 
   it("shows a clear error for a wrong password and stays signed out", async () => {

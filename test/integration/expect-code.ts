@@ -2,7 +2,11 @@ import { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
 
 /** Awaits a failing call and checks its tRPC code and, optionally, its message. */
-export async function expectCode(promise: Promise<unknown>, code: TRPCError["code"], message?: RegExp) {
+export async function expectCode(
+  promise: Promise<unknown>,
+  code: TRPCError["code"],
+  message?: RegExp,
+) {
   const error = await promise.then(
     () => null,
     (caught: unknown) => caught,

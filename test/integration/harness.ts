@@ -65,11 +65,27 @@ export async function createHarness() {
     const api = callerFor(user);
     const prepared = await api.actions.prepare({ action });
     const signature = wallet
-      ? await wallet.signTypedData(prepared.typedData.domain, { ForwardRequest: [...prepared.typedData.types.ForwardRequest] }, prepared.typedData.message)
+      ? await wallet.signTypedData(
+          prepared.typedData.domain,
+          { ForwardRequest: [...prepared.typedData.types.ForwardRequest] },
+          prepared.typedData.message,
+        )
       : undefined;
     const permitSignature =
-      wallet && prepared.permit ? await wallet.signTypedData(prepared.permit.domain, { Permit: [...prepared.permit.types.Permit] }, prepared.permit.message) : undefined;
-    return api.actions.submit({ action, request: prepared.typedData.message, signature, permit: prepared.permit ?? undefined, permitSignature });
+      wallet && prepared.permit
+        ? await wallet.signTypedData(
+            prepared.permit.domain,
+            { Permit: [...prepared.permit.types.Permit] },
+            prepared.permit.message,
+          )
+        : undefined;
+    return api.actions.submit({
+      action,
+      request: prepared.typedData.message,
+      signature,
+      permit: prepared.permit ?? undefined,
+      permitSignature,
+    });
   }
 
   /** Mints reward tokens to an account through the outbox (the local token's owner is the relayer). */
@@ -80,7 +96,11 @@ export async function createHarness() {
         entityId: wallet,
         idempotencyKey: `test-mint:${wallet}:${Date.now()}:${Math.random()}`,
         signer: chain.relayer.address,
-        payload: { type: "operator", contract: "RewardToken", data: chain.contracts.token.interface.encodeFunctionData("mint", [wallet, amount]) },
+        payload: {
+          type: "operator",
+          contract: "RewardToken",
+          data: chain.contracts.token.interface.encodeFunctionData("mint", [wallet, amount]),
+        },
       }),
     );
     await settle();

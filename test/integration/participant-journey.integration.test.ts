@@ -28,16 +28,34 @@ afterAll(async () => {
 });
 
 async function uploadOverHttp(user: SessionUser, file: string, name: string) {
-  const token = await encode({ token: { sub: user.id, role: user.role, walletAddress: user.walletAddress, displayName: user.displayName }, secret: getEnv().NEXTAUTH_SECRET });
+  const token = await encode({
+    token: {
+      sub: user.id,
+      role: user.role,
+      walletAddress: user.walletAddress,
+      displayName: user.displayName,
+    },
+    secret: getEnv().NEXTAUTH_SECRET,
+  });
   const response = await uploadRoute(
     new Request("http://localhost/api/uploads", {
       method: "POST",
-      headers: { cookie: `next-auth.session-token=${token}`, "x-file-name": name, "content-type": "application/octet-stream" },
+      headers: {
+        cookie: `next-auth.session-token=${token}`,
+        "x-file-name": name,
+        "content-type": "application/octet-stream",
+      },
       body: await readFile(file),
     }),
   );
   expect(response.status).toBe(200);
-  const events = (await response.text()).trim().split("\n").map((line) => JSON.parse(line) as { type: string; uploadId?: string; message?: string; percent?: number });
+  const events = (await response.text())
+    .trim()
+    .split("\n")
+    .map(
+      (line) =>
+        JSON.parse(line) as { type: string; uploadId?: string; message?: string; percent?: number },
+    );
   expect(events.some((event) => event.type === "progress")).toBe(true);
   const done = events.at(-1)!;
   if (done.type !== "done") throw new Error(`upload failed: ${done.message}`);
@@ -55,28 +73,60 @@ describe("participant journey", () => {
       db,
       chain,
       sponsorId: sponsor.id,
-      input: { registryId: `NCT-J-${Date.now()}`, title: "Journey trial", phase: "Phase 2", conditions: ["Hypertension"], sites: [], protocolDocumentName: "p.pdf", protocolHash: keccak256(toUtf8Bytes("protocol")) },
+      input: {
+        registryId: `NCT-J-${Date.now()}`,
+        title: "Journey trial",
+        phase: "Phase 2",
+        conditions: ["Hypertension"],
+        sites: [],
+        protocolDocumentName: "p.pdf",
+        protocolHash: keccak256(toUtf8Bytes("protocol")),
+      },
     });
     await harness.settle();
 
     const participant = await harness.createUser("PARTICIPANT");
     const api = harness.callerFor(participant);
-    await harness.act(participant, { type: "enrollment.enroll", trialId: trial.id, subjectId: "SUBJ-0042" });
+    await harness.act(participant, {
+      type: "enrollment.enroll",
+      trialId: trial.id,
+      subjectId: "SUBJ-0042",
+    });
     await harness.settle();
-    const [joined] = (await api.enrollments.trials()).filter((candidate) => candidate.id === trial.id);
-    expect(joined?.enrollment).toMatchObject({ isEnrolled: true, protocolVersion: 1, needsReconsent: false });
-    const enrollment = await db.enrollment.findFirstOrThrow({ where: { trialId: trial.id, participantId: participant.id } });
-    const [commitment] = await chain.contracts.trialRegistry.getEnrollment((await db.trial.findUniqueOrThrow({ where: { id: trial.id } })).chainKey, participant.walletAddress);
+    const [joined] = (await api.enrollments.trials()).filter(
+      (candidate) => candidate.id === trial.id,
+    );
+    expect(joined?.enrollment).toMatchObject({
+      isEnrolled: true,
+      protocolVersion: 1,
+      needsReconsent: false,
+    });
+    const enrollment = await db.enrollment.findFirstOrThrow({
+      where: { trialId: trial.id, participantId: participant.id },
+    });
+    const [commitment] = await chain.contracts.trialRegistry.getEnrollment(
+      (await db.trial.findUniqueOrThrow({ where: { id: trial.id } })).chainKey,
+      participant.walletAddress,
+    );
     expect(commitment).toBe(enrollment.subjectCommitment);
     expect(JSON.stringify(enrollment)).not.toContain("SUBJ-0042");
 
     // Upload real Synthea data through the route, drop a column, publish linked to the trial.
-    const uploadId = await uploadOverHttp(participant, syntheaFile("csv/patients.csv"), "patients.csv");
+    const uploadId = await uploadOverHttp(
+      participant,
+      syntheaFile("csv/patients.csv"),
+      "patients.csv",
+    );
     const upload = await api.uploads.byId({ uploadId });
     expect(upload.report.removedColumns.map((column) => column.column)).toContain("SSN");
     expect(JSON.stringify(upload.preview)).not.toMatch(/999-\d\d-\d{4}/);
     const { id: listingId } = await api.listings.createDraft(
-      listingInput(uploadId, { dropColumns: ["HEALTHCARE_COVERAGE"], trialId: trial.id, autoApprove: false, price: "4" }),
+      listingInput(uploadId, {
+        dropColumns: ["HEALTHCARE_COVERAGE"],
+        trialId: trial.id,
+        autoApprove: false,
+        price: "4",
+      }),
     );
     await harness.act(participant, { type: "listing.publish", listingId });
     await harness.settle();
@@ -96,12 +146,22 @@ describe("participant journey", () => {
     await harness.act(researcher, { type: "request.create", requestId });
     await harness.settle();
     const [incoming] = await api.requests.incoming();
-    expect(incoming).toMatchObject({ status: "PENDING", request: { researcherName: researcher.displayName, purpose: "ACADEMIC_RESEARCH" } });
-    expect(await chain.contracts.token.balanceOf(chain.deployment.contracts.DataMarketplace)).toBe(parseUnits("4", 18));
+    expect(incoming).toMatchObject({
+      status: "PENDING",
+      request: { researcherName: researcher.displayName, purpose: "ACADEMIC_RESEARCH" },
+    });
+    expect(await chain.contracts.token.balanceOf(chain.deployment.contracts.DataMarketplace)).toBe(
+      parseUnits("4", 18),
+    );
 
     // Another participant cannot decide it; the owner approves.
     const stranger = await harness.createUser("PARTICIPANT");
-    await expectCode(harness.callerFor(stranger).actions.prepare({ action: { type: "item.decide", itemId: incoming!.id, approve: true } }), "NOT_FOUND");
+    await expectCode(
+      harness
+        .callerFor(stranger)
+        .actions.prepare({ action: { type: "item.decide", itemId: incoming!.id, approve: true } }),
+      "NOT_FOUND",
+    );
     await harness.act(participant, { type: "item.decide", itemId: incoming!.id, approve: true });
     await harness.settle();
     expect((await api.requests.incoming())[0]?.status).toBe("APPROVED");
@@ -113,7 +173,9 @@ describe("participant journey", () => {
     const ledger = await api.ledger.mine();
     expect(ledger.balance).toBe("4");
     const kinds = ledger.entries.map((entry) => entry.kind);
-    expect(kinds).toEqual(expect.arrayContaining(["REQUEST", "DECISION", "DATA_USE", "DATA_USE_CREDIT"]));
+    expect(kinds).toEqual(
+      expect.arrayContaining(["REQUEST", "DECISION", "DATA_USE", "DATA_USE_CREDIT"]),
+    );
     expect(ledger.entries.every((entry) => entry.txHash?.startsWith("0x"))).toBe(true);
     expect(ledger.earningsByMonth.reduce((sum, month) => sum + month.amount, 0)).toBe(4);
 
@@ -121,33 +183,77 @@ describe("participant journey", () => {
     const before = await chain.contracts.token.balanceOf(participant.walletAddress);
     await harness.act(participant, { type: "earnings.withdraw" });
     await harness.settle();
-    expect((await chain.contracts.token.balanceOf(participant.walletAddress)) - before).toBe(parseUnits("4", 18));
+    expect((await chain.contracts.token.balanceOf(participant.walletAddress)) - before).toBe(
+      parseUnits("4", 18),
+    );
     expect(await chain.provider.getBalance(participant.walletAddress)).toBe(0n);
     expect((await api.ledger.mine()).balance).toBe("0");
-    await expectCode(api.actions.prepare({ action: { type: "earnings.withdraw" } }), "BAD_REQUEST", /nothing to withdraw/);
+    await expectCode(
+      api.actions.prepare({ action: { type: "earnings.withdraw" } }),
+      "BAD_REQUEST",
+      /nothing to withdraw/,
+    );
 
     // Revoking consent: later requests exclude the listing.
     await harness.act(participant, { type: "listing.revokeConsent", listingId });
     await harness.settle();
     expect((await api.listings.byId({ listingId })).consent?.isRevoked).toBe(true);
-    const { id: laterRequest } = await harness.callerFor(researcher).requests.createDraft({ listingIds: [listingId], purpose: "ACADEMIC_RESEARCH", planText: "A second look at the same cohort, one year later.", accessDays: 30 });
+    const { id: laterRequest } = await harness.callerFor(researcher).requests.createDraft({
+      listingIds: [listingId],
+      purpose: "ACADEMIC_RESEARCH",
+      planText: "A second look at the same cohort, one year later.",
+      accessDays: 30,
+    });
     await harness.act(researcher, { type: "request.create", requestId: laterRequest });
     await harness.settle();
-    const later = (await harness.callerFor(researcher).requests.mine()).find((request) => request.id === laterRequest);
+    const later = (await harness.callerFor(researcher).requests.mine()).find(
+      (request) => request.id === laterRequest,
+    );
     expect(later?.items[0]?.status).toBe("EXCLUDED");
   });
 
   it("refuses an upload that is too large, from the wrong role, or not signed in", async () => {
     const researcher = await harness.createUser("RESEARCHER");
-    const token = await encode({ token: { sub: researcher.id, role: researcher.role, walletAddress: researcher.walletAddress, displayName: researcher.displayName }, secret: getEnv().NEXTAUTH_SECRET });
-    const asResearcher = await uploadRoute(new Request("http://localhost/api/uploads", { method: "POST", headers: { cookie: `next-auth.session-token=${token}` }, body: "a,b\n1,2" }));
+    const token = await encode({
+      token: {
+        sub: researcher.id,
+        role: researcher.role,
+        walletAddress: researcher.walletAddress,
+        displayName: researcher.displayName,
+      },
+      secret: getEnv().NEXTAUTH_SECRET,
+    });
+    const asResearcher = await uploadRoute(
+      new Request("http://localhost/api/uploads", {
+        method: "POST",
+        headers: { cookie: `next-auth.session-token=${token}` },
+        body: "a,b\n1,2",
+      }),
+    );
     expect(asResearcher.status).toBe(403);
-    const anonymous = await uploadRoute(new Request("http://localhost/api/uploads", { method: "POST", body: "a,b\n1,2" }));
+    const anonymous = await uploadRoute(
+      new Request("http://localhost/api/uploads", { method: "POST", body: "a,b\n1,2" }),
+    );
     expect(anonymous.status).toBe(401);
     const participant = await harness.createUser("PARTICIPANT");
-    const participantToken = await encode({ token: { sub: participant.id, role: participant.role, walletAddress: participant.walletAddress, displayName: participant.displayName }, secret: getEnv().NEXTAUTH_SECRET });
+    const participantToken = await encode({
+      token: {
+        sub: participant.id,
+        role: participant.role,
+        walletAddress: participant.walletAddress,
+        displayName: participant.displayName,
+      },
+      secret: getEnv().NEXTAUTH_SECRET,
+    });
     const tooLarge = await uploadRoute(
-      new Request("http://localhost/api/uploads", { method: "POST", headers: { cookie: `next-auth.session-token=${participantToken}`, "content-length": String(60 * 1024 * 1024) }, body: "a,b\n1,2" }),
+      new Request("http://localhost/api/uploads", {
+        method: "POST",
+        headers: {
+          cookie: `next-auth.session-token=${participantToken}`,
+          "content-length": String(60 * 1024 * 1024),
+        },
+        body: "a,b\n1,2",
+      }),
     );
     expect(tooLarge.status).toBe(413);
     expect(((await tooLarge.json()) as { message: string }).message).toMatch(/over 50 MB/);

@@ -99,7 +99,12 @@ describe("tRPC over HTTP", () => {
   it("returns 400 with field errors for malformed input, 403 for the wrong role, 404 for unknown ids", async () => {
     const participant = await harness.createUser("PARTICIPANT");
     const researcher = await harness.createUser("RESEARCHER");
-    const bad = await errorOf(client(await sessionCookie(participant)).listings.createDraft.mutate({ ...listingInput("u"), title: "" }));
+    const bad = await errorOf(
+      client(await sessionCookie(participant)).listings.createDraft.mutate({
+        ...listingInput("u"),
+        title: "",
+      }),
+    );
     expect(bad.data?.httpStatus).toBe(400);
     expect(bad.message).toMatch(/title/i);
     const wrongRole = await errorOf(

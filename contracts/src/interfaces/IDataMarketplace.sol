@@ -65,11 +65,13 @@ interface IDataMarketplace is IConsentRegistry {
     /// @dev The caller has nothing to withdraw.
     error NothingToWithdraw(address account);
 
-    /// @notice A participant anchored a new listing (its consent follows in ConsentGranted).
+    /// @notice A participant anchored a new listing: its data root and the hash of its
+    /// de-identification report (its consent follows in ConsentGranted).
     event ListingCreated(
         bytes32 indexed listingId,
         address indexed owner,
         bytes32 dataRoot,
+        bytes32 reportHash,
         uint256 price
     );
     /// @notice The owner changed the price of a listing.
@@ -77,7 +79,12 @@ interface IDataMarketplace is IConsentRegistry {
     /// @notice The owner took a listing off the market.
     event ListingUnlisted(bytes32 indexed listingId);
     /// @notice The owner anchored a new version of the listing's data; old roots stay readable.
-    event DataReanchored(bytes32 indexed listingId, uint32 version, bytes32 dataRoot);
+    event DataReanchored(
+        bytes32 indexed listingId,
+        uint32 version,
+        bytes32 dataRoot,
+        bytes32 reportHash
+    );
     /// @notice A researcher opened a cohort request; the arrays describe every item.
     event AccessRequested(
         bytes32 indexed requestId,
@@ -130,6 +137,7 @@ interface IDataMarketplace is IConsentRegistry {
     function createListing(
         bytes32 salt,
         bytes32 dataRoot,
+        bytes32 reportHash,
         uint256 price,
         ConsentTerms calldata consent
     ) external returns (bytes32 listingId);
@@ -141,7 +149,7 @@ interface IDataMarketplace is IConsentRegistry {
     function unlist(bytes32 listingId) external;
 
     /// @notice Anchors a new data root for a listing the caller owns.
-    function reanchorData(bytes32 listingId, bytes32 dataRoot) external;
+    function reanchorData(bytes32 listingId, bytes32 dataRoot, bytes32 reportHash) external;
 
     /// @notice Opens a cohort request over `listingIds` (strictly increasing) and escrows the total.
     function requestAccess(

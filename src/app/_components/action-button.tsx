@@ -5,9 +5,20 @@ import type { TAction } from "~/server/services/actions/registry";
 import { STEP_LABELS, useSignedAction } from "./use-signed-action";
 
 /** A button that runs one signed action and says where it stands. */
-export function ActionButton(props: { action: TAction; children: ReactNode; variant?: "primary" | "secondary" | "danger"; confirm?: string; testId?: string }) {
+export function ActionButton(props: {
+  action: TAction;
+  children: ReactNode;
+  variant?: "primary" | "secondary" | "danger";
+  confirm?: string;
+  testId?: string;
+}) {
   const { run, step, error, isBusy } = useSignedAction();
-  const className = props.variant === "secondary" ? "btn-secondary" : props.variant === "danger" ? "btn bg-red-700 hover:bg-red-800" : "btn";
+  const className =
+    props.variant === "secondary"
+      ? "btn-secondary"
+      : props.variant === "danger"
+        ? "btn bg-red-700 hover:bg-red-800"
+        : "btn";
   return (
     <span className="inline-flex flex-col gap-1">
       <button
@@ -22,7 +33,11 @@ export function ActionButton(props: { action: TAction; children: ReactNode; vari
       >
         {props.children}
       </button>
-      {step !== "idle" && <span className="text-xs text-slate-600" aria-live="polite">{STEP_LABELS[step]}</span>}
+      {step !== "idle" && (
+        <span className="text-xs text-slate-600" aria-live="polite">
+          {STEP_LABELS[step]}
+        </span>
+      )}
       {error && (
         <span role="alert" className="text-xs text-red-800">
           {error}

@@ -24,21 +24,37 @@ export function useSignedAction() {
       setStep("preparing");
       const prepared = await prepare.mutateAsync({ action });
       setStep("signing");
-      const signature = prepared.signsInWallet ? await signTypedData(prepared.typedData) : undefined;
-      const permitSignature = prepared.permit && prepared.signsInWallet ? await signPermit(prepared.permit) : undefined;
+      const signature = prepared.signsInWallet
+        ? await signTypedData(prepared.typedData)
+        : undefined;
+      const permitSignature =
+        prepared.permit && prepared.signsInWallet ? await signPermit(prepared.permit) : undefined;
       setStep("submitting");
-      await submit.mutateAsync({ action, request: prepared.typedData.message, signature, permit: prepared.permit ?? undefined, permitSignature });
+      await submit.mutateAsync({
+        action,
+        request: prepared.typedData.message,
+        signature,
+        permit: prepared.permit ?? undefined,
+        permitSignature,
+      });
       setStep("queued");
       await utils.invalidate();
       return true;
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "The action failed; nothing was changed.");
+      setError(
+        caught instanceof Error ? caught.message : "The action failed; nothing was changed.",
+      );
       setStep("idle");
       return false;
     }
   }
 
-  return { run, step, error, isBusy: step === "preparing" || step === "signing" || step === "submitting" };
+  return {
+    run,
+    step,
+    error,
+    isBusy: step === "preparing" || step === "signing" || step === "submitting",
+  };
 }
 
 export const STEP_LABELS: Record<ActionStep, string> = {

@@ -12,23 +12,35 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
   const [query, setQuery] = useState("");
   const [submitted, setSubmitted] = useState("");
   const [selected, setSelected] = useState<string[]>([]);
-  const [request, setRequest] = useState({ purpose: "ACADEMIC_RESEARCH" as PurposeKey, planText: "", accessDays: 90 });
+  const [request, setRequest] = useState({
+    purpose: "ACADEMIC_RESEARCH" as PurposeKey,
+    planText: "",
+    accessDays: 90,
+  });
   const [error, setError] = useState<string | null>(null);
   const createDraft = api.requests.createDraft.useMutation();
   const { run, step, error: actionError, isBusy } = useSignedAction();
-  const catalogue = api.listings.catalogue.useInfiniteQuery({ query: submitted || undefined, limit: 20 }, { getNextPageParam: (page) => page.nextCursor ?? undefined });
+  const catalogue = api.listings.catalogue.useInfiniteQuery(
+    { query: submitted || undefined, limit: 20 },
+    { getNextPageParam: (page) => page.nextCursor ?? undefined },
+  );
   const items = catalogue.data?.pages.flatMap((page) => page.items) ?? [];
   const chosen = items.filter((item) => selected.includes(item.id));
   const total = chosen.reduce((sum, item) => sum + Number(item.price), 0);
-  const excluded = chosen.filter((item) => !item.consent?.purposes.includes(request.purpose)).length;
-  const autoApproved = chosen.filter((item) => item.consent?.purposes.includes(request.purpose) && item.consent.autoApprove).length;
+  const excluded = chosen.filter(
+    (item) => !item.consent?.purposes.includes(request.purpose),
+  ).length;
+  const autoApproved = chosen.filter(
+    (item) => item.consent?.purposes.includes(request.purpose) && item.consent.autoApprove,
+  ).length;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setError(null);
     try {
       const draft = await createDraft.mutateAsync({ listingIds: selected, ...request });
-      if (await run({ type: "request.create", requestId: draft.id })) router.push("/researcher/requests");
+      if (await run({ type: "request.create", requestId: draft.id }))
+        router.push("/researcher/requests");
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : "The request failed.");
     }
@@ -43,12 +55,22 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
           setSubmitted(query.trim());
         }}
       >
-        <input className="input mt-0" type="search" placeholder="Search title, description or condition" value={query} onChange={(event) => setQuery(event.target.value)} />
+        <input
+          className="input mt-0"
+          type="search"
+          placeholder="Search title, description or condition"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
         <button type="submit" className="btn">
           Search
         </button>
       </form>
-      {catalogue.error && <p role="alert" className="text-red-800">{catalogue.error.message}</p>}
+      {catalogue.error && (
+        <p role="alert" className="text-red-800">
+          {catalogue.error.message}
+        </p>
+      )}
       {catalogue.isPending ? (
         <p className="text-slate-600">Loading…</p>
       ) : items.length === 0 ? (
@@ -63,7 +85,13 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
                   className="mt-6"
                   aria-label={`Add ${listing.title} to the cohort`}
                   checked={selected.includes(listing.id)}
-                  onChange={(event) => setSelected(event.target.checked ? [...selected, listing.id] : selected.filter((id) => id !== listing.id))}
+                  onChange={(event) =>
+                    setSelected(
+                      event.target.checked
+                        ? [...selected, listing.id]
+                        : selected.filter((id) => id !== listing.id),
+                    )
+                  }
                 />
               )}
               <div className="flex-1">
@@ -74,25 +102,44 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
         </ul>
       )}
       {catalogue.hasNextPage && (
-        <button type="button" className="btn-secondary" disabled={catalogue.isFetchingNextPage} onClick={() => void catalogue.fetchNextPage()}>
+        <button
+          type="button"
+          className="btn-secondary"
+          disabled={catalogue.isFetchingNextPage}
+          onClick={() => void catalogue.fetchNextPage()}
+        >
           {catalogue.isFetchingNextPage ? "Loading…" : "More"}
         </button>
       )}
       {canRequest && selected.length > 0 && (
-        <form className="card space-y-3" onSubmit={(event) => void submit(event)} data-testid="request-form">
+        <form
+          className="card space-y-3"
+          onSubmit={(event) => void submit(event)}
+          data-testid="request-form"
+        >
           <h2 className="font-semibold">Request access to {selected.length} listing(s)</h2>
           <p className="text-sm text-slate-700">
-            Total {total} TSR escrowed · {autoApproved} approve at once · {selected.length - autoApproved - excluded} need the owner&apos;s decision · {excluded}{" "}
+            Total {total} TSR escrowed · {autoApproved} approve at once ·{" "}
+            {selected.length - autoApproved - excluded} need the owner&apos;s decision · {excluded}{" "}
             excluded by the purpose
           </p>
           {(error ?? actionError) && (
-            <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+            <p
+              role="alert"
+              className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
+            >
               {error ?? actionError}
             </p>
           )}
           <label className="label">
             Purpose
-            <select className="input" value={request.purpose} onChange={(event) => setRequest({ ...request, purpose: event.target.value as PurposeKey })}>
+            <select
+              className="input"
+              value={request.purpose}
+              onChange={(event) =>
+                setRequest({ ...request, purpose: event.target.value as PurposeKey })
+              }
+            >
               {PURPOSES.map((purpose) => (
                 <option key={purpose.key} value={purpose.key}>
                   {purpose.label}
@@ -102,11 +149,28 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
           </label>
           <label className="label">
             Research plan (its hash is recorded on chain and owners read it)
-            <textarea className="input" name="plan" rows={4} required minLength={20} value={request.planText} onChange={(event) => setRequest({ ...request, planText: event.target.value })} />
+            <textarea
+              className="input"
+              name="plan"
+              rows={4}
+              required
+              minLength={20}
+              value={request.planText}
+              onChange={(event) => setRequest({ ...request, planText: event.target.value })}
+            />
           </label>
           <label className="label">
             Access period (days)
-            <input className="input" type="number" min={1} max={365} value={request.accessDays} onChange={(event) => setRequest({ ...request, accessDays: Number(event.target.value) })} />
+            <input
+              className="input"
+              type="number"
+              min={1}
+              max={365}
+              value={request.accessDays}
+              onChange={(event) =>
+                setRequest({ ...request, accessDays: Number(event.target.value) })
+              }
+            />
           </label>
           <button type="submit" className="btn" disabled={createDraft.isPending || isBusy}>
             Sign and request

@@ -32,7 +32,10 @@ function jsonArg(value: unknown): EventArg {
 
 function eventArgs(description: LogDescription): Record<string, EventArg> {
   return Object.fromEntries(
-    description.fragment.inputs.map((input, index) => [input.name, jsonArg(description.args[index])]),
+    description.fragment.inputs.map((input, index) => [
+      input.name,
+      jsonArg(description.args[index]),
+    ]),
   );
 }
 
@@ -122,14 +125,24 @@ export function createIndexer(options: IndexerOptions) {
     if (!toBlockHeader?.hash) return 0;
     const blockNumbers = [...new Set(logs.map((log) => log.blockNumber))];
     const blocks = await Promise.all(blockNumbers.map((number) => chain.provider.getBlock(number)));
-    const blockTimes = new Map(blocks.flatMap((block) => (block ? [[block.number, new Date(block.timestamp * 1000)] as const] : [])));
+    const blockTimes = new Map(
+      blocks.flatMap((block) =>
+        block ? [[block.number, new Date(block.timestamp * 1000)] as const] : [],
+      ),
+    );
     let indexed = 0;
     await db.$transaction(async (tx) => {
       for (const log of logs) {
         const decoded = decode(chain, log);
         if (!decoded) continue;
         const isKnown = await tx.chainEvent.findUnique({
-          where: { chainId_txHash_logIndex: { chainId: chain.chainId, txHash: log.transactionHash, logIndex: log.index } },
+          where: {
+            chainId_txHash_logIndex: {
+              chainId: chain.chainId,
+              txHash: log.transactionHash,
+              logIndex: log.index,
+            },
+          },
           select: { id: true },
         });
         if (isKnown) continue;

@@ -29,14 +29,34 @@ const list = (event: IndexedEvent, name: string) => (event.args[name] as EventAr
 const ITEM_STATUS = ["EXCLUDED", "PENDING", "APPROVED", "REJECTED"] as const;
 
 async function userIdOf(tx: DbTransaction, wallet: string): Promise<string | null> {
-  const user = await tx.user.findUnique({ where: { walletAddress: wallet.toLowerCase() }, select: { id: true } });
+  const user = await tx.user.findUnique({
+    where: { walletAddress: wallet.toLowerCase() },
+    select: { id: true },
+  });
   return user?.id ?? null;
 }
 
-async function recordPayout(tx: DbTransaction, event: IndexedEvent, wallet: string, kind: PayoutKind, amount: string, links: { requestId?: string; listingId?: string } = {}) {
+async function recordPayout(
+  tx: DbTransaction,
+  event: IndexedEvent,
+  wallet: string,
+  kind: PayoutKind,
+  amount: string,
+  links: { requestId?: string; listingId?: string } = {},
+) {
   const userId = await userIdOf(tx, wallet);
   if (!userId || amount === "0") return;
-  await tx.payout.create({ data: { userId, kind, amountWei: amount, txHash: event.txHash, eventId: event.eventId, createdAt: event.blockTime, ...links } });
+  await tx.payout.create({
+    data: {
+      userId,
+      kind,
+      amountWei: amount,
+      txHash: event.txHash,
+      eventId: event.eventId,
+      createdAt: event.blockTime,
+      ...links,
+    },
+  });
 }
 
 const deletePayouts: Projection["undo"] = async (tx, event) => {
@@ -46,21 +66,35 @@ const deletePayouts: Projection["undo"] = async (tx, event) => {
 export const PROJECTIONS: Record<string, Projection> = {
   TrialRegistered: {
     apply: async (tx, event) => {
-      await tx.trial.updateMany({ where: { chainKey: text(event, "trialId") }, data: { anchorStatus: "CONFIRMED" } });
+      await tx.trial.updateMany({
+        where: { chainKey: text(event, "trialId") },
+        data: { anchorStatus: "CONFIRMED" },
+      });
     },
     undo: async (tx, event) => {
-      await tx.trial.updateMany({ where: { chainKey: text(event, "trialId") }, data: { anchorStatus: "PENDING" } });
+      await tx.trial.updateMany({
+        where: { chainKey: text(event, "trialId") },
+        data: { anchorStatus: "PENDING" },
+      });
     },
   },
   ProtocolAmended: {
     apply: async (tx, event) => {
       const version = Number(text(event, "version"));
-      const trial = await tx.trial.findUnique({ where: { chainKey: text(event, "trialId") }, select: { id: true } });
+      const trial = await tx.trial.findUnique({
+        where: { chainKey: text(event, "trialId") },
+        select: { id: true },
+      });
       if (!trial) return;
       await tx.trial.update({ where: { id: trial.id }, data: { currentVersion: version } });
       await tx.protocolVersion.upsert({
         where: { trialId_version: { trialId: trial.id, version } },
-        create: { trialId: trial.id, version, documentHash: text(event, "protocolHash"), documentName: `protocol v${version}` },
+        create: {
+          trialId: trial.id,
+          version,
+          documentHash: text(event, "protocolHash"),
+          documentName: `protocol v${version}`,
+        },
         update: { documentHash: text(event, "protocolHash") },
       });
     },
@@ -69,11 +103,19 @@ export const PROJECTIONS: Record<string, Projection> = {
     apply: async (tx, event) => {
       await tx.enrollment.updateMany({
         where: { subjectCommitment: text(event, "subjectCommitment") },
-        data: { anchorStatus: "CONFIRMED", anchorTxHash: event.txHash, protocolVersion: Number(text(event, "protocolVersion")), status: "ACTIVE" },
+        data: {
+          anchorStatus: "CONFIRMED",
+          anchorTxHash: event.txHash,
+          protocolVersion: Number(text(event, "protocolVersion")),
+          status: "ACTIVE",
+        },
       });
     },
     undo: async (tx, event) => {
-      await tx.enrollment.updateMany({ where: { subjectCommitment: text(event, "subjectCommitment") }, data: { anchorStatus: "PENDING", anchorTxHash: null } });
+      await tx.enrollment.updateMany({
+        where: { subjectCommitment: text(event, "subjectCommitment") },
+        data: { anchorStatus: "PENDING", anchorTxHash: null },
+      });
     },
   },
   Reconsented: {
@@ -83,7 +125,10 @@ export const PROJECTIONS: Record<string, Projection> = {
         userIdOf(tx, text(event, "participant")),
       ]);
       if (!trial || !userId) return;
-      await tx.enrollment.updateMany({ where: { trialId: trial.id, participantId: userId }, data: { protocolVersion: Number(text(event, "protocolVersion")) } });
+      await tx.enrollment.updateMany({
+        where: { trialId: trial.id, participantId: userId },
+        data: { protocolVersion: Number(text(event, "protocolVersion")) },
+      });
     },
   },
   EnrollmentWithdrawn: {
@@ -93,18 +138,32 @@ export const PROJECTIONS: Record<string, Projection> = {
         userIdOf(tx, text(event, "participant")),
       ]);
       if (!trial || !userId) return;
-      await tx.enrollment.updateMany({ where: { trialId: trial.id, participantId: userId }, data: { status: "WITHDRAWN", withdrawnAt: event.blockTime } });
+      await tx.enrollment.updateMany({
+        where: { trialId: trial.id, participantId: userId },
+        data: { status: "WITHDRAWN", withdrawnAt: event.blockTime },
+      });
     },
   },
   RewardCredited: {
-    apply: (tx, event) => recordPayout(tx, event, text(event, "participant"), "ENROLLMENT_REWARD", text(event, "amount")),
+    apply: (tx, event) =>
+      recordPayout(
+        tx,
+        event,
+        text(event, "participant"),
+        "ENROLLMENT_REWARD",
+        text(event, "amount"),
+      ),
     undo: deletePayouts,
   },
   ListingCreated: {
     apply: async (tx, event) => {
       await tx.listing.updateMany({
         where: { chainKey: text(event, "listingId") },
-        data: { anchorStatus: "CONFIRMED", anchorTxHash: event.txHash, anchorBlock: event.blockNumber },
+        data: {
+          anchorStatus: "CONFIRMED",
+          anchorTxHash: event.txHash,
+          anchorBlock: event.blockNumber,
+        },
       });
     },
     undo: async (tx, event) => {
@@ -116,7 +175,10 @@ export const PROJECTIONS: Record<string, Projection> = {
   },
   ConsentGranted: {
     apply: async (tx, event) => {
-      const listing = await tx.listing.findUnique({ where: { chainKey: text(event, "listingId") }, select: { id: true } });
+      const listing = await tx.listing.findUnique({
+        where: { chainKey: text(event, "listingId") },
+        select: { id: true },
+      });
       if (!listing) return;
       await tx.consentTerms.updateMany({
         where: { listingId: listing.id },
@@ -132,28 +194,46 @@ export const PROJECTIONS: Record<string, Projection> = {
   },
   ConsentRevoked: {
     apply: async (tx, event) => {
-      await tx.consentTerms.updateMany({ where: { listing: { chainKey: text(event, "listingId") } }, data: { revokedAt: event.blockTime } });
+      await tx.consentTerms.updateMany({
+        where: { listing: { chainKey: text(event, "listingId") } },
+        data: { revokedAt: event.blockTime },
+      });
     },
     undo: async (tx, event) => {
-      await tx.consentTerms.updateMany({ where: { listing: { chainKey: text(event, "listingId") } }, data: { revokedAt: null } });
+      await tx.consentTerms.updateMany({
+        where: { listing: { chainKey: text(event, "listingId") } },
+        data: { revokedAt: null },
+      });
     },
   },
   ListingPriceUpdated: {
     apply: async (tx, event) => {
-      await tx.listing.updateMany({ where: { chainKey: text(event, "listingId") }, data: { priceWei: text(event, "price") } });
+      await tx.listing.updateMany({
+        where: { chainKey: text(event, "listingId") },
+        data: { priceWei: text(event, "price") },
+      });
     },
   },
   ListingUnlisted: {
     apply: async (tx, event) => {
-      await tx.listing.updateMany({ where: { chainKey: text(event, "listingId") }, data: { status: "UNLISTED" } });
+      await tx.listing.updateMany({
+        where: { chainKey: text(event, "listingId") },
+        data: { status: "UNLISTED" },
+      });
     },
     undo: async (tx, event) => {
-      await tx.listing.updateMany({ where: { chainKey: text(event, "listingId") }, data: { status: "ACTIVE" } });
+      await tx.listing.updateMany({
+        where: { chainKey: text(event, "listingId") },
+        data: { status: "ACTIVE" },
+      });
     },
   },
   AccessRequested: {
     apply: async (tx, event) => {
-      const request = await tx.accessRequest.findUnique({ where: { chainKey: text(event, "requestId") }, select: { id: true } });
+      const request = await tx.accessRequest.findUnique({
+        where: { chainKey: text(event, "requestId") },
+        select: { id: true },
+      });
       if (!request) return;
       await tx.accessRequest.update({
         where: { id: request.id },
@@ -170,24 +250,40 @@ export const PROJECTIONS: Record<string, Projection> = {
       for (const [index, listingKey] of list(event, "listingIds").entries()) {
         await tx.accessRequestItem.updateMany({
           where: { requestId: request.id, itemIndex: index, listing: { chainKey: listingKey } },
-          data: { status: ITEM_STATUS[Number(statuses[index])] ?? "EXCLUDED", priceWei: prices[index]! },
+          data: {
+            status: ITEM_STATUS[Number(statuses[index])] ?? "EXCLUDED",
+            priceWei: prices[index]!,
+          },
         });
       }
     },
     undo: async (tx, event) => {
-      await tx.accessRequest.updateMany({ where: { chainKey: text(event, "requestId") }, data: { anchorStatus: "PENDING", anchorTxHash: null, status: "PENDING" } });
+      await tx.accessRequest.updateMany({
+        where: { chainKey: text(event, "requestId") },
+        data: { anchorStatus: "PENDING", anchorTxHash: null, status: "PENDING" },
+      });
     },
   },
   ItemDecided: {
     apply: async (tx, event) => {
       await tx.accessRequestItem.updateMany({
-        where: { request: { chainKey: text(event, "requestId") }, itemIndex: Number(text(event, "index")) },
-        data: { status: event.args.approved === true ? "APPROVED" : "REJECTED", decidedAt: event.blockTime, decisionTxHash: event.txHash },
+        where: {
+          request: { chainKey: text(event, "requestId") },
+          itemIndex: Number(text(event, "index")),
+        },
+        data: {
+          status: event.args.approved === true ? "APPROVED" : "REJECTED",
+          decidedAt: event.blockTime,
+          decisionTxHash: event.txHash,
+        },
       });
     },
     undo: async (tx, event) => {
       await tx.accessRequestItem.updateMany({
-        where: { request: { chainKey: text(event, "requestId") }, itemIndex: Number(text(event, "index")) },
+        where: {
+          request: { chainKey: text(event, "requestId") },
+          itemIndex: Number(text(event, "index")),
+        },
         data: { status: "PENDING", decidedAt: null, decisionTxHash: null },
       });
     },
@@ -195,46 +291,92 @@ export const PROJECTIONS: Record<string, Projection> = {
   DataUseRecorded: {
     apply: async (tx, event) => {
       const use = await tx.dataUse.findFirst({
-        where: { request: { chainKey: text(event, "requestId") }, listing: { chainKey: text(event, "listingId") }, extractRoot: text(event, "extractRoot"), anchorStatus: "PENDING" },
+        where: {
+          request: { chainKey: text(event, "requestId") },
+          listing: { chainKey: text(event, "listingId") },
+          extractRoot: text(event, "extractRoot"),
+          anchorStatus: "PENDING",
+        },
         orderBy: { createdAt: "asc" },
         select: { id: true },
       });
-      if (use) await tx.dataUse.update({ where: { id: use.id }, data: { anchorStatus: "CONFIRMED", anchorTxHash: event.txHash } });
+      if (use)
+        await tx.dataUse.update({
+          where: { id: use.id },
+          data: { anchorStatus: "CONFIRMED", anchorTxHash: event.txHash },
+        });
     },
     undo: async (tx, event) => {
-      await tx.dataUse.updateMany({ where: { anchorTxHash: event.txHash }, data: { anchorStatus: "PENDING", anchorTxHash: null } });
+      await tx.dataUse.updateMany({
+        where: { anchorTxHash: event.txHash },
+        data: { anchorStatus: "PENDING", anchorTxHash: null },
+      });
     },
   },
   ItemExpired: {
     apply: async (tx, event) => {
-      await tx.accessRequestItem.updateMany({ where: { request: { chainKey: text(event, "requestId") }, itemIndex: Number(text(event, "index")) }, data: { status: "EXPIRED" } });
+      await tx.accessRequestItem.updateMany({
+        where: {
+          request: { chainKey: text(event, "requestId") },
+          itemIndex: Number(text(event, "index")),
+        },
+        data: { status: "EXPIRED" },
+      });
     },
   },
   PaymentCredited: {
     apply: async (tx, event) => {
       const [request, listing] = await Promise.all([
-        tx.accessRequest.findUnique({ where: { chainKey: text(event, "requestId") }, select: { id: true } }),
-        tx.listing.findUnique({ where: { chainKey: text(event, "listingId") }, select: { id: true } }),
+        tx.accessRequest.findUnique({
+          where: { chainKey: text(event, "requestId") },
+          select: { id: true },
+        }),
+        tx.listing.findUnique({
+          where: { chainKey: text(event, "listingId") },
+          select: { id: true },
+        }),
       ]);
-      await recordPayout(tx, event, text(event, "owner"), "DATA_USE_CREDIT", text(event, "amount"), { requestId: request?.id, listingId: listing?.id });
+      await recordPayout(
+        tx,
+        event,
+        text(event, "owner"),
+        "DATA_USE_CREDIT",
+        text(event, "amount"),
+        { requestId: request?.id, listingId: listing?.id },
+      );
     },
     undo: deletePayouts,
   },
   RequestSettled: {
     apply: async (tx, event) => {
-      const request = await tx.accessRequest.findUnique({ where: { chainKey: text(event, "requestId") }, select: { id: true, researcher: { select: { walletAddress: true } } } });
+      const request = await tx.accessRequest.findUnique({
+        where: { chainKey: text(event, "requestId") },
+        select: { id: true, researcher: { select: { walletAddress: true } } },
+      });
       if (!request) return;
-      await tx.accessRequest.update({ where: { id: request.id }, data: { status: "SETTLED", settledAt: event.blockTime } });
-      await recordPayout(tx, event, request.researcher.walletAddress, "REFUND", text(event, "refunded"), { requestId: request.id });
+      await tx.accessRequest.update({
+        where: { id: request.id },
+        data: { status: "SETTLED", settledAt: event.blockTime },
+      });
+      await recordPayout(
+        tx,
+        event,
+        request.researcher.walletAddress,
+        "REFUND",
+        text(event, "refunded"),
+        { requestId: request.id },
+      );
     },
     undo: deletePayouts,
   },
   Withdrawn: {
-    apply: (tx, event) => recordPayout(tx, event, text(event, "account"), "WITHDRAWAL", text(event, "amount")),
+    apply: (tx, event) =>
+      recordPayout(tx, event, text(event, "account"), "WITHDRAWAL", text(event, "amount")),
     undo: deletePayouts,
   },
   RewardsWithdrawn: {
-    apply: (tx, event) => recordPayout(tx, event, text(event, "account"), "WITHDRAWAL", text(event, "amount")),
+    apply: (tx, event) =>
+      recordPayout(tx, event, text(event, "account"), "WITHDRAWAL", text(event, "amount")),
     undo: deletePayouts,
   },
 };

@@ -44,7 +44,9 @@ export function startWorkers(): Workers {
   const stops = [
     loop("outbox", env.OUTBOX_POLL_MS, outbox.tick),
     loop("indexer", env.INDEXER_POLL_MS, indexer.tick),
-    loop("settlements", env.INDEXER_POLL_MS, async () => enqueueDueSettlements(db, await getChain())),
+    loop("settlements", env.INDEXER_POLL_MS, async () =>
+      enqueueDueSettlements(db, await getChain()),
+    ),
   ];
   logger.info("chain workers started", { outbox: outbox.holder, indexer: indexer.holder });
   return { stop: async () => void (await Promise.all(stops.map((stop) => stop()))) };

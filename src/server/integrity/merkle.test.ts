@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "./canonical";
-import { buildRecordTree, computeDataRoot, hashRecord, StreamingDataRoot, verifyRecordProof } from "./merkle";
+import {
+  buildRecordTree,
+  computeDataRoot,
+  hashRecord,
+  StreamingDataRoot,
+  verifyRecordProof,
+} from "./merkle";
 
 const records = [
   { pseudonym: "S-1", year: "2022", hba1c_pct: "6.1" },
@@ -56,7 +62,10 @@ describe("dataset roots", () => {
 describe("streaming roots", () => {
   it("equal OpenZeppelin's root for any number of records", () => {
     for (const count of [1, 2, 3, 4, 5, 7, 8, 33]) {
-      const many = Array.from({ length: count }, (_, index) => ({ index: String(index), value: `v${index * 7}` }));
+      const many = Array.from({ length: count }, (_, index) => ({
+        index: String(index),
+        value: `v${index * 7}`,
+      }));
       const streaming = new StreamingDataRoot();
       for (const record of many) streaming.add(record);
       expect(streaming.root()).toBe(computeDataRoot(many));

@@ -53,7 +53,10 @@ export class StreamingDataRoot {
 
   add(record: unknown): void {
     const index = this.leaves.length;
-    const encoded = AbiCoder.defaultAbiCoder().encode([...LEAF_ENCODING], [index, hashRecord(record)]);
+    const encoded = AbiCoder.defaultAbiCoder().encode(
+      [...LEAF_ENCODING],
+      [index, hashRecord(record)],
+    );
     this.leaves.push(Buffer.from(getBytes(keccak256(keccak256(encoded)))));
   }
 
@@ -65,11 +68,15 @@ export class StreamingDataRoot {
     const count = this.leaves.length;
     if (count === 0) throw new RangeError("A dataset needs at least one record");
     const tree = new Array<Buffer>(2 * count - 1);
-    for (let index = 0; index < count; index += 1) tree[tree.length - 1 - index] = this.leaves[index]!;
+    for (let index = 0; index < count; index += 1)
+      tree[tree.length - 1 - index] = this.leaves[index]!;
     for (let node = count - 2; node >= 0; node -= 1) {
       const left = tree[2 * node + 1]!;
       const right = tree[2 * node + 2]!;
-      const pair = Buffer.compare(left, right) <= 0 ? Buffer.concat([left, right]) : Buffer.concat([right, left]);
+      const pair =
+        Buffer.compare(left, right) <= 0
+          ? Buffer.concat([left, right])
+          : Buffer.concat([right, left]);
       tree[node] = Buffer.from(getBytes(keccak256(pair)));
     }
     return hexlify(tree[0]!);

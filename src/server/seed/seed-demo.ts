@@ -71,7 +71,7 @@ export async function seedDemo(options: {
     },
   });
 
-  const trial = await registerTrial({
+  await registerTrial({
     db,
     chain,
     sponsorId: users.get("SPONSOR")!,
@@ -96,12 +96,20 @@ export async function seedDemo(options: {
       payload: {
         type: "operator",
         contract: "RewardToken",
-        data: chain.contracts.token.interface.encodeFunctionData("mint", [researcherWallet, 10_000n * 10n ** 18n]),
+        data: chain.contracts.token.interface.encodeFunctionData("mint", [
+          researcherWallet,
+          10_000n * 10n ** 18n,
+        ]),
       },
     }),
   );
 
-  const participant = { id: users.get("PARTICIPANT")!, role: "PARTICIPANT" as const, walletAddress: participantWallet, displayName: "Dana (participant)" };
+  const participant = {
+    id: users.get("PARTICIPANT")!,
+    role: "PARTICIPANT" as const,
+    walletAddress: participantWallet,
+    displayName: "Dana (participant)",
+  };
   const listings = [
     { title: "HbA1c and blood pressure, 2020–2024", rows: 24, price: "25", autoApprove: true },
     { title: "Baseline vitals, trial DEMO-0001", rows: 12, price: "10", autoApprove: false },
@@ -111,7 +119,12 @@ export async function seedDemo(options: {
     for (const [index, listing] of listings.entries()) {
       const file = path.join(work, `demo-${index}.csv`);
       await writeFile(file, demoCsv(listing.rows, index + 1));
-      const upload = await createUpload({ db, ownerId: participant.id, fileName: `my-measurements-${index + 1}.csv`, filePath: file });
+      const upload = await createUpload({
+        db,
+        ownerId: participant.id,
+        fileName: `my-measurements-${index + 1}.csv`,
+        filePath: file,
+      });
       const draft = await createListingDraft({
         db,
         ownerId: participant.id,
@@ -129,7 +142,12 @@ export async function seedDemo(options: {
       });
       const context = { db, chain, user: participant };
       const prepared = await prepareAction(publishListingAction, context, { listingId: draft.id });
-      await submitAction(publishListingAction, context, { listingId: draft.id }, { request: prepared.typedData.message });
+      await submitAction(
+        publishListingAction,
+        context,
+        { listingId: draft.id },
+        { request: prepared.typedData.message },
+      );
     }
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -12,10 +12,16 @@ export const OUTBOX_FAILURE_HANDLERS: Record<string, OutboxFailureHandler> = {
     await db.trial.updateMany({ where: { id: entityId }, data: { anchorStatus: "FAILED" } });
   },
   "enrollment.enroll": async (db, entityId) => {
-    await db.enrollment.updateMany({ where: { id: entityId, anchorStatus: "PENDING" }, data: { anchorStatus: "FAILED" } });
+    await db.enrollment.updateMany({
+      where: { id: entityId, anchorStatus: "PENDING" },
+      data: { anchorStatus: "FAILED" },
+    });
   },
   "request.create": async (db, entityId) => {
-    await db.accessRequest.updateMany({ where: { id: entityId }, data: { anchorStatus: "FAILED" } });
+    await db.accessRequest.updateMany({
+      where: { id: entityId },
+      data: { anchorStatus: "FAILED" },
+    });
   },
   "dataUse.record": async (db, entityId) => {
     await db.dataUse.updateMany({ where: { id: entityId }, data: { anchorStatus: "FAILED" } });

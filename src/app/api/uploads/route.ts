@@ -10,20 +10,38 @@ export const dynamic = "force-dynamic";
 export async function POST(request: Request) {
   const session = await getSessionFromRequest(request);
   if (!session) return Response.json({ message: "Sign in to continue." }, { status: 401 });
-  if (session.user.role !== "PARTICIPANT") return Response.json({ message: "Uploads are for participant accounts." }, { status: 403 });
+  if (session.user.role !== "PARTICIPANT")
+    return Response.json({ message: "Uploads are for participant accounts." }, { status: 403 });
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_UPLOAD_BYTES) {
-    return Response.json({ message: `The file is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; upload a smaller file.` }, { status: 413 });
+    return Response.json(
+      { message: `The file is over ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; upload a smaller file.` },
+      { status: 413 },
+    );
   }
   if (!request.body) return Response.json({ message: "The upload is empty." }, { status: 400 });
-  const fileName = decodeURIComponent(request.headers.get("x-file-name") ?? "upload.csv").replace(/[^\w .()-]/g, "_");
+  const fileName = decodeURIComponent(request.headers.get("x-file-name") ?? "upload.csv").replace(
+    /[^\w .()-]/g,
+    "_",
+  );
   let saved;
   try {
     saved = await saveRequestBody(request.body);
   } catch (error) {
     const isTooLarge = isAppError(error) && error.code === "TOO_LARGE";
-    return Response.json({ message: isAppError(error) ? error.message : "The upload was interrupted; try again." }, { status: isTooLarge ? 413 : 400 });
+    return Response.json(
+      { message: isAppError(error) ? error.message : "The upload was interrupted; try again." },
+      { status: isTooLarge ? 413 : 400 },
+    );
   }
-  const stream = processUpload({ db: getDb(), ownerId: session.user.id, fileName, file: saved.file, cleanUp: saved.cleanUp });
-  return new Response(stream, { headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" } });
+  const stream = processUpload({
+    db: getDb(),
+    ownerId: session.user.id,
+    fileName,
+    file: saved.file,
+    cleanUp: saved.cleanUp,
+  });
+  return new Response(stream, {
+    headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" },
+  });
 }

@@ -19,7 +19,10 @@ export function ListingDetail({ listingId }: { listingId: string }) {
     // Poll while the anchor is on its way; stop once the chain has answered either way.
     {
       refetchInterval: (state) =>
-        state.state.data?.anchor.status === "PENDING" || ["PENDING", "SENT"].includes(state.state.data?.chain.outbox?.status ?? "") ? 1_500 : false,
+        state.state.data?.anchor.status === "PENDING" ||
+        ["PENDING", "SENT"].includes(state.state.data?.chain.outbox?.status ?? "")
+          ? 1_500
+          : false,
     },
   );
   if (query.isPending) return <p className="text-slate-600">Loading…</p>;
@@ -118,7 +121,12 @@ export function ListingDetail({ listingId }: { listingId: string }) {
         )}
       </section>
       {listing.isOwner && listing.status !== "DRAFT" && listing.anchor.status === "CONFIRMED" && (
-        <ManageListing listingId={listing.id} price={listing.price} isRevoked={listing.consent?.isRevoked ?? false} isUnlisted={listing.status === "UNLISTED"} />
+        <ManageListing
+          listingId={listing.id}
+          price={listing.price}
+          isRevoked={listing.consent?.isRevoked ?? false}
+          isUnlisted={listing.status === "UNLISTED"}
+        />
       )}
     </article>
   );

@@ -4,7 +4,12 @@ import { useState } from "react";
 import { ActionButton } from "../../_components/action-button";
 
 /** The owner's controls; each is a signed, relayed transaction (no ETH needed). */
-export function ManageListing(props: { listingId: string; price: string; isRevoked: boolean; isUnlisted: boolean }) {
+export function ManageListing(props: {
+  listingId: string;
+  price: string;
+  isRevoked: boolean;
+  isUnlisted: boolean;
+}) {
   const [price, setPrice] = useState(props.price);
   return (
     <section className="card space-y-3" data-testid="manage-listing">
@@ -12,9 +17,17 @@ export function ManageListing(props: { listingId: string; price: string; isRevok
       <div className="flex flex-wrap items-end gap-3">
         <label className="label">
           Price per use (TSR)
-          <input className="input" inputMode="decimal" value={price} onChange={(event) => setPrice(event.target.value)} />
+          <input
+            className="input"
+            inputMode="decimal"
+            value={price}
+            onChange={(event) => setPrice(event.target.value)}
+          />
         </label>
-        <ActionButton action={{ type: "listing.updatePrice", listingId: props.listingId, price }} variant="secondary">
+        <ActionButton
+          action={{ type: "listing.updatePrice", listingId: props.listingId, price }}
+          variant="secondary"
+        >
           Update price
         </ActionButton>
       </div>
@@ -30,7 +43,11 @@ export function ManageListing(props: { listingId: string; price: string; isRevok
           </ActionButton>
         )}
         {!props.isUnlisted && (
-          <ActionButton action={{ type: "listing.unlist", listingId: props.listingId }} variant="secondary" confirm="Take this listing off the catalogue?">
+          <ActionButton
+            action={{ type: "listing.unlist", listingId: props.listingId }}
+            variant="secondary"
+            confirm="Take this listing off the catalogue?"
+          >
             Unlist
           </ActionButton>
         )}

@@ -17,7 +17,12 @@ const KIND_LABELS: Record<string, string> = {
 export function Ledger() {
   const ledger = api.ledger.mine.useQuery(undefined, { refetchInterval: 3_000 });
   if (ledger.isPending) return <p className="text-slate-600">Loading…</p>;
-  if (ledger.error) return <p role="alert" className="card text-red-800">{ledger.error.message}</p>;
+  if (ledger.error)
+    return (
+      <p role="alert" className="card text-red-800">
+        {ledger.error.message}
+      </p>
+    );
   const { entries, earningsByMonth, balance, rewards } = ledger.data;
   return (
     <div className="space-y-4">
@@ -71,7 +76,9 @@ export function Ledger() {
                   <td>{entry.researcher ?? "—"}</td>
                   <td>{entry.purpose ?? "—"}</td>
                   <td>{entry.detail}</td>
-                  <td className="mono">{entry.txHash ? `${entry.txHash.slice(0, 10)}…` : "pending"}</td>
+                  <td className="mono">
+                    {entry.txHash ? `${entry.txHash.slice(0, 10)}…` : "pending"}
+                  </td>
                 </tr>
               ))}
             </tbody>

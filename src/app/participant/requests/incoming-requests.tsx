@@ -14,11 +14,18 @@ const STATUS_STYLE: Record<string, string> = {
 
 export function IncomingRequests() {
   const items = api.requests.incoming.useQuery(undefined, {
-    refetchInterval: (query) => (query.state.data?.some((item) => item.isDecisionQueued) ? 1_500 : false),
+    refetchInterval: (query) =>
+      query.state.data?.some((item) => item.isDecisionQueued) ? 1_500 : false,
   });
   if (items.isPending) return <p className="text-slate-600">Loading…</p>;
-  if (items.error) return <p role="alert" className="card text-red-800">{items.error.message}</p>;
-  if (items.data.length === 0) return <p className="card text-slate-600">Nobody has requested your data yet.</p>;
+  if (items.error)
+    return (
+      <p role="alert" className="card text-red-800">
+        {items.error.message}
+      </p>
+    );
+  if (items.data.length === 0)
+    return <p className="card text-slate-600">Nobody has requested your data yet.</p>;
   return (
     <ul className="space-y-3">
       {items.data.map((item) => (
@@ -27,22 +34,37 @@ export function IncomingRequests() {
             <p className="font-semibold">
               {item.request.researcherName} asks for “{item.listing.title}”
             </p>
-            <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${STATUS_STYLE[item.status] ?? ""}`} data-testid="item-status">
+            <span
+              className={`rounded-full px-2 py-0.5 text-xs font-medium ${STATUS_STYLE[item.status] ?? ""}`}
+              data-testid="item-status"
+            >
               {item.isDecisionQueued ? "decision on its way" : item.status.toLowerCase()}
             </span>
           </div>
           <p className="text-sm text-slate-700">
-            Purpose: {purposeLabel(item.request.purpose)} · {item.price} TSR · access until {item.request.accessUntil.toLocaleDateString()}
-            {item.request.decisionDeadline && ` · decide by ${item.request.decisionDeadline.toLocaleDateString()}`}
+            Purpose: {purposeLabel(item.request.purpose)} · {item.price} TSR · access until{" "}
+            {item.request.accessUntil.toLocaleDateString()}
+            {item.request.decisionDeadline &&
+              ` · decide by ${item.request.decisionDeadline.toLocaleDateString()}`}
           </p>
-          <blockquote className="border-l-4 border-slate-200 pl-3 text-sm text-slate-700">{item.request.planSummary}</blockquote>
-          <p className="mono text-slate-500">Research plan hash (on chain): {item.request.planHash}</p>
+          <blockquote className="border-l-4 border-slate-200 pl-3 text-sm text-slate-700">
+            {item.request.planSummary}
+          </blockquote>
+          <p className="mono text-slate-500">
+            Research plan hash (on chain): {item.request.planHash}
+          </p>
           {item.status === "PENDING" && !item.isDecisionQueued && (
             <div className="flex gap-3">
-              <ActionButton action={{ type: "item.decide", itemId: item.id, approve: true }} testId="approve">
+              <ActionButton
+                action={{ type: "item.decide", itemId: item.id, approve: true }}
+                testId="approve"
+              >
                 Approve
               </ActionButton>
-              <ActionButton action={{ type: "item.decide", itemId: item.id, approve: false }} variant="secondary">
+              <ActionButton
+                action={{ type: "item.decide", itemId: item.id, approve: false }}
+                variant="secondary"
+              >
                 Reject
               </ActionButton>
             </div>

@@ -9,8 +9,9 @@ export default async function ParticipantTrialsPage() {
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Trials</h1>
       <p className="max-w-2xl text-sm text-slate-600">
-        Enrolling records a commitment on chain — a hash of your trial subject number and a secret salt — never your
-        identity. When a sponsor amends the protocol you will be asked to consent again.
+        Enrolling records a commitment on chain — a hash of your trial subject number and a secret
+        salt — never your identity. When a sponsor amends the protocol you will be asked to consent
+        again.
       </p>
       <TrialsList />
     </div>

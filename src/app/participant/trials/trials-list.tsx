@@ -6,12 +6,19 @@ import { ActionButton } from "../../_components/action-button";
 
 export function TrialsList() {
   const trials = api.enrollments.trials.useQuery(undefined, {
-    refetchInterval: (query) => (query.state.data?.some((trial) => trial.enrollment?.pendingAction) ? 1_500 : false),
+    refetchInterval: (query) =>
+      query.state.data?.some((trial) => trial.enrollment?.pendingAction) ? 1_500 : false,
   });
   const [subjectIds, setSubjectIds] = useState<Record<string, string>>({});
   if (trials.isPending) return <p className="text-slate-600">Loading…</p>;
-  if (trials.error) return <p role="alert" className="card text-red-800">{trials.error.message}</p>;
-  if (trials.data.length === 0) return <p className="card text-slate-600">No trials are open yet.</p>;
+  if (trials.error)
+    return (
+      <p role="alert" className="card text-red-800">
+        {trials.error.message}
+      </p>
+    );
+  if (trials.data.length === 0)
+    return <p className="card text-slate-600">No trials are open yet.</p>;
   return (
     <ul className="space-y-3">
       {trials.data.map((trial) => (
@@ -31,7 +38,10 @@ export function TrialsList() {
             </p>
           ) : trial.enrollment?.isEnrolled ? (
             <div className="flex flex-wrap items-center gap-3 text-sm">
-              <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-emerald-900" data-testid="enrolled">
+              <span
+                className="rounded-full bg-emerald-100 px-2 py-0.5 text-emerald-900"
+                data-testid="enrolled"
+              >
                 Enrolled (protocol v{trial.enrollment.protocolVersion})
               </span>
               {trial.enrollment.needsReconsent && (
@@ -39,7 +49,11 @@ export function TrialsList() {
                   Consent to protocol v{trial.currentVersion}
                 </ActionButton>
               )}
-              <ActionButton action={{ type: "enrollment.withdraw", trialId: trial.id }} variant="secondary" confirm="Withdraw from this trial?">
+              <ActionButton
+                action={{ type: "enrollment.withdraw", trialId: trial.id }}
+                variant="secondary"
+                confirm="Withdraw from this trial?"
+              >
                 Withdraw
               </ActionButton>
             </div>
@@ -51,10 +65,19 @@ export function TrialsList() {
                   className="input"
                   value={subjectIds[trial.id] ?? ""}
                   maxLength={64}
-                  onChange={(event) => setSubjectIds({ ...subjectIds, [trial.id]: event.target.value })}
+                  onChange={(event) =>
+                    setSubjectIds({ ...subjectIds, [trial.id]: event.target.value })
+                  }
                 />
               </label>
-              <ActionButton action={{ type: "enrollment.enroll", trialId: trial.id, subjectId: subjectIds[trial.id] || undefined }} testId="enroll">
+              <ActionButton
+                action={{
+                  type: "enrollment.enroll",
+                  trialId: trial.id,
+                  subjectId: subjectIds[trial.id] || undefined,
+                }}
+                testId="enroll"
+              >
                 Consent and enrol
               </ActionButton>
             </div>

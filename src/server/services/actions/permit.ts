@@ -16,7 +16,13 @@ export const PERMIT_TYPES = {
   ],
 } as const;
 
-export type PermitMessage = { owner: string; spender: string; value: string; nonce: string; deadline: number };
+export type PermitMessage = {
+  owner: string;
+  spender: string;
+  value: string;
+  nonce: string;
+  deadline: number;
+};
 
 export type PermitTypedData = {
   domain: { name: string; version: string; chainId: number; verifyingContract: string };
@@ -25,13 +31,27 @@ export type PermitTypedData = {
   message: PermitMessage;
 };
 
-export async function preparePermit(chain: Chain, owner: string, value: bigint, deadline: number): Promise<PermitTypedData | null> {
+export async function preparePermit(
+  chain: Chain,
+  owner: string,
+  value: bigint,
+  deadline: number,
+): Promise<PermitTypedData | null> {
   const token = chain.contracts.token;
   const spender = chain.deployment.contracts.DataMarketplace;
-  const [allowance, nonce, name] = await Promise.all([token.allowance(owner, spender), token.nonces(owner), token.name()]);
+  const [allowance, nonce, name] = await Promise.all([
+    token.allowance(owner, spender),
+    token.nonces(owner),
+    token.name(),
+  ]);
   if (allowance >= value) return null;
   return {
-    domain: { name, version: "1", chainId: chain.chainId, verifyingContract: chain.deployment.contracts.RewardToken },
+    domain: {
+      name,
+      version: "1",
+      chainId: chain.chainId,
+      verifyingContract: chain.deployment.contracts.RewardToken,
+    },
     types: PERMIT_TYPES,
     primaryType: "Permit",
     message: { owner, spender, value: value.toString(), nonce: nonce.toString(), deadline },
@@ -45,12 +65,23 @@ export function permitCall(chain: Chain, permit: PermitTypedData, signature: str
   try {
     signer = verifyTypedData(permit.domain, types, permit.message, signature);
   } catch {
-    throw new AppError("BAD_INPUT", "The payment authorisation (permit) signature is malformed; sign again.");
+    throw new AppError(
+      "BAD_INPUT",
+      "The payment authorisation (permit) signature is malformed; sign again.",
+    );
   }
   if (signer.toLowerCase() !== permit.message.owner.toLowerCase()) {
     throw new AppError("BAD_INPUT", "The payment authorisation is not signed by your wallet.");
   }
   const { v, r, s } = Signature.from(signature);
   const { owner, spender, value, deadline } = permit.message;
-  return chain.contracts.token.interface.encodeFunctionData("permit", [owner, spender, value, deadline, v, r, s]);
+  return chain.contracts.token.interface.encodeFunctionData("permit", [
+    owner,
+    spender,
+    value,
+    deadline,
+    v,
+    r,
+    s,
+  ]);
 }

@@ -1,7 +1,19 @@
 import { z } from "zod";
-import { withdrawEarningsAction, withdrawRewardsAction } from "~/server/services/earnings/earnings-actions";
-import { enrollAction, reconsentAction, withdrawEnrollmentAction } from "~/server/services/enrollment/enrollment-actions";
-import { publishListingAction, revokeConsentAction, unlistAction, updatePriceAction } from "~/server/services/listings/listing-actions";
+import {
+  withdrawEarningsAction,
+  withdrawRewardsAction,
+} from "~/server/services/earnings/earnings-actions";
+import {
+  enrollAction,
+  reconsentAction,
+  withdrawEnrollmentAction,
+} from "~/server/services/enrollment/enrollment-actions";
+import {
+  publishListingAction,
+  revokeConsentAction,
+  unlistAction,
+  updatePriceAction,
+} from "~/server/services/listings/listing-actions";
 import { createRequestAction, decideItemAction } from "~/server/services/requests/request-actions";
 import type { ActionHandler } from "./action-plan";
 
@@ -11,9 +23,20 @@ const id = z.string().min(1).max(64);
 export const ZActionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("listing.publish"), listingId: id }),
   z.object({ type: z.literal("listing.revokeConsent"), listingId: id }),
-  z.object({ type: z.literal("listing.updatePrice"), listingId: id, price: z.string().trim().regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter a price like 10 or 2.5") }),
+  z.object({
+    type: z.literal("listing.updatePrice"),
+    listingId: id,
+    price: z
+      .string()
+      .trim()
+      .regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter a price like 10 or 2.5"),
+  }),
   z.object({ type: z.literal("listing.unlist"), listingId: id }),
-  z.object({ type: z.literal("enrollment.enroll"), trialId: id, subjectId: z.string().trim().max(64).optional() }),
+  z.object({
+    type: z.literal("enrollment.enroll"),
+    trialId: id,
+    subjectId: z.string().trim().max(64).optional(),
+  }),
   z.object({ type: z.literal("enrollment.reconsent"), trialId: id }),
   z.object({ type: z.literal("enrollment.withdraw"), trialId: id }),
   z.object({ type: z.literal("item.decide"), itemId: id, approve: z.boolean() }),
@@ -23,7 +46,9 @@ export const ZActionSchema = z.discriminatedUnion("type", [
 ]);
 export type TAction = z.infer<typeof ZActionSchema>;
 
-const HANDLERS: { [Type in TAction["type"]]: ActionHandler<Omit<Extract<TAction, { type: Type }>, "type">> } = {
+const HANDLERS: {
+  [Type in TAction["type"]]: ActionHandler<Omit<Extract<TAction, { type: Type }>, "type">>;
+} = {
   "listing.publish": publishListingAction,
   "listing.revokeConsent": revokeConsentAction,
   "listing.updatePrice": updatePriceAction,
@@ -39,5 +64,5 @@ const HANDLERS: { [Type in TAction["type"]]: ActionHandler<Omit<Extract<TAction,
 
 export function handlerFor(action: TAction): { handler: ActionHandler<unknown>; input: unknown } {
   const { type, ...input } = action;
-  return { handler: HANDLERS[type] as ActionHandler<unknown>, input };
+  return { handler: HANDLERS[type], input };
 }

@@ -24,22 +24,39 @@ export type PreparedAction = {
 
 function requireRole<Input>(handler: ActionHandler<Input>, context: ActionContext) {
   if (!handler.roles.includes(context.user.role)) {
-    throw new AppError("FORBIDDEN", `This action is for ${handler.roles.map((role) => role.toLowerCase()).join(" or ")} accounts.`);
+    throw new AppError(
+      "FORBIDDEN",
+      `This action is for ${handler.roles.map((role) => role.toLowerCase()).join(" or ")} accounts.`,
+    );
   }
 }
 
 async function signsInWallet(context: ActionContext): Promise<boolean> {
-  const user = await context.db.user.findUnique({ where: { id: context.user.id }, select: { walletKeyCipher: true } });
+  const user = await context.db.user.findUnique({
+    where: { id: context.user.id },
+    select: { walletKeyCipher: true },
+  });
   if (!user) throw new AppError("NOT_FOUND", "Your account no longer exists; sign in again.");
   return user.walletKeyCipher === null;
 }
 
-export async function prepareAction<Input>(handler: ActionHandler<Input>, context: ActionContext, input: Input): Promise<PreparedAction> {
+export async function prepareAction<Input>(
+  handler: ActionHandler<Input>,
+  context: ActionContext,
+  input: Input,
+): Promise<PreparedAction> {
   requireRole(handler, context);
   const plan = await handler.plan(context, input);
   const signer = context.user.walletAddress;
-  const typedData = await prepareSignedAction({ db: context.db, chain: context.chain, signer, call: plan.call });
-  const permit = plan.spends ? await preparePermit(context.chain, signer, plan.spends, typedData.message.deadline) : null;
+  const typedData = await prepareSignedAction({
+    db: context.db,
+    chain: context.chain,
+    signer,
+    call: plan.call,
+  });
+  const permit = plan.spends
+    ? await preparePermit(context.chain, signer, plan.spends, typedData.message.deadline)
+    : null;
   return { typedData, permit, signsInWallet: await signsInWallet(context) };
 }
 
@@ -47,7 +64,12 @@ export async function submitAction<Input>(
   handler: ActionHandler<Input>,
   context: ActionContext,
   input: Input,
-  signed: { request: ForwardRequestMessage; signature?: string; permit?: { message: PermitTypedData["message"] }; permitSignature?: string },
+  signed: {
+    request: ForwardRequestMessage;
+    signature?: string;
+    permit?: { message: PermitTypedData["message"] };
+    permitSignature?: string;
+  },
 ): Promise<{ entityId: string }> {
   requireRole(handler, context);
   const { db, chain, user } = context;
@@ -64,10 +86,18 @@ export async function submitAction<Input>(
 
   let permitData: string | null = null;
   if (plan.spends) {
-    const needed = await preparePermit(chain, user.walletAddress, plan.spends, signed.request.deadline);
+    const needed = await preparePermit(
+      chain,
+      user.walletAddress,
+      plan.spends,
+      signed.request.deadline,
+    );
     if (needed) {
       // Only the message comes from the client; domain and types are always ours.
-      const permit: PermitTypedData = { ...needed, message: signed.permit?.message ?? needed.message };
+      const permit: PermitTypedData = {
+        ...needed,
+        message: signed.permit?.message ?? needed.message,
+      };
       const isSamePermit =
         permit.message.owner.toLowerCase() === needed.message.owner.toLowerCase() &&
         permit.message.spender.toLowerCase() === needed.message.spender.toLowerCase() &&
@@ -75,16 +105,26 @@ export async function submitAction<Input>(
         permit.message.nonce === needed.message.nonce &&
         permit.message.deadline > Math.floor(Date.now() / 1000) + 60 &&
         permit.message.deadline <= Math.floor(Date.now() / 1000) + SIGNATURE_LIFETIME_S + 300;
-      if (!isSamePermit) throw new AppError("BAD_INPUT", "The payment authorisation does not match this request; prepare it again.");
+      if (!isSamePermit)
+        throw new AppError(
+          "BAD_INPUT",
+          "The payment authorisation does not match this request; prepare it again.",
+        );
       const permitSignature =
         signed.permitSignature ??
-        (await signTypedDataForUser({ db, userId: user.id, domain: permit.domain, types: { Permit: [...permit.types.Permit] }, message: permit.message }));
+        (await signTypedDataForUser({
+          db,
+          userId: user.id,
+          domain: permit.domain,
+          types: { Permit: [...permit.types.Permit] },
+          message: permit.message,
+        }));
       permitData = permitCall(chain, permit, permitSignature);
     }
   }
 
   await db.$transaction(async (tx) => {
-    await plan.apply(tx);
+    await plan.apply?.(tx);
     if (permitData) {
       await enqueueChainWrite(tx, {
         kind: "token.permit",

@@ -10,8 +10,11 @@ export const withdrawEarningsAction: ActionHandler<Record<string, never>> = {
     if (balance === 0n) throw new AppError("BAD_INPUT", "You have nothing to withdraw yet.");
     return {
       entityId: user.id,
-      call: { to: chain.deployment.contracts.DataMarketplace, gas: 150_000n, data: chain.contracts.marketplace.interface.encodeFunctionData("withdraw") },
-      apply: async () => undefined,
+      call: {
+        to: chain.deployment.contracts.DataMarketplace,
+        gas: 150_000n,
+        data: chain.contracts.marketplace.interface.encodeFunctionData("withdraw"),
+      },
     };
   },
 };
@@ -21,11 +24,15 @@ export const withdrawRewardsAction: ActionHandler<Record<string, never>> = {
   roles: ["PARTICIPANT"],
   async plan({ chain, user }) {
     const balance = await chain.contracts.trialRegistry.rewardBalanceOf(user.walletAddress);
-    if (balance === 0n) throw new AppError("BAD_INPUT", "You have no enrolment rewards to withdraw.");
+    if (balance === 0n)
+      throw new AppError("BAD_INPUT", "You have no enrolment rewards to withdraw.");
     return {
       entityId: user.id,
-      call: { to: chain.deployment.contracts.TrialRegistry, gas: 150_000n, data: chain.contracts.trialRegistry.interface.encodeFunctionData("withdrawRewards") },
-      apply: async () => undefined,
+      call: {
+        to: chain.deployment.contracts.TrialRegistry,
+        gas: 150_000n,
+        data: chain.contracts.trialRegistry.interface.encodeFunctionData("withdrawRewards"),
+      },
     };
   },
 };

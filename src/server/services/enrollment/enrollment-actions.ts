@@ -7,9 +7,16 @@ import type { ActionHandler } from "~/server/services/actions/action-plan";
 const GAS = 200_000n;
 
 async function anchoredTrial(db: DbClient, trialId: string) {
-  const trial = await db.trial.findUnique({ where: { id: trialId }, select: { id: true, chainKey: true, currentVersion: true, anchorStatus: true } });
+  const trial = await db.trial.findUnique({
+    where: { id: trialId },
+    select: { id: true, chainKey: true, currentVersion: true, anchorStatus: true },
+  });
   if (!trial) throw new AppError("NOT_FOUND", "There is no trial with this id.");
-  if (trial.anchorStatus !== "CONFIRMED") throw new AppError("CONFLICT", "This trial is still being registered on chain; try again shortly.");
+  if (trial.anchorStatus !== "CONFIRMED")
+    throw new AppError(
+      "CONFLICT",
+      "This trial is still being registered on chain; try again shortly.",
+    );
   return trial;
 }
 
@@ -26,11 +33,30 @@ export const enrollAction: ActionHandler<{ trialId: string; subjectId?: string }
     const trial = await anchoredTrial(db, trialId);
     let enrollment = await db.enrollment.findUnique({
       where: { trialId_participantId: { trialId, participantId: user.id } },
-      select: { id: true, status: true, anchorStatus: true, subjectCommitment: true, protocolVersion: true },
+      select: {
+        id: true,
+        status: true,
+        anchorStatus: true,
+        subjectCommitment: true,
+        protocolVersion: true,
+      },
     });
-    const isQueued = enrollment ? (await db.chainOutbox.count({ where: { kind: "enrollment.enroll", entityId: enrollment.id, status: { in: ["PENDING", "SENT", "CONFIRMED"] } } })) > 0 : false;
-    if (enrollment?.status === "ACTIVE" && isQueued) throw new AppError("CONFLICT", "You are already enrolled in this trial.");
-    if (!enrollment || enrollment.status === "WITHDRAWN" || enrollment.protocolVersion !== trial.currentVersion) {
+    const isQueued = enrollment
+      ? (await db.chainOutbox.count({
+          where: {
+            kind: "enrollment.enroll",
+            entityId: enrollment.id,
+            status: { in: ["PENDING", "SENT", "CONFIRMED"] },
+          },
+        })) > 0
+      : false;
+    if (enrollment?.status === "ACTIVE" && isQueued)
+      throw new AppError("CONFLICT", "You are already enrolled in this trial.");
+    if (
+      !enrollment ||
+      enrollment.status === "WITHDRAWN" ||
+      enrollment.protocolVersion !== trial.currentVersion
+    ) {
       const salt = hexlify(randomBytes(32));
       const subject = subjectId?.trim() || hexlify(randomBytes(16));
       const data = {
@@ -46,7 +72,13 @@ export const enrollAction: ActionHandler<{ trialId: string; subjectId?: string }
         where: { trialId_participantId: { trialId, participantId: user.id } },
         create: { trialId, participantId: user.id, ...data },
         update: data,
-        select: { id: true, status: true, anchorStatus: true, subjectCommitment: true, protocolVersion: true },
+        select: {
+          id: true,
+          status: true,
+          anchorStatus: true,
+          subjectCommitment: true,
+          protocolVersion: true,
+        },
       });
     }
     return {
@@ -54,9 +86,12 @@ export const enrollAction: ActionHandler<{ trialId: string; subjectId?: string }
       call: {
         to: chain.deployment.contracts.TrialRegistry,
         gas: GAS,
-        data: chain.contracts.trialRegistry.interface.encodeFunctionData("enroll", [trial.chainKey, enrollment.subjectCommitment, trial.currentVersion]),
+        data: chain.contracts.trialRegistry.interface.encodeFunctionData("enroll", [
+          trial.chainKey,
+          enrollment.subjectCommitment,
+          trial.currentVersion,
+        ]),
       },
-      apply: async () => undefined,
     };
   },
 };
@@ -67,7 +102,10 @@ async function activeEnrollment(db: DbClient, trialId: string, userId: string) {
     select: { id: true, status: true, anchorStatus: true, protocolVersion: true },
   });
   if (!enrollment || enrollment.status !== "ACTIVE" || enrollment.anchorStatus !== "CONFIRMED") {
-    throw new AppError("CONFLICT", "You are not enrolled in this trial (or your enrolment is still being recorded).");
+    throw new AppError(
+      "CONFLICT",
+      "You are not enrolled in this trial (or your enrolment is still being recorded).",
+    );
   }
   return enrollment;
 }
@@ -78,15 +116,17 @@ export const reconsentAction: ActionHandler<{ trialId: string }> = {
   async plan({ db, chain, user }, { trialId }) {
     const trial = await anchoredTrial(db, trialId);
     const enrollment = await activeEnrollment(db, trialId, user.id);
-    if (enrollment.protocolVersion >= trial.currentVersion) throw new AppError("CONFLICT", "You already consented to the current protocol.");
+    if (enrollment.protocolVersion >= trial.currentVersion)
+      throw new AppError("CONFLICT", "You already consented to the current protocol.");
     return {
       entityId: enrollment.id,
       call: {
         to: chain.deployment.contracts.TrialRegistry,
         gas: GAS,
-        data: chain.contracts.trialRegistry.interface.encodeFunctionData("reconsent", [trial.chainKey]),
+        data: chain.contracts.trialRegistry.interface.encodeFunctionData("reconsent", [
+          trial.chainKey,
+        ]),
       },
-      apply: async () => undefined,
     };
   },
 };
@@ -102,9 +142,10 @@ export const withdrawEnrollmentAction: ActionHandler<{ trialId: string }> = {
       call: {
         to: chain.deployment.contracts.TrialRegistry,
         gas: GAS,
-        data: chain.contracts.trialRegistry.interface.encodeFunctionData("withdrawEnrollment", [trial.chainKey]),
+        data: chain.contracts.trialRegistry.interface.encodeFunctionData("withdrawEnrollment", [
+          trial.chainKey,
+        ]),
       },
-      apply: async () => undefined,
     };
   },
 };

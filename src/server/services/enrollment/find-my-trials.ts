@@ -6,11 +6,27 @@ export async function findTrialsForParticipant(options: { db: DbClient; particip
     options.db.trial.findMany({
       where: { anchorStatus: "CONFIRMED" },
       orderBy: { createdAt: "desc" },
-      select: { id: true, registryId: true, title: true, phase: true, conditions: true, currentVersion: true, sponsor: { select: { displayName: true } }, protocolVersions: { orderBy: { version: "desc" }, take: 1, select: { documentHash: true } } },
+      select: {
+        id: true,
+        registryId: true,
+        title: true,
+        phase: true,
+        conditions: true,
+        currentVersion: true,
+        sponsor: { select: { displayName: true } },
+        protocolVersions: { orderBy: { version: "desc" }, take: 1, select: { documentHash: true } },
+      },
     }),
     options.db.enrollment.findMany({
       where: { participantId: options.participantId },
-      select: { id: true, trialId: true, status: true, anchorStatus: true, protocolVersion: true, anchorTxHash: true },
+      select: {
+        id: true,
+        trialId: true,
+        status: true,
+        anchorStatus: true,
+        protocolVersion: true,
+        anchorTxHash: true,
+      },
     }),
     options.db.chainOutbox.findMany({
       where: { kind: { startsWith: "enrollment." }, status: { in: ["PENDING", "SENT"] } },

@@ -8,7 +8,12 @@ import { PURPOSES } from "~/server/services/consent/purposes";
  * payment, each with the transaction that proves it, plus earnings per month and the balance
  * the marketplace holds for them (read from the chain, not the database).
  */
-export async function getLedger(options: { db: DbClient; chain: Chain | null; userId: string; walletAddress: string }) {
+export async function getLedger(options: {
+  db: DbClient;
+  chain: Chain | null;
+  userId: string;
+  walletAddress: string;
+}) {
   const { db } = options;
   const [items, uses, payouts] = await Promise.all([
     db.accessRequestItem.findMany({
@@ -20,14 +25,33 @@ export async function getLedger(options: { db: DbClient; chain: Chain | null; us
         decidedAt: true,
         decisionTxHash: true,
         listing: { select: { title: true } },
-        request: { select: { purpose: true, anchorTxHash: true, createdAt: true, researcher: { select: { displayName: true } } } },
+        request: {
+          select: {
+            purpose: true,
+            anchorTxHash: true,
+            createdAt: true,
+            researcher: { select: { displayName: true } },
+          },
+        },
       },
     }),
     db.dataUse.findMany({
       where: { listing: { ownerId: options.userId } },
-      select: { id: true, createdAt: true, anchorStatus: true, anchorTxHash: true, extractRoot: true, listing: { select: { title: true } }, request: { select: { purpose: true, researcher: { select: { displayName: true } } } } },
+      select: {
+        id: true,
+        createdAt: true,
+        anchorStatus: true,
+        anchorTxHash: true,
+        extractRoot: true,
+        listing: { select: { title: true } },
+        request: { select: { purpose: true, researcher: { select: { displayName: true } } } },
+      },
     }),
-    db.payout.findMany({ where: { userId: options.userId }, orderBy: { createdAt: "asc" }, select: { id: true, kind: true, amountWei: true, txHash: true, createdAt: true } }),
+    db.payout.findMany({
+      where: { userId: options.userId },
+      orderBy: { createdAt: "asc" },
+      select: { id: true, kind: true, amountWei: true, txHash: true, createdAt: true },
+    }),
   ]);
   const purpose = (bit: number) => PURPOSES[bit]?.label ?? "Unknown purpose";
   const entries = [
@@ -60,7 +84,10 @@ export async function getLedger(options: { db: DbClient; chain: Chain | null; us
       listing: use.listing.title,
       researcher: use.request.researcher.displayName,
       purpose: purpose(use.request.purpose),
-      detail: use.anchorStatus === "CONFIRMED" ? `delivered (extract root ${use.extractRoot.slice(0, 10)}…)` : "delivery being recorded on chain",
+      detail:
+        use.anchorStatus === "CONFIRMED"
+          ? `delivered (extract root ${use.extractRoot.slice(0, 10)}…)`
+          : "delivery being recorded on chain",
       txHash: use.anchorTxHash,
     })),
     ...payouts.map((payout) => ({
@@ -97,7 +124,9 @@ export async function getLedger(options: { db: DbClient; chain: Chain | null; us
   }
   return {
     entries,
-    earningsByMonth: [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, wei]) => ({ month, amount: Number(formatTokens(wei)) })),
+    earningsByMonth: [...byMonth.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([month, wei]) => ({ month, amount: Number(formatTokens(wei)) })),
     balance,
     rewards,
   };

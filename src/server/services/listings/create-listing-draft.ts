@@ -3,7 +3,6 @@ import Papa from "papaparse";
 import { listingIdFor, newSalt } from "~/server/chain/ids";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
-import type { Prisma } from "~/server/generated/prisma/client";
 import { hashDocument, StreamingDataRoot } from "~/server/integrity/merkle";
 import type { DeidReport } from "~/server/privacy/report";
 import { getBlob, putBlob } from "~/server/storage/blob-store";
@@ -28,18 +27,40 @@ export type CreateListingDraftInput = {
  * stores the final records encrypted, computes their Merkle root (docs/integrity.md) and the
  * hashes of the report and the consent terms. Nothing is on chain until it is signed.
  */
-export async function createListingDraft({ db, ownerId, input }: { db: DbClient; ownerId: string; input: CreateListingDraftInput }) {
+export async function createListingDraft({
+  db,
+  ownerId,
+  input,
+}: {
+  db: DbClient;
+  ownerId: string;
+  input: CreateListingDraftInput;
+}) {
   if (input.consentExpiresAt.getTime() <= Date.now() + 60 * 60 * 1000) {
-    throw new AppError("BAD_INPUT", "Consent must stay valid for at least an hour; choose a later expiry date.");
+    throw new AppError(
+      "BAD_INPUT",
+      "Consent must stay valid for at least an hour; choose a later expiry date.",
+    );
   }
   const upload = await db.upload.findUnique({
     where: { id: input.uploadId },
-    select: { id: true, ownerId: true, status: true, blobKey: true, columns: true, report: true, format: true, listing: { select: { id: true } } },
+    select: {
+      id: true,
+      ownerId: true,
+      status: true,
+      blobKey: true,
+      columns: true,
+      report: true,
+      format: true,
+      listing: { select: { id: true } },
+    },
   });
-  if (!upload || upload.ownerId !== ownerId) throw new AppError("NOT_FOUND", "No upload of yours has this id.");
+  if (!upload || upload.ownerId !== ownerId)
+    throw new AppError("NOT_FOUND", "No upload of yours has this id.");
   if (upload.listing) throw new AppError("CONFLICT", "This upload is already part of a listing.");
   const unknown = input.dropColumns.filter((column) => !upload.columns.includes(column));
-  if (unknown.length > 0) throw new AppError("BAD_INPUT", `These columns are not in the upload: ${unknown.join(", ")}.`);
+  if (unknown.length > 0)
+    throw new AppError("BAD_INPUT", `These columns are not in the upload: ${unknown.join(", ")}.`);
   const kept = upload.columns.filter((column) => !input.dropColumns.includes(column));
   if (kept.length === 0) throw new AppError("BAD_INPUT", "Keep at least one column.");
 
@@ -50,12 +71,18 @@ export async function createListingDraft({ db, ownerId, input }: { db: DbClient;
       select: { status: true, anchorStatus: true, protocolVersion: true },
     });
     if (enrollment?.status !== "ACTIVE" || enrollment.anchorStatus !== "CONFIRMED") {
-      throw new AppError("BAD_INPUT", "You can only link a listing to a trial you are enrolled in.");
+      throw new AppError(
+        "BAD_INPUT",
+        "You can only link a listing to a trial you are enrolled in.",
+      );
     }
     protocolVersion = enrollment.protocolVersion;
   }
 
-  const owner = await db.user.findUnique({ where: { id: ownerId }, select: { walletAddress: true } });
+  const owner = await db.user.findUnique({
+    where: { id: ownerId },
+    select: { walletAddress: true },
+  });
   if (!owner) throw new AppError("NOT_FOUND", "Your account no longer exists; sign in again.");
 
   // Re-read the de-identified rows, keep the chosen columns, hash each record.
@@ -89,7 +116,13 @@ export async function createListingDraft({ db, ownerId, input }: { db: DbClient;
   };
   const priceWei = parseUnits(input.price, TOKEN_DECIMALS);
   const purposes = toPurposeMask(input.purposes);
-  const terms = { purposes, expiresAt: input.consentExpiresAt.toISOString(), autoApprove: input.autoApprove, priceWei: priceWei.toString(), protocolVersion };
+  const terms = {
+    purposes,
+    expiresAt: input.consentExpiresAt.toISOString(),
+    autoApprove: input.autoApprove,
+    priceWei: priceWei.toString(),
+    protocolVersion,
+  };
   const blobKey = await putBlob(Buffer.from(Papa.unparse(rows), "utf8"));
   const chainSalt = newSalt();
   return db.listing.create({
@@ -106,12 +139,18 @@ export async function createListingDraft({ db, ownerId, input }: { db: DbClient;
       recordCount: root.count,
       dataRoot: root.root(),
       reportHash: hashDocument(report),
-      report: report as unknown as Prisma.InputJsonValue,
+      report: report,
       blobKey,
       priceWei: priceWei.toString(),
       status: "DRAFT",
       consent: {
-        create: { purposes, expiresAt: input.consentExpiresAt, autoApprove: input.autoApprove, termsHash: hashDocument(terms), protocolVersion },
+        create: {
+          purposes,
+          expiresAt: input.consentExpiresAt,
+          autoApprove: input.autoApprove,
+          termsHash: hashDocument(terms),
+          protocolVersion,
+        },
       },
     },
     select: { id: true },

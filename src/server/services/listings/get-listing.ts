@@ -10,15 +10,26 @@ import { listingSelect, toListingDto } from "./listing-dto";
  * what we hold. Owners see their drafts; other roles see published listings; participants see
  * only theirs.
  */
-export async function getListing(options: { db: DbClient; getChain: () => Promise<Chain>; viewer: SessionUser; listingId: string }) {
+export async function getListing(options: {
+  db: DbClient;
+  getChain: () => Promise<Chain>;
+  viewer: SessionUser;
+  listingId: string;
+}) {
   const { db, viewer } = options;
   const row = await db.listing.findUnique({
     where: { id: options.listingId },
-    select: { ...listingSelect, report: true, reportHash: true, owner: { select: { displayName: true, walletAddress: true } } },
+    select: {
+      ...listingSelect,
+      report: true,
+      reportHash: true,
+      owner: { select: { displayName: true, walletAddress: true } },
+    },
   });
   const isOwner = row?.ownerId === viewer.id;
   const isVisible = row && (isOwner || (viewer.role !== "PARTICIPANT" && row.status !== "DRAFT"));
-  if (!row || !isVisible) throw new AppError("NOT_FOUND", "There is no listing with this id that you can see.");
+  if (!row || !isVisible)
+    throw new AppError("NOT_FOUND", "There is no listing with this id that you can see.");
 
   const outbox = await db.chainOutbox.findFirst({
     where: { entityId: row.id, kind: { startsWith: "listing." } },
@@ -26,6 +37,8 @@ export async function getListing(options: { db: DbClient; getChain: () => Promis
     select: { kind: true, status: true, txHash: true, lastError: true },
   });
   const chain = await readAnchor(options.getChain, row.chainKey);
+  const anchoredReportHash =
+    row.anchorStatus === "CONFIRMED" ? await readReportHash(options.getChain, row.chainKey) : null;
   return {
     ...toListingDto(row, viewer.id),
     report: row.report ?? null,
@@ -36,6 +49,7 @@ export async function getListing(options: { db: DbClient; getChain: () => Promis
       ownerMatches: chain?.owner.toLowerCase() === row.owner.walletAddress,
       dataRootMatches: chain?.dataRoot === row.dataRoot,
       termsHashMatches: chain?.termsHash === row.consent?.termsHash,
+      reportHashMatches: anchoredReportHash !== null && anchoredReportHash === row.reportHash,
       isPermittedOnChain: chain?.isConsentInForce ?? false,
       outbox: outbox ? { ...outbox, lastError: isOwner ? outbox.lastError : null } : null,
     },
@@ -50,8 +64,27 @@ async function readAnchor(getChain: () => Promise<Chain>, chainKey: string) {
       chain.contracts.marketplace.consentOf(chainKey),
       chain.provider.getBlock("latest"),
     ]);
-    const isConsentInForce = !isRevoked && Number(terms.expiresAt) > (block?.timestamp ?? Date.now() / 1000);
+    const isConsentInForce =
+      !isRevoked && Number(terms.expiresAt) > (block?.timestamp ?? Date.now() / 1000);
     return { owner, dataRoot, termsHash: terms.termsHash, status, isConsentInForce };
+  } catch {
+    return null;
+  }
+}
+
+/** The report hash is only in the ListingCreated event: read it from the chain's logs. */
+async function readReportHash(
+  getChain: () => Promise<Chain>,
+  chainKey: string,
+): Promise<string | null> {
+  try {
+    const chain = await getChain();
+    const marketplace = chain.contracts.marketplace;
+    const [event] = await marketplace.queryFilter(
+      marketplace.filters.ListingCreated(chainKey),
+      chain.deployment.startBlock,
+    );
+    return event?.args.reportHash ?? null;
   } catch {
     return null;
   }

@@ -4,6 +4,8 @@ import { AppError } from "~/server/errors";
 import type { ActionHandler } from "~/server/services/actions/action-plan";
 import { TOKEN_DECIMALS } from "./listing-dto";
 
+const ZERO_HASH = `0x${"0".repeat(64)}`;
+
 /** Gas the forwarder passes on, from bench:gas with headroom. */
 const GAS = { create: 300_000n, small: 150_000n };
 
@@ -17,18 +19,33 @@ async function ownListing(db: DbClient, userId: string, listingId: string) {
       chainKey: true,
       chainSalt: true,
       dataRoot: true,
+      reportHash: true,
       priceWei: true,
       anchorStatus: true,
-      consent: { select: { termsHash: true, purposes: true, expiresAt: true, autoApprove: true, protocolVersion: true, revokedAt: true } },
+      consent: {
+        select: {
+          termsHash: true,
+          purposes: true,
+          expiresAt: true,
+          autoApprove: true,
+          protocolVersion: true,
+          revokedAt: true,
+        },
+      },
     },
   });
-  if (!listing || listing.ownerId !== userId) throw new AppError("NOT_FOUND", "No listing of yours has this id.");
+  if (!listing || listing.ownerId !== userId)
+    throw new AppError("NOT_FOUND", "No listing of yours has this id.");
   return listing;
 }
 
 function requireAnchored(listing: { status: string; anchorStatus: string }) {
   if (listing.status === "DRAFT") throw new AppError("CONFLICT", "Publish this listing first.");
-  if (listing.anchorStatus !== "CONFIRMED") throw new AppError("CONFLICT", "This listing is still being anchored on chain; try again in a moment.");
+  if (listing.anchorStatus !== "CONFIRMED")
+    throw new AppError(
+      "CONFLICT",
+      "This listing is still being anchored on chain; try again in a moment.",
+    );
 }
 
 export const publishListingAction: ActionHandler<{ listingId: string }> = {
@@ -36,9 +53,11 @@ export const publishListingAction: ActionHandler<{ listingId: string }> = {
   roles: ["PARTICIPANT"],
   async plan({ db, chain, user }, { listingId }) {
     const listing = await ownListing(db, user.id, listingId);
-    if (listing.status !== "DRAFT") throw new AppError("CONFLICT", "This listing is already published.");
+    if (listing.status !== "DRAFT")
+      throw new AppError("CONFLICT", "This listing is already published.");
     const consent = listing.consent;
-    if (!consent) throw new AppError("CONFLICT", "This listing has no consent terms; create it again.");
+    if (!consent)
+      throw new AppError("CONFLICT", "This listing has no consent terms; create it again.");
     return {
       entityId: listing.id,
       call: {
@@ -47,6 +66,7 @@ export const publishListingAction: ActionHandler<{ listingId: string }> = {
         data: chain.contracts.marketplace.interface.encodeFunctionData("createListing", [
           listing.chainSalt,
           listing.dataRoot,
+          listing.reportHash ?? ZERO_HASH,
           listing.priceWei.toFixed(0),
           {
             purposes: consent.purposes,
@@ -58,9 +78,16 @@ export const publishListingAction: ActionHandler<{ listingId: string }> = {
         ]),
       },
       async apply(tx) {
-        const published = await tx.listing.updateMany({ where: { id: listing.id, status: "DRAFT" }, data: { status: "ACTIVE" } });
-        if (published.count !== 1) throw new AppError("CONFLICT", "This listing is already published.");
-        await tx.upload.updateMany({ where: { listing: { id: listing.id } }, data: { status: "PUBLISHED" } });
+        const published = await tx.listing.updateMany({
+          where: { id: listing.id, status: "DRAFT" },
+          data: { status: "ACTIVE" },
+        });
+        if (published.count !== 1)
+          throw new AppError("CONFLICT", "This listing is already published.");
+        await tx.upload.updateMany({
+          where: { listing: { id: listing.id } },
+          data: { status: "PUBLISHED" },
+        });
       },
     };
   },
@@ -72,15 +99,17 @@ export const revokeConsentAction: ActionHandler<{ listingId: string }> = {
   async plan({ db, chain, user }, { listingId }) {
     const listing = await ownListing(db, user.id, listingId);
     requireAnchored(listing);
-    if (listing.consent?.revokedAt) throw new AppError("CONFLICT", "Consent for this listing is already revoked.");
+    if (listing.consent?.revokedAt)
+      throw new AppError("CONFLICT", "Consent for this listing is already revoked.");
     return {
       entityId: listing.id,
       call: {
         to: chain.deployment.contracts.DataMarketplace,
         gas: GAS.small,
-        data: chain.contracts.marketplace.interface.encodeFunctionData("revokeConsent", [listing.chainKey]),
+        data: chain.contracts.marketplace.interface.encodeFunctionData("revokeConsent", [
+          listing.chainKey,
+        ]),
       },
-      apply: async () => undefined,
     };
   },
 };
@@ -92,15 +121,18 @@ export const updatePriceAction: ActionHandler<{ listingId: string; price: string
     const listing = await ownListing(db, user.id, listingId);
     requireAnchored(listing);
     const priceWei = parseUnits(price, TOKEN_DECIMALS);
-    if (priceWei.toString() === listing.priceWei.toFixed(0)) throw new AppError("BAD_INPUT", "That is already the price.");
+    if (priceWei.toString() === listing.priceWei.toFixed(0))
+      throw new AppError("BAD_INPUT", "That is already the price.");
     return {
       entityId: listing.id,
       call: {
         to: chain.deployment.contracts.DataMarketplace,
         gas: GAS.small,
-        data: chain.contracts.marketplace.interface.encodeFunctionData("updatePrice", [listing.chainKey, priceWei]),
+        data: chain.contracts.marketplace.interface.encodeFunctionData("updatePrice", [
+          listing.chainKey,
+          priceWei,
+        ]),
       },
-      apply: async () => undefined,
     };
   },
 };
@@ -111,15 +143,17 @@ export const unlistAction: ActionHandler<{ listingId: string }> = {
   async plan({ db, chain, user }, { listingId }) {
     const listing = await ownListing(db, user.id, listingId);
     requireAnchored(listing);
-    if (listing.status === "UNLISTED") throw new AppError("CONFLICT", "This listing is already unlisted.");
+    if (listing.status === "UNLISTED")
+      throw new AppError("CONFLICT", "This listing is already unlisted.");
     return {
       entityId: listing.id,
       call: {
         to: chain.deployment.contracts.DataMarketplace,
         gas: GAS.small,
-        data: chain.contracts.marketplace.interface.encodeFunctionData("unlist", [listing.chainKey]),
+        data: chain.contracts.marketplace.interface.encodeFunctionData("unlist", [
+          listing.chainKey,
+        ]),
       },
-      apply: async () => undefined,
     };
   },
 };

@@ -18,15 +18,22 @@ export async function createRequestDraft(options: {
 }) {
   const { db, input } = options;
   const ids = [...new Set(input.listingIds)];
-  if (ids.length === 0 || ids.length > MAX_COHORT) throw new AppError("BAD_INPUT", `A request names 1 to ${MAX_COHORT} listings.`);
-  const researcher = await db.user.findUnique({ where: { id: options.researcherId }, select: { walletAddress: true } });
+  if (ids.length === 0 || ids.length > MAX_COHORT)
+    throw new AppError("BAD_INPUT", `A request names 1 to ${MAX_COHORT} listings.`);
+  const researcher = await db.user.findUnique({
+    where: { id: options.researcherId },
+    select: { walletAddress: true },
+  });
   if (!researcher) throw new AppError("NOT_FOUND", "Your account no longer exists; sign in again.");
   const listings = await db.listing.findMany({
     where: { id: { in: ids }, status: "ACTIVE", anchorStatus: "CONFIRMED" },
     select: { id: true, chainKey: true, priceWei: true },
   });
   if (listings.length !== ids.length) {
-    throw new AppError("BAD_INPUT", `${ids.length - listings.length} of the chosen listings are not available (unknown, unlisted or not yet anchored).`);
+    throw new AppError(
+      "BAD_INPUT",
+      `${ids.length - listings.length} of the chosen listings are not available (unknown, unlisted or not yet anchored).`,
+    );
   }
   listings.sort((a, b) => (BigInt(a.chainKey) < BigInt(b.chainKey) ? -1 : 1));
   const purpose = PURPOSES.findIndex((candidate) => candidate.key === input.purpose);
@@ -42,7 +49,13 @@ export async function createRequestDraft(options: {
       planSummary: input.planText.slice(0, 2_000),
       totalWei: total.toString(),
       accessUntil: new Date(Date.now() + input.accessDays * 24 * 60 * 60 * 1000),
-      items: { create: listings.map((listing, itemIndex) => ({ listingId: listing.id, itemIndex, priceWei: listing.priceWei })) },
+      items: {
+        create: listings.map((listing, itemIndex) => ({
+          listingId: listing.id,
+          itemIndex,
+          priceWei: listing.priceWei,
+        })),
+      },
     },
     select: { id: true },
   });

@@ -15,11 +15,27 @@ export async function findIncomingItems(options: { db: DbClient; ownerId: string
       priceWei: true,
       decisionTxHash: true,
       listing: { select: { id: true, title: true } },
-      request: { select: { id: true, purpose: true, planSummary: true, planHash: true, accessUntil: true, decisionDeadline: true, anchorTxHash: true, createdAt: true, researcher: { select: { displayName: true } } } },
+      request: {
+        select: {
+          id: true,
+          purpose: true,
+          planSummary: true,
+          planHash: true,
+          accessUntil: true,
+          decisionDeadline: true,
+          anchorTxHash: true,
+          createdAt: true,
+          researcher: { select: { displayName: true } },
+        },
+      },
     },
   });
   const queued = await options.db.chainOutbox.findMany({
-    where: { kind: "item.decide", entityId: { in: items.map((item) => item.id) }, status: { in: ["PENDING", "SENT"] } },
+    where: {
+      kind: "item.decide",
+      entityId: { in: items.map((item) => item.id) },
+      status: { in: ["PENDING", "SENT"] },
+    },
     select: { entityId: true },
   });
   return items.map((item) => ({
@@ -58,7 +74,15 @@ export async function findMyRequests(options: { db: DbClient; researcherId: stri
       anchorStatus: true,
       anchorTxHash: true,
       createdAt: true,
-      items: { orderBy: { itemIndex: "asc" }, select: { id: true, status: true, priceWei: true, listing: { select: { id: true, title: true } } } },
+      items: {
+        orderBy: { itemIndex: "asc" },
+        select: {
+          id: true,
+          status: true,
+          priceWei: true,
+          listing: { select: { id: true, title: true } },
+        },
+      },
     },
   });
   const outbox = await options.db.chainOutbox.findMany({
@@ -79,7 +103,12 @@ export async function findMyRequests(options: { db: DbClient; researcherId: stri
       txHash: request.anchorTxHash,
       submission: row ? { status: row.status, lastError: row.lastError } : null,
       createdAt: request.createdAt,
-      items: request.items.map((item) => ({ id: item.id, status: item.status, price: formatTokens(item.priceWei.toFixed(0)), listing: item.listing })),
+      items: request.items.map((item) => ({
+        id: item.id,
+        status: item.status,
+        price: formatTokens(item.priceWei.toFixed(0)),
+        listing: item.listing,
+      })),
     };
   });
 }

@@ -9,19 +9,42 @@ import { requestItems } from "./request-actions";
  * (recordDataUse, carrying the extract's root) per item, in one transaction. The extract may
  * only be served once this has returned: the record is then durable in the outbox.
  */
-export async function recordDelivery(options: { db: DbClient; chain: Chain; requestId: string; extractRoot: string; listingIds?: string[] }) {
+export async function recordDelivery(options: {
+  db: DbClient;
+  chain: Chain;
+  requestId: string;
+  extractRoot: string;
+  listingIds?: string[];
+}) {
   const { db, chain } = options;
-  const request = await db.accessRequest.findUnique({ where: { id: options.requestId }, select: { id: true, chainKey: true, accessUntil: true, anchorStatus: true } });
-  if (!request || request.anchorStatus !== "CONFIRMED") throw new AppError("NOT_FOUND", "This request is not recorded on chain yet.");
-  if (request.accessUntil < new Date()) throw new AppError("FORBIDDEN", "The access period of this request has ended.");
+  const request = await db.accessRequest.findUnique({
+    where: { id: options.requestId },
+    select: { id: true, chainKey: true, accessUntil: true, anchorStatus: true },
+  });
+  if (!request || request.anchorStatus !== "CONFIRMED")
+    throw new AppError("NOT_FOUND", "This request is not recorded on chain yet.");
+  if (request.accessUntil < new Date())
+    throw new AppError("FORBIDDEN", "The access period of this request has ended.");
   const { items, tree } = await requestItems(db, request.id);
-  const delivered = items.filter((item) => item.status === "APPROVED" && (!options.listingIds || options.listingIds.includes(item.listing.id)));
-  if (delivered.length === 0) throw new AppError("CONFLICT", "No item of this request is approved.");
+  const delivered = items.filter(
+    (item) =>
+      item.status === "APPROVED" &&
+      (!options.listingIds || options.listingIds.includes(item.listing.id)),
+  );
+  if (delivered.length === 0)
+    throw new AppError("CONFLICT", "No item of this request is approved.");
   const marketplace = chain.contracts.marketplace.interface;
   return db.$transaction(async (tx) => {
     const uses = [];
     for (const item of delivered) {
-      const use = await tx.dataUse.create({ data: { requestId: request.id, listingId: item.listing.id, extractRoot: options.extractRoot }, select: { id: true } });
+      const use = await tx.dataUse.create({
+        data: {
+          requestId: request.id,
+          listingId: item.listing.id,
+          extractRoot: options.extractRoot,
+        },
+        select: { id: true },
+      });
       await enqueueChainWrite(tx, {
         kind: "dataUse.record",
         entityId: use.id,
@@ -30,7 +53,14 @@ export async function recordDelivery(options: { db: DbClient; chain: Chain; requ
         payload: {
           type: "operator",
           contract: "DataMarketplace",
-          data: marketplace.encodeFunctionData("recordDataUse", [request.chainKey, item.itemIndex, item.listing.chainKey, item.priceWei.toFixed(0), tree.getProof(item.itemIndex), options.extractRoot]),
+          data: marketplace.encodeFunctionData("recordDataUse", [
+            request.chainKey,
+            item.itemIndex,
+            item.listing.chainKey,
+            item.priceWei.toFixed(0),
+            tree.getProof(item.itemIndex),
+            options.extractRoot,
+          ]),
         },
       });
       uses.push(use.id);

@@ -8,9 +8,20 @@ export async function requestItems(db: DbClient, requestId: string) {
   const items = await db.accessRequestItem.findMany({
     where: { requestId },
     orderBy: { itemIndex: "asc" },
-    select: { id: true, itemIndex: true, priceWei: true, status: true, listing: { select: { id: true, chainKey: true, ownerId: true } } },
+    select: {
+      id: true,
+      itemIndex: true,
+      priceWei: true,
+      status: true,
+      listing: { select: { id: true, chainKey: true, ownerId: true } },
+    },
   });
-  const tree = buildCohortTree(items.map((item) => ({ listingId: item.listing.chainKey, price: BigInt(item.priceWei.toFixed(0)) })));
+  const tree = buildCohortTree(
+    items.map((item) => ({
+      listingId: item.listing.chainKey,
+      price: BigInt(item.priceWei.toFixed(0)),
+    })),
+  );
   return { items, tree };
 }
 
@@ -20,10 +31,23 @@ export const createRequestAction: ActionHandler<{ requestId: string }> = {
   async plan({ db, chain, user }, { requestId }) {
     const request = await db.accessRequest.findUnique({
       where: { id: requestId },
-      select: { id: true, researcherId: true, chainSalt: true, purpose: true, planHash: true, accessUntil: true, items: { select: { priceWei: true, itemIndex: true, listing: { select: { chainKey: true } } } } },
+      select: {
+        id: true,
+        researcherId: true,
+        chainSalt: true,
+        purpose: true,
+        planHash: true,
+        accessUntil: true,
+        items: {
+          select: { priceWei: true, itemIndex: true, listing: { select: { chainKey: true } } },
+        },
+      },
     });
-    if (!request || request.researcherId !== user.id) throw new AppError("NOT_FOUND", "No request of yours has this id.");
-    const queued = await db.chainOutbox.count({ where: { kind: "request.create", entityId: request.id, status: { not: "FAILED" } } });
+    if (!request || request.researcherId !== user.id)
+      throw new AppError("NOT_FOUND", "No request of yours has this id.");
+    const queued = await db.chainOutbox.count({
+      where: { kind: "request.create", entityId: request.id, status: { not: "FAILED" } },
+    });
     if (queued > 0) throw new AppError("CONFLICT", "This request was already submitted.");
     const items = [...request.items].sort((a, b) => a.itemIndex - b.itemIndex);
     return {
@@ -41,7 +65,6 @@ export const createRequestAction: ActionHandler<{ requestId: string }> = {
           Math.floor(request.accessUntil.getTime() / 1000),
         ]),
       },
-      apply: async () => undefined,
     };
   },
 };
@@ -52,14 +75,29 @@ export const decideItemAction: ActionHandler<{ itemId: string; approve: boolean 
   async plan({ db, chain, user }, { itemId, approve }) {
     const item = await db.accessRequestItem.findUnique({
       where: { id: itemId },
-      select: { id: true, itemIndex: true, status: true, priceWei: true, requestId: true, request: { select: { chainKey: true, anchorStatus: true, decisionDeadline: true } }, listing: { select: { ownerId: true, chainKey: true } } },
+      select: {
+        id: true,
+        itemIndex: true,
+        status: true,
+        priceWei: true,
+        requestId: true,
+        request: { select: { chainKey: true, anchorStatus: true, decisionDeadline: true } },
+        listing: { select: { ownerId: true, chainKey: true } },
+      },
     });
-    if (!item || item.listing.ownerId !== user.id) throw new AppError("NOT_FOUND", "No request item for your listings has this id.");
-    if (item.request.anchorStatus !== "CONFIRMED") throw new AppError("CONFLICT", "This request is still being recorded on chain.");
-    if (item.status !== "PENDING") throw new AppError("CONFLICT", `This item is already ${item.status.toLowerCase()}.`);
-    if (item.request.decisionDeadline && item.request.decisionDeadline < new Date()) throw new AppError("CONFLICT", "The decision window for this request has closed.");
-    const decided = await db.chainOutbox.count({ where: { kind: "item.decide", entityId: item.id, status: { not: "FAILED" } } });
-    if (decided > 0) throw new AppError("CONFLICT", "Your decision on this item is already on its way.");
+    if (!item || item.listing.ownerId !== user.id)
+      throw new AppError("NOT_FOUND", "No request item for your listings has this id.");
+    if (item.request.anchorStatus !== "CONFIRMED")
+      throw new AppError("CONFLICT", "This request is still being recorded on chain.");
+    if (item.status !== "PENDING")
+      throw new AppError("CONFLICT", `This item is already ${item.status.toLowerCase()}.`);
+    if (item.request.decisionDeadline && item.request.decisionDeadline < new Date())
+      throw new AppError("CONFLICT", "The decision window for this request has closed.");
+    const decided = await db.chainOutbox.count({
+      where: { kind: "item.decide", entityId: item.id, status: { not: "FAILED" } },
+    });
+    if (decided > 0)
+      throw new AppError("CONFLICT", "Your decision on this item is already on its way.");
     const { tree } = await requestItems(db, item.requestId);
     return {
       entityId: item.id,
@@ -75,7 +113,6 @@ export const decideItemAction: ActionHandler<{ itemId: string; approve: boolean 
           approve,
         ]),
       },
-      apply: async () => undefined,
     };
   },
 };

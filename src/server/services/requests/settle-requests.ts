@@ -22,7 +22,9 @@ export async function enqueueDueSettlements(db: DbClient, chain: Chain): Promise
   let queued = 0;
   for (const request of due) {
     const { items } = await requestItems(db, request.id);
-    const isQueued = await db.chainOutbox.count({ where: { kind: "request.settle", entityId: request.id, status: { not: "FAILED" } } });
+    const isQueued = await db.chainOutbox.count({
+      where: { kind: "request.settle", entityId: request.id, status: { not: "FAILED" } },
+    });
     if (isQueued > 0) continue;
     await db.$transaction((tx) =>
       enqueueChainWrite(tx, {

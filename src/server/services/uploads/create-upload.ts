@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
-import type { Prisma } from "~/server/generated/prisma/client";
 import { deidentifyFile, detectFormat, type DeidProgress } from "~/server/privacy/pipeline";
 import { putBlob } from "~/server/storage/blob-store";
 
@@ -30,13 +29,21 @@ export async function createUpload(options: {
   const { size } = await handle.stat();
   await handle.close();
   if (size > MAX_UPLOAD_BYTES) {
-    throw new AppError("TOO_LARGE", `The file is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);
+    throw new AppError(
+      "TOO_LARGE",
+      `The file is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`,
+    );
   }
   const format = detectFormat(options.fileName, head.subarray(0, bytesRead));
   const work = await mkdtemp(path.join(tmpdir(), "trialshare-deid-"));
   try {
     const output = path.join(work, "deidentified.csv");
-    const result = await deidentifyFile({ inputPath: options.filePath, format, output: createWriteStream(output), onProgress: options.onProgress });
+    const result = await deidentifyFile({
+      inputPath: options.filePath,
+      format,
+      output: createWriteStream(output),
+      onProgress: options.onProgress,
+    });
     const [blobKey, pseudonymBlobKey] = await Promise.all([
       putBlob(await readFile(output)),
       putBlob(Buffer.from(JSON.stringify(Object.fromEntries(result.pseudonyms)), "utf8")),
@@ -50,7 +57,7 @@ export async function createUpload(options: {
         pseudonymBlobKey,
         columns: result.columns,
         rowCount: result.report.rowsOut,
-        report: result.report as unknown as Prisma.InputJsonValue,
+        report: result.report,
       },
       select: { id: true, rowCount: true, columns: true },
     });

@@ -10,9 +10,22 @@ const PREVIEW_ROWS = 20;
 export async function getUpload(options: { db: DbClient; ownerId: string; uploadId: string }) {
   const upload = await options.db.upload.findUnique({
     where: { id: options.uploadId },
-    select: { id: true, ownerId: true, fileName: true, format: true, status: true, columns: true, rowCount: true, report: true, blobKey: true, createdAt: true, listing: { select: { id: true } } },
+    select: {
+      id: true,
+      ownerId: true,
+      fileName: true,
+      format: true,
+      status: true,
+      columns: true,
+      rowCount: true,
+      report: true,
+      blobKey: true,
+      createdAt: true,
+      listing: { select: { id: true } },
+    },
   });
-  if (!upload || upload.ownerId !== options.ownerId) throw new AppError("NOT_FOUND", "No upload of yours has this id.");
+  if (!upload || upload.ownerId !== options.ownerId)
+    throw new AppError("NOT_FOUND", "No upload of yours has this id.");
   const text = (await getBlob(upload.blobKey)).toString("utf8");
   const parsed = Papa.parse<string[]>(text, { preview: PREVIEW_ROWS + 1, skipEmptyLines: true });
   return {
@@ -33,6 +46,13 @@ export async function findMyUploads(options: { db: DbClient; ownerId: string }) 
   return options.db.upload.findMany({
     where: { ownerId: options.ownerId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, fileName: true, format: true, status: true, rowCount: true, createdAt: true },
+    select: {
+      id: true,
+      fileName: true,
+      format: true,
+      status: true,
+      rowCount: true,
+      createdAt: true,
+    },
   });
 }

@@ -28,12 +28,22 @@ export async function saveRequestBody(body: ReadableStream<Uint8Array>, limit = 
   const limiter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       bytes += chunk.length;
-      if (bytes > limit) callback(new AppError("TOO_LARGE", `The file is over ${limit / 1024 / 1024} MB; upload a smaller file.`));
+      if (bytes > limit)
+        callback(
+          new AppError(
+            "TOO_LARGE",
+            `The file is over ${limit / 1024 / 1024} MB; upload a smaller file.`,
+          ),
+        );
       else callback(null, chunk);
     },
   });
   try {
-    await pipeline(Readable.fromWeb(body as WebReadableStream<Uint8Array>), limiter, createWriteStream(file, { mode: 0o600 }));
+    await pipeline(
+      Readable.fromWeb(body as WebReadableStream<Uint8Array>),
+      limiter,
+      createWriteStream(file, { mode: 0o600 }),
+    );
   } catch (error) {
     await rm(work, { recursive: true, force: true });
     throw error;
@@ -41,11 +51,18 @@ export async function saveRequestBody(body: ReadableStream<Uint8Array>, limit = 
   return { file, bytes, cleanUp: () => rm(work, { recursive: true, force: true }) };
 }
 
-export function processUpload(options: { db: DbClient; ownerId: string; fileName: string; file: string; cleanUp: () => Promise<void> }): ReadableStream<Uint8Array> {
+export function processUpload(options: {
+  db: DbClient;
+  ownerId: string;
+  fileName: string;
+  file: string;
+  cleanUp: () => Promise<void>;
+}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
     async start(controller) {
-      const send = (event: UploadEvent) => controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+      const send = (event: UploadEvent) =>
+        controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
       try {
         const upload = await createUpload({
           db: options.db,
@@ -60,10 +77,20 @@ export function processUpload(options: { db: DbClient; ownerId: string; fileName
               rows: progress.rows,
             }),
         });
-        send({ type: "done", uploadId: upload.id, rows: upload.rowCount, columns: upload.columns.length });
+        send({
+          type: "done",
+          uploadId: upload.id,
+          rows: upload.rowCount,
+          columns: upload.columns.length,
+        });
       } catch (error) {
         if (!isAppError(error)) logger.error("upload failed", { error: describeError(error) });
-        send({ type: "error", message: isAppError(error) ? error.message : "The file could not be processed; nothing was saved." });
+        send({
+          type: "error",
+          message: isAppError(error)
+            ? error.message
+            : "The file could not be processed; nothing was saved.",
+        });
       } finally {
         await options.cleanUp();
         controller.close();

@@ -13,7 +13,9 @@ function inOneYear(): string {
   return date.toISOString().slice(0, 10);
 }
 
-const typeLabel = (type: string) => IDENTIFIER_TYPES[type as IdentifierType] ?? (type === "PARTICIPANT_CHOICE" ? "Your choice" : type);
+const typeLabel = (type: string) =>
+  IDENTIFIER_TYPES[type as IdentifierType] ??
+  (type === "PARTICIPANT_CHOICE" ? "Your choice" : type);
 
 export function UploadReview({ uploadId }: { uploadId: string }) {
   const router = useRouter();
@@ -35,7 +37,12 @@ export function UploadReview({ uploadId }: { uploadId: string }) {
   });
 
   if (upload.isPending) return <p className="text-slate-600">Loading…</p>;
-  if (upload.error) return <p role="alert" className="card text-red-800">{upload.error.message}</p>;
+  if (upload.error)
+    return (
+      <p role="alert" className="card text-red-800">
+        {upload.error.message}
+      </p>
+    );
   const { report, columns, preview } = upload.data;
   const enrolled = trials.data?.filter((trial) => trial.enrollment?.isEnrolled) ?? [];
 
@@ -49,13 +56,17 @@ export function UploadReview({ uploadId }: { uploadId: string }) {
         trialId: form.trialId || undefined,
         title: form.title,
         description: form.description,
-        conditions: form.conditions.split(",").map((item) => item.trim()).filter(Boolean),
+        conditions: form.conditions
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean),
         price: form.price,
         purposes: form.purposes,
         consentExpiresAt: new Date(`${form.consentExpiresAt}T23:59:59Z`),
         autoApprove: form.autoApprove,
       });
-      if (await run({ type: "listing.publish", listingId: draft.id })) router.push(`/listings/${draft.id}`);
+      if (await run({ type: "listing.publish", listingId: draft.id }))
+        router.push(`/listings/${draft.id}`);
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : "Publishing failed.");
     }
@@ -67,17 +78,23 @@ export function UploadReview({ uploadId }: { uploadId: string }) {
       <section className="card space-y-3" data-testid="deid-report">
         <h2 className="font-semibold">De-identification report</h2>
         <p className="text-sm text-slate-700">
-          {report.method}. {report.rowsOut} of {report.rowsIn} rows kept, {report.columnsOut.length} of {report.columnsIn.length} columns kept.
+          {report.method}. {report.rowsOut} of {report.rowsIn} rows kept, {report.columnsOut.length}{" "}
+          of {report.columnsIn.length} columns kept.
         </p>
         {report.removedColumns.length > 0 && (
           <p className="text-sm">
             <span className="font-medium">Columns removed:</span>{" "}
-            {report.removedColumns.map((column) => `${column.column} (${typeLabel(column.type)})`).join("; ")}
+            {report.removedColumns
+              .map((column) => `${column.column} (${typeLabel(column.type)})`)
+              .join("; ")}
           </p>
         )}
         {report.generalizedColumns.length > 0 && (
           <p className="text-sm">
-            <span className="font-medium">Columns generalised:</span> {report.generalizedColumns.map((column) => `${column.column} (${column.rule})`).join("; ")}
+            <span className="font-medium">Columns generalised:</span>{" "}
+            {report.generalizedColumns
+              .map((column) => `${column.column} (${column.rule})`)
+              .join("; ")}
           </p>
         )}
         <table className="w-full text-left text-sm">
@@ -91,7 +108,10 @@ export function UploadReview({ uploadId }: { uploadId: string }) {
           </thead>
           <tbody>
             {report.findings.map((finding) => (
-              <tr key={`${finding.type}-${finding.column}-${finding.action}`} className="border-t border-slate-100">
+              <tr
+                key={`${finding.type}-${finding.column}-${finding.action}`}
+                className="border-t border-slate-100"
+              >
                 <td>{typeLabel(finding.type)}</td>
                 <td className="font-mono text-xs">{finding.column}</td>
                 <td>{finding.action}</td>
@@ -108,7 +128,9 @@ export function UploadReview({ uploadId }: { uploadId: string }) {
       </section>
 
       <section className="card space-y-2">
-        <h2 className="font-semibold">Preview (first {preview.length} rows) — untick a column to leave it out</h2>
+        <h2 className="font-semibold">
+          Preview (first {preview.length} rows) — untick a column to leave it out
+        </h2>
         <div className="overflow-x-auto">
           <table className="text-left text-xs" data-testid="preview">
             <thead>
@@ -119,7 +141,13 @@ export function UploadReview({ uploadId }: { uploadId: string }) {
                       <input
                         type="checkbox"
                         checked={!dropped.includes(column)}
-                        onChange={(event) => setDropped(event.target.checked ? dropped.filter((item) => item !== column) : [...dropped, column])}
+                        onChange={(event) =>
+                          setDropped(
+                            event.target.checked
+                              ? dropped.filter((item) => item !== column)
+                              : [...dropped, column],
+                          )
+                        }
                       />
                       {column}
                     </label>
@@ -131,7 +159,10 @@ export function UploadReview({ uploadId }: { uploadId: string }) {
               {preview.map((row, index) => (
                 <tr key={index} className="border-t border-slate-100">
                   {row.map((cell, column) => (
-                    <td key={column} className={`whitespace-nowrap px-2 py-1 ${dropped.includes(columns[column] ?? "") ? "text-slate-300 line-through" : ""}`}>
+                    <td
+                      key={column}
+                      className={`whitespace-nowrap px-2 py-1 ${dropped.includes(columns[column] ?? "") ? "text-slate-300 line-through" : ""}`}
+                    >
                       {cell}
                     </td>
                   ))}
@@ -148,26 +179,51 @@ export function UploadReview({ uploadId }: { uploadId: string }) {
         <form className="card space-y-4" onSubmit={(event) => void publish(event)}>
           <h2 className="font-semibold">Publish with your consent terms</h2>
           {(error ?? actionError) && (
-            <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+            <p
+              role="alert"
+              className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
+            >
               {error ?? actionError}
             </p>
           )}
           <label className="label">
             Title
-            <input className="input" name="title" required minLength={3} maxLength={120} value={form.title} onChange={(event) => setForm({ ...form, title: event.target.value })} />
+            <input
+              className="input"
+              name="title"
+              required
+              minLength={3}
+              maxLength={120}
+              value={form.title}
+              onChange={(event) => setForm({ ...form, title: event.target.value })}
+            />
           </label>
           <label className="label">
             Description
-            <textarea className="input" rows={2} maxLength={2000} value={form.description} onChange={(event) => setForm({ ...form, description: event.target.value })} />
+            <textarea
+              className="input"
+              rows={2}
+              maxLength={2000}
+              value={form.description}
+              onChange={(event) => setForm({ ...form, description: event.target.value })}
+            />
           </label>
           <div className="grid gap-4 sm:grid-cols-2">
             <label className="label">
               Conditions (comma-separated)
-              <input className="input" value={form.conditions} onChange={(event) => setForm({ ...form, conditions: event.target.value })} />
+              <input
+                className="input"
+                value={form.conditions}
+                onChange={(event) => setForm({ ...form, conditions: event.target.value })}
+              />
             </label>
             <label className="label">
               Trial
-              <select className="input" value={form.trialId} onChange={(event) => setForm({ ...form, trialId: event.target.value })}>
+              <select
+                className="input"
+                value={form.trialId}
+                onChange={(event) => setForm({ ...form, trialId: event.target.value })}
+              >
                 <option value="">Not linked to a trial</option>
                 {enrolled.map((trial) => (
                   <option key={trial.id} value={trial.id}>
@@ -184,7 +240,14 @@ export function UploadReview({ uploadId }: { uploadId: string }) {
                 <input
                   type="checkbox"
                   checked={form.purposes.includes(purpose.key)}
-                  onChange={(event) => setForm({ ...form, purposes: event.target.checked ? [...form.purposes, purpose.key] : form.purposes.filter((key) => key !== purpose.key) })}
+                  onChange={(event) =>
+                    setForm({
+                      ...form,
+                      purposes: event.target.checked
+                        ? [...form.purposes, purpose.key]
+                        : form.purposes.filter((key) => key !== purpose.key),
+                    })
+                  }
                 />
                 {purpose.label}
               </label>
@@ -193,15 +256,34 @@ export function UploadReview({ uploadId }: { uploadId: string }) {
           <div className="grid gap-4 sm:grid-cols-3">
             <label className="label">
               Price per use (TSR)
-              <input className="input" name="price" inputMode="decimal" required value={form.price} onChange={(event) => setForm({ ...form, price: event.target.value })} />
+              <input
+                className="input"
+                name="price"
+                inputMode="decimal"
+                required
+                value={form.price}
+                onChange={(event) => setForm({ ...form, price: event.target.value })}
+              />
             </label>
             <label className="label">
               Consent expires
-              <input className="input" type="date" required value={form.consentExpiresAt} onChange={(event) => setForm({ ...form, consentExpiresAt: event.target.value })} />
+              <input
+                className="input"
+                type="date"
+                required
+                value={form.consentExpiresAt}
+                onChange={(event) => setForm({ ...form, consentExpiresAt: event.target.value })}
+              />
             </label>
             <label className="label">
               Requests
-              <select className="input" value={form.autoApprove ? "auto" : "ask"} onChange={(event) => setForm({ ...form, autoApprove: event.target.value === "auto" })}>
+              <select
+                className="input"
+                value={form.autoApprove ? "auto" : "ask"}
+                onChange={(event) =>
+                  setForm({ ...form, autoApprove: event.target.value === "auto" })
+                }
+              >
                 <option value="auto">Approve automatically when the purpose is allowed</option>
                 <option value="ask">Ask me each time</option>
               </select>
@@ -212,7 +294,9 @@ export function UploadReview({ uploadId }: { uploadId: string }) {
           </button>
           {(createDraft.isPending || step !== "idle") && (
             <p className="text-sm text-slate-600" aria-live="polite" data-testid="publish-progress">
-              {createDraft.isPending ? "Saving the final records (encrypted) and computing their Merkle root…" : STEP_LABELS[step]}
+              {createDraft.isPending
+                ? "Saving the final records (encrypted) and computing their Merkle root…"
+                : STEP_LABELS[step]}
             </p>
           )}
         </form>

@@ -15,7 +15,8 @@ function uploadFile(file: File, onProgress: (progress: Progress) => void): Promi
     request.setRequestHeader("content-type", "application/octet-stream");
     request.setRequestHeader("x-file-name", encodeURIComponent(file.name));
     request.upload.onprogress = (event) => {
-      if (event.lengthComputable) onProgress({ label: "Uploading", percent: Math.round((100 * event.loaded) / event.total) });
+      if (event.lengthComputable)
+        onProgress({ label: "Uploading", percent: Math.round((100 * event.loaded) / event.total) });
     };
     let seen = 0;
     const readEvents = () => {
@@ -24,8 +25,18 @@ function uploadFile(file: File, onProgress: (progress: Progress) => void): Promi
       seen += complete.reduce((sum, line) => sum + line.length + 1, 0);
       for (const line of complete) {
         if (!line.trim()) continue;
-        const event = JSON.parse(line) as { type: string; phase?: string; percent?: number; uploadId?: string; message?: string };
-        if (event.type === "progress") onProgress({ label: event.phase === "reading names" ? "Checking the file" : "De-identifying", percent: event.percent ?? 0 });
+        const event = JSON.parse(line) as {
+          type: string;
+          phase?: string;
+          percent?: number;
+          uploadId?: string;
+          message?: string;
+        };
+        if (event.type === "progress")
+          onProgress({
+            label: event.phase === "reading names" ? "Checking the file" : "De-identifying",
+            percent: event.percent ?? 0,
+          });
         if (event.type === "done" && event.uploadId) resolve(event.uploadId);
         if (event.type === "error") reject(new Error(event.message ?? "The upload failed."));
       }
@@ -34,7 +45,12 @@ function uploadFile(file: File, onProgress: (progress: Progress) => void): Promi
     request.onload = () => {
       if (request.status !== 200) {
         try {
-          reject(new Error((JSON.parse(request.responseText) as { message?: string }).message ?? "The upload failed."));
+          reject(
+            new Error(
+              (JSON.parse(request.responseText) as { message?: string }).message ??
+                "The upload failed.",
+            ),
+          );
         } catch {
           reject(new Error(`The upload failed (${request.status}).`));
         }
@@ -42,7 +58,8 @@ function uploadFile(file: File, onProgress: (progress: Progress) => void): Promi
       }
       readEvents();
     };
-    request.onerror = () => reject(new Error("The connection was lost during the upload; try again."));
+    request.onerror = () =>
+      reject(new Error("The connection was lost during the upload; try again."));
     request.send(file);
   });
 }
@@ -73,13 +90,22 @@ export function UploadForm() {
   return (
     <form className="card space-y-4" onSubmit={(event) => void submit(event)}>
       {error && (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+        <p
+          role="alert"
+          className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
+        >
           {error}
         </p>
       )}
       <label className="label">
         File (.csv or FHIR .json)
-        <input className="mt-1 block text-sm" type="file" name="file" accept=".csv,.json,text/csv,application/json" onChange={(event) => setFile(event.target.files?.[0] ?? null)} />
+        <input
+          className="mt-1 block text-sm"
+          type="file"
+          name="file"
+          accept=".csv,.json,text/csv,application/json"
+          onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+        />
       </label>
       <button type="submit" className="btn" disabled={!file || progress !== null}>
         Upload and de-identify

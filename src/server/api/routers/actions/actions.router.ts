@@ -16,7 +16,11 @@ export const actionsRouter = createTRPCRouter({
     .output(ZPreparedActionSchema)
     .mutation(async ({ ctx, input }) => {
       const { handler, input: actionInput } = handlerFor(input.action);
-      return prepareAction(handler, { db: ctx.db, chain: await getChain(), user: ctx.session.user }, actionInput);
+      return prepareAction(
+        handler,
+        { db: ctx.db, chain: await getChain(), user: ctx.session.user },
+        actionInput,
+      );
     }),
 
   submit: protectedProcedure
@@ -25,6 +29,11 @@ export const actionsRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const { handler, input: actionInput } = handlerFor(input.action);
       const { action: _action, ...signed } = input;
-      return submitAction(handler, { db: ctx.db, chain: await getChain(), user: ctx.session.user }, actionInput, signed);
+      return submitAction(
+        handler,
+        { db: ctx.db, chain: await getChain(), user: ctx.session.user },
+        actionInput,
+        signed,
+      );
     }),
 });

@@ -4,10 +4,23 @@ const hex = z.string().regex(/^0x[0-9a-fA-F]*$/, "must be 0x-prefixed hex");
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address");
 const uint = z.string().regex(/^\d+$/);
 const signature = z.string().regex(/^0x[0-9a-fA-F]{130}$/, "must be a 65-byte signature");
-const domain = z.object({ name: z.string(), version: z.string(), chainId: z.number(), verifyingContract: z.string() });
+const domain = z.object({
+  name: z.string(),
+  version: z.string(),
+  chainId: z.number(),
+  verifyingContract: z.string(),
+});
 const field = z.object({ name: z.string(), type: z.string() });
 
-export const ZForwardRequestSchema = z.object({ from: address, to: address, value: uint, gas: uint, nonce: uint, deadline: z.number().int().positive(), data: hex });
+export const ZForwardRequestSchema = z.object({
+  from: address,
+  to: address,
+  value: uint,
+  gas: uint,
+  nonce: uint,
+  deadline: z.number().int().positive(),
+  data: hex,
+});
 
 export const ZForwardTypedDataSchema = z.object({
   domain,
@@ -20,7 +33,13 @@ export const ZPermitTypedDataSchema = z.object({
   domain,
   types: z.object({ Permit: z.array(field).readonly() }),
   primaryType: z.literal("Permit"),
-  message: z.object({ owner: address, spender: address, value: uint, nonce: uint, deadline: z.number().int().positive() }),
+  message: z.object({
+    owner: address,
+    spender: address,
+    value: uint,
+    nonce: uint,
+    deadline: z.number().int().positive(),
+  }),
 });
 
 export const ZPreparedActionSchema = z.object({

@@ -28,5 +28,7 @@ export const enrollmentsRouter = createTRPCRouter({
         }),
       ),
     )
-    .query(({ ctx }) => findTrialsForParticipant({ db: ctx.db, participantId: ctx.session.user.id })),
+    .query(({ ctx }) =>
+      findTrialsForParticipant({ db: ctx.db, participantId: ctx.session.user.id }),
+    ),
 });

@@ -25,6 +25,11 @@ export const ledgerRouter = createTRPCRouter({
       }),
     )
     .query(async ({ ctx }) =>
-      getLedger({ db: ctx.db, chain: await getChain().catch(() => null), userId: ctx.session.user.id, walletAddress: ctx.session.user.walletAddress }),
+      getLedger({
+        db: ctx.db,
+        chain: await getChain().catch(() => null),
+        userId: ctx.session.user.id,
+        walletAddress: ctx.session.user.walletAddress,
+      }),
     ),
 });

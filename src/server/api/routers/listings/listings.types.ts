@@ -10,7 +10,10 @@ export const ZCreateListingDraftSchema = z.object({
   title: z.string().trim().min(3, "Give the listing a title of at least 3 characters").max(120),
   description: z.string().trim().max(2_000).default(""),
   conditions: z.array(z.string().trim().min(1).max(80)).max(20).default([]),
-  price: z.string().trim().regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter a price like 10 or 2.5"),
+  price: z
+    .string()
+    .trim()
+    .regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter a price like 10 or 2.5"),
   purposes: z.array(z.enum(PURPOSE_KEYS)).min(1, "Allow at least one purpose"),
   consentExpiresAt: z.coerce.date(),
   autoApprove: z.boolean(),
@@ -71,6 +74,7 @@ export const ZChainCheckSchema = z.object({
   ownerMatches: z.boolean(),
   dataRootMatches: z.boolean(),
   termsHashMatches: z.boolean(),
+  reportHashMatches: z.boolean(),
   isPermittedOnChain: z.boolean(),
   outbox: outboxState,
 });

@@ -11,14 +11,23 @@ export const requestsRouter = createTRPCRouter({
   createDraft: researcherProcedure
     .input(
       z.object({
-        listingIds: z.array(z.string().min(1).max(64)).min(1, "Choose at least one listing").max(MAX_COHORT),
+        listingIds: z
+          .array(z.string().min(1).max(64))
+          .min(1, "Choose at least one listing")
+          .max(MAX_COHORT),
         purpose: z.enum(PURPOSE_KEYS),
-        planText: z.string().trim().min(20, "Describe the research plan in at least 20 characters").max(20_000),
+        planText: z
+          .string()
+          .trim()
+          .min(20, "Describe the research plan in at least 20 characters")
+          .max(20_000),
         accessDays: z.number().int().min(1).max(365),
       }),
     )
     .output(z.object({ id: z.string() }))
-    .mutation(({ ctx, input }) => createRequestDraft({ db: ctx.db, researcherId: ctx.session.user.id, input })),
+    .mutation(({ ctx, input }) =>
+      createRequestDraft({ db: ctx.db, researcherId: ctx.session.user.id, input }),
+    ),
 
   mine: researcherProcedure
     .output(
@@ -32,9 +41,21 @@ export const requestsRouter = createTRPCRouter({
           status: z.enum(["PENDING", "OPEN", "SETTLED", "CANCELLED"]),
           anchorStatus: z.enum(["PENDING", "CONFIRMED", "FAILED"]),
           txHash: z.string().nullable(),
-          submission: z.object({ status: z.enum(["PENDING", "SENT", "CONFIRMED", "FAILED"]), lastError: z.string().nullable() }).nullable(),
+          submission: z
+            .object({
+              status: z.enum(["PENDING", "SENT", "CONFIRMED", "FAILED"]),
+              lastError: z.string().nullable(),
+            })
+            .nullable(),
           createdAt: z.date(),
-          items: z.array(z.object({ id: z.string(), status: ZItemStatus, price: z.string(), listing: z.object({ id: z.string(), title: z.string() }) })),
+          items: z.array(
+            z.object({
+              id: z.string(),
+              status: ZItemStatus,
+              price: z.string(),
+              listing: z.object({ id: z.string(), title: z.string() }),
+            }),
+          ),
         }),
       ),
     )

@@ -11,15 +11,31 @@ const ZReportSchema = z.object({
   columnsOut: z.array(z.string()),
   removedColumns: z.array(z.object({ column: z.string(), type: z.string() })),
   generalizedColumns: z.array(z.object({ column: z.string(), rule: z.string() })),
-  findings: z.array(z.object({ type: z.string(), column: z.string(), action: z.string(), count: z.number() })),
-  droppedRows: z.object({ count: z.number(), examples: z.array(z.object({ line: z.number(), reason: z.string() })) }),
+  findings: z.array(
+    z.object({ type: z.string(), column: z.string(), action: z.string(), count: z.number() }),
+  ),
+  droppedRows: z.object({
+    count: z.number(),
+    examples: z.array(z.object({ line: z.number(), reason: z.string() })),
+  }),
   notes: z.array(z.string()),
 });
 
 /** Uploads are created by POST /api/uploads (a file stream with progress); these read them. */
 export const uploadsRouter = createTRPCRouter({
   mine: participantProcedure
-    .output(z.array(z.object({ id: z.string(), fileName: z.string(), format: z.enum(["CSV", "FHIR"]), status: z.enum(["READY", "PUBLISHED"]), rowCount: z.number(), createdAt: z.date() })))
+    .output(
+      z.array(
+        z.object({
+          id: z.string(),
+          fileName: z.string(),
+          format: z.enum(["CSV", "FHIR"]),
+          status: z.enum(["READY", "PUBLISHED"]),
+          rowCount: z.number(),
+          createdAt: z.date(),
+        }),
+      ),
+    )
     .query(({ ctx }) => findMyUploads({ db: ctx.db, ownerId: ctx.session.user.id })),
 
   byId: participantProcedure
@@ -38,5 +54,7 @@ export const uploadsRouter = createTRPCRouter({
         createdAt: z.date(),
       }),
     )
-    .query(({ ctx, input }) => getUpload({ db: ctx.db, ownerId: ctx.session.user.id, uploadId: input.uploadId })),
+    .query(({ ctx, input }) =>
+      getUpload({ db: ctx.db, ownerId: ctx.session.user.id, uploadId: input.uploadId }),
+    ),
 });
