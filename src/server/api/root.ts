@@ -1,6 +1,7 @@
 import { accountRouter } from "./routers/account/account.router";
 import { actionsRouter } from "./routers/actions/actions.router";
 import { enrollmentsRouter } from "./routers/enrollments/enrollments.router";
+import { extractsRouter } from "./routers/extracts/extracts.router";
 import { ledgerRouter } from "./routers/ledger/ledger.router";
 import { listingsRouter } from "./routers/listings/listings.router";
 import { requestsRouter } from "./routers/requests/requests.router";
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   actions: actionsRouter,
   enrollments: enrollmentsRouter,
+  extracts: extractsRouter,
   ledger: ledgerRouter,
   listings: listingsRouter,
   requests: requestsRouter,

@@ -2,6 +2,7 @@
 
 import { purposeLabel } from "~/server/services/consent/purposes";
 import { api } from "~/trpc/react";
+import { ExtractPanel } from "./extract-panel";
 
 export function MyRequests() {
   const requests = api.requests.mine.useQuery(undefined, {
@@ -51,6 +52,8 @@ export function MyRequests() {
               </li>
             ))}
           </ul>
+          {request.items.some((item) => item.status === "APPROVED") &&
+            request.accessUntil > new Date() && <ExtractPanel requestId={request.id} />}
         </li>
       ))}
     </ul>

@@ -180,6 +180,21 @@ CREATE TABLE "AccessRequest" (
 );
 
 -- CreateTable
+CREATE TABLE "Extract" (
+    "id" TEXT NOT NULL,
+    "requestId" TEXT NOT NULL,
+    "k" INTEGER NOT NULL,
+    "extractRoot" TEXT NOT NULL,
+    "csvBlobKey" TEXT NOT NULL,
+    "fhirBlobKey" TEXT NOT NULL,
+    "manifestBlobKey" TEXT NOT NULL,
+    "report" JSONB NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Extract_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "AccessRequestItem" (
     "id" TEXT NOT NULL,
     "requestId" TEXT NOT NULL,
@@ -335,6 +350,9 @@ CREATE INDEX "Listing_ownerId_idx" ON "Listing"("ownerId");
 CREATE UNIQUE INDEX "AccessRequest_chainKey_key" ON "AccessRequest"("chainKey");
 
 -- CreateIndex
+CREATE INDEX "Extract_requestId_idx" ON "Extract"("requestId");
+
+-- CreateIndex
 CREATE INDEX "AccessRequestItem_listingId_idx" ON "AccessRequestItem"("listingId");
 
 -- CreateIndex
@@ -399,6 +417,9 @@ ALTER TABLE "ConsentTerms" ADD CONSTRAINT "ConsentTerms_listingId_fkey" FOREIGN 
 
 -- AddForeignKey
 ALTER TABLE "AccessRequest" ADD CONSTRAINT "AccessRequest_researcherId_fkey" FOREIGN KEY ("researcherId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Extract" ADD CONSTRAINT "Extract_requestId_fkey" FOREIGN KEY ("requestId") REFERENCES "AccessRequest"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "AccessRequestItem" ADD CONSTRAINT "AccessRequestItem_requestId_fkey" FOREIGN KEY ("requestId") REFERENCES "AccessRequest"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,138 @@
+/**
+ * `npm run --silent verify -- extract MANIFEST.json [--csv EXTRACT.csv] [--rpc URL]`
+ * Checks an extract against the chain alone (JSON-RPC, no database, no TrialShare server):
+ * every record's Merkle proof against its listing's anchored root, and that a data use with
+ * the extract's root was recorded for the request. With --csv, the extract's root is
+ * recomputed from the file too. Exit 0 when everything verifies, 1 when anything fails (listed),
+ * 2 on bad arguments or an unreachable RPC.
+ */
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { JsonRpcProvider } from "ethers";
+import Papa from "papaparse";
+import { z } from "zod";
+import { DataMarketplace__factory } from "~/server/generated/contracts";
+import { computeDataRoot } from "~/server/integrity/merkle";
+
+const USAGE =
+  "usage: npm run --silent verify -- extract MANIFEST.json [--csv EXTRACT.csv] [--rpc URL]";
+
+const ZManifest = z.object({
+  version: z.literal(1),
+  chainId: z.number(),
+  marketplace: z.string(),
+  requestId: z.string(),
+  extractRoot: z.string(),
+  leafEncoding: z.array(z.string()),
+  records: z.array(
+    z.object({
+      row: z.number(),
+      listingId: z.string(),
+      dataVersion: z.number(),
+      index: z.number(),
+      recordHash: z.string(),
+      proof: z.array(z.string()),
+    }),
+  ),
+});
+
+function exit(code: number, message: string): never {
+  process.stderr.write(`verify: ${message}\n`);
+  process.exit(code);
+}
+
+async function verifyExtract(manifestPath: string, options: { rpc?: string; csv?: string }) {
+  let manifest: z.infer<typeof ZManifest>;
+  try {
+    manifest = ZManifest.parse(JSON.parse(await readFile(manifestPath, "utf8")));
+  } catch (error) {
+    exit(
+      2,
+      `${manifestPath} is not an extract manifest: ${(error as Error).message.split("\n")[0]}`,
+    );
+  }
+  const rpc = options.rpc ?? process.env.CHAIN_RPC_URL ?? "http://127.0.0.1:8545";
+  const provider = new JsonRpcProvider(rpc, undefined, { staticNetwork: true, batchMaxCount: 1 });
+  let chainId: number;
+  try {
+    chainId = Number((await provider.send("eth_chainId", [])) as string);
+  } catch {
+    exit(2, `the RPC at ${rpc} is not reachable`);
+  }
+  if (chainId !== manifest.chainId)
+    exit(2, `the RPC serves chain ${chainId}; the manifest is for chain ${manifest.chainId}`);
+  const marketplace = DataMarketplace__factory.connect(manifest.marketplace, provider);
+
+  const roots = new Map<string, string>();
+  const failures: string[] = [];
+  for (const record of manifest.records) {
+    const key = `${record.listingId}@${record.dataVersion}`;
+    if (!roots.has(key))
+      roots.set(key, await marketplace.dataRootAt(record.listingId, record.dataVersion));
+    const root = roots.get(key)!;
+    const isValid = StandardMerkleTree.verify(
+      root,
+      manifest.leafEncoding,
+      [record.index, record.recordHash],
+      record.proof,
+    );
+    if (!isValid)
+      failures.push(
+        `row ${record.row}: proof does not lead to the root anchored for listing ${record.listingId} (version ${record.dataVersion})`,
+      );
+  }
+  const uses = await marketplace.queryFilter(
+    marketplace.filters.DataUseRecorded(manifest.requestId),
+  );
+  const isUseRecorded = uses.some((use) => use.args.extractRoot === manifest.extractRoot);
+  if (!isUseRecorded)
+    failures.push(
+      `no data use with extract root ${manifest.extractRoot} is recorded for request ${manifest.requestId}`,
+    );
+  let csvRootMatches: boolean | null = null;
+  if (options.csv) {
+    const rows = Papa.parse<Record<string, string>>(await readFile(options.csv, "utf8"), {
+      header: true,
+      skipEmptyLines: "greedy",
+    }).data;
+    csvRootMatches = computeDataRoot(rows) === manifest.extractRoot;
+    if (!csvRootMatches)
+      failures.push(`${options.csv} does not hash to the manifest's extract root`);
+  }
+  provider.destroy();
+  const summary = {
+    chainId,
+    request: manifest.requestId,
+    records: manifest.records.length,
+    listings: new Set(manifest.records.map((record) => record.listingId)).size,
+    proofsValid:
+      manifest.records.length - failures.filter((failure) => failure.startsWith("row ")).length,
+    dataUseRecorded: isUseRecorded,
+    csvRootMatches,
+    failures,
+    ok: failures.length === 0,
+  };
+  console.log(
+    `${summary.proofsValid}/${summary.records} record proofs valid against ${summary.listings} anchored root(s); data use on chain: ${isUseRecorded ? "yes" : "NO"}${csvRootMatches === null ? "" : `; CSV root: ${csvRootMatches ? "matches" : "DIFFERS"}`}`,
+  );
+  console.log(JSON.stringify(summary));
+  process.exit(summary.ok ? 0 : 1);
+}
+
+async function main() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { rpc: { type: "string" }, csv: { type: "string" } },
+    });
+  } catch (error) {
+    exit(2, `${(error as Error).message}\n${USAGE}`);
+  }
+  const [command, target] = parsed.positionals;
+  if (command === "extract" && target) return verifyExtract(target, parsed.values);
+  exit(2, USAGE);
+}
+
+void main();

@@ -1,0 +1,150 @@
+import Papa from "papaparse";
+import type { Chain } from "~/server/chain/client";
+import type { DbClient } from "~/server/db";
+import { AppError } from "~/server/errors";
+import { buildRecordTree, computeDataRoot, hashRecord } from "~/server/integrity/merkle";
+import { anonymize } from "~/server/privacy/k-anonymity";
+import { getBlob, putBlob } from "~/server/storage/blob-store";
+import { recordDelivery } from "~/server/services/requests/record-delivery";
+import { toFhirBundle } from "./fhir-export";
+
+export const MAX_SUPPRESSION_SHARE = 0.05;
+
+/**
+ * Builds the pooled extract of a request's approved listings: records whose consent still
+ * permits the purpose on chain, pooled, made k-anonymous (or refused), with a manifest that
+ * ties every record to its listing's anchored root by a Merkle proof. The data use is
+ * recorded in the outbox before anything is returned: no record, no download.
+ */
+export async function createExtract(options: {
+  db: DbClient;
+  chain: Chain;
+  researcherId: string;
+  requestId: string;
+  k: number;
+}) {
+  const { db, chain } = options;
+  const request = await db.accessRequest.findUnique({
+    where: { id: options.requestId },
+    select: {
+      id: true,
+      chainKey: true,
+      researcherId: true,
+      purpose: true,
+      accessUntil: true,
+      anchorStatus: true,
+      items: {
+        where: { status: "APPROVED" },
+        orderBy: { itemIndex: "asc" },
+        select: {
+          listing: { select: { id: true, chainKey: true, blobKey: true, dataRoot: true } },
+        },
+      },
+    },
+  });
+  if (!request || request.researcherId !== options.researcherId)
+    throw new AppError("NOT_FOUND", "No request of yours has this id.");
+  if (request.anchorStatus !== "CONFIRMED")
+    throw new AppError("CONFLICT", "This request is not recorded on chain yet.");
+  if (request.accessUntil < new Date())
+    throw new AppError("FORBIDDEN", "The access period of this request has ended.");
+  if (request.items.length === 0)
+    throw new AppError("FORBIDDEN", "No listing of this request is approved (yet).");
+
+  // Consent is re-read from the chain: a revocation since approval ends access.
+  const permitted = [];
+  for (const item of request.items) {
+    if (await chain.contracts.marketplace.isPermitted(item.listing.chainKey, request.purpose))
+      permitted.push(item.listing);
+  }
+  if (permitted.length === 0)
+    throw new AppError(
+      "FORBIDDEN",
+      "Consent for every approved listing has been revoked or has expired.",
+    );
+
+  const pooled: Record<string, string>[] = [];
+  const provenance: {
+    listing: (typeof permitted)[number];
+    dataVersion: number;
+    index: number;
+    recordHash: string;
+    proof: string[];
+  }[] = [];
+  for (const listing of permitted) {
+    const [, anchoredRoot, , , dataVersion] = await chain.contracts.marketplace.getListing(
+      listing.chainKey,
+    );
+    const text = (await getBlob(listing.blobKey!)).toString("utf8");
+    const records = Papa.parse<Record<string, string>>(text, {
+      header: true,
+      skipEmptyLines: "greedy",
+    }).data;
+    const tree = buildRecordTree(records);
+    if (tree.root !== listing.dataRoot || anchoredRoot !== tree.root)
+      throw new AppError(
+        "CONFLICT",
+        "A listing's stored data no longer matches its anchored root; the extract was not built. Report this to the auditors.",
+      );
+    for (const [index, record] of records.entries()) {
+      pooled.push(record);
+      provenance.push({
+        listing,
+        dataVersion: Number(dataVersion),
+        index,
+        recordHash: hashRecord(record),
+        proof: tree.getProof(index),
+      });
+    }
+  }
+  const columns = [...new Set(pooled.flatMap((record) => Object.keys(record)))];
+  const rows = pooled.map((record) =>
+    Object.fromEntries(columns.map((column) => [column, record[column] ?? ""])),
+  );
+  const anonymized = anonymize(rows, { k: options.k, maxSuppressionShare: MAX_SUPPRESSION_SHARE });
+  if (!anonymized.ok)
+    throw new AppError("BAD_INPUT", `The extract was refused: ${anonymized.reason}`);
+
+  const extractRoot = computeDataRoot(anonymized.rows);
+  const manifest = {
+    version: 1,
+    chainId: chain.chainId,
+    marketplace: chain.deployment.contracts.DataMarketplace,
+    requestId: request.chainKey,
+    extractRoot,
+    leafEncoding: ["uint256", "bytes32"],
+    records: anonymized.keptIndexes.map((source, row) => ({
+      row,
+      listingId: provenance[source]!.listing.chainKey,
+      dataVersion: provenance[source]!.dataVersion,
+      index: provenance[source]!.index,
+      recordHash: provenance[source]!.recordHash,
+      proof: provenance[source]!.proof,
+    })),
+  };
+  const report = { ...anonymized.report, listings: permitted.length, recordsIn: rows.length };
+  await recordDelivery({
+    db,
+    chain,
+    requestId: request.id,
+    extractRoot,
+    listingIds: permitted.map((listing) => listing.id),
+  });
+  const [csvBlobKey, fhirBlobKey, manifestBlobKey] = await Promise.all([
+    putBlob(Buffer.from(Papa.unparse(anonymized.rows, { columns }), "utf8")),
+    putBlob(Buffer.from(JSON.stringify(toFhirBundle(anonymized.rows, request.chainKey)), "utf8")),
+    putBlob(Buffer.from(JSON.stringify(manifest, null, 2), "utf8")),
+  ]);
+  return db.extract.create({
+    data: {
+      requestId: request.id,
+      k: options.k,
+      extractRoot,
+      csvBlobKey,
+      fhirBlobKey,
+      manifestBlobKey,
+      report,
+    },
+    select: { id: true, extractRoot: true, report: true },
+  });
+}

@@ -1,0 +1,266 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { parseUnits } from "ethers";
+import { encode } from "next-auth/jwt";
+import Papa from "papaparse";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as extractFileRoute } from "~/app/api/extracts/[id]/[file]/route";
+import { getEnv } from "~/env";
+import type { SessionUser } from "~/server/session";
+import { expectCode } from "./expect-code";
+import { createHarness, listingInput, type Harness } from "./harness";
+
+/** Pooled extracts: k-anonymity, the data use on chain before download, and who may download. */
+let harness: Harness;
+let work: string;
+const run = promisify(execFile);
+
+beforeAll(async () => {
+  harness = await createHarness();
+  work = await mkdtemp(path.join(tmpdir(), "extract-test-"));
+});
+
+afterAll(async () => {
+  await harness.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+/** A participant's listing of `rows` records with quasi-identifiers that pool well. */
+async function publishListing(
+  rows: number,
+  options: { purposes?: ("ACADEMIC_RESEARCH" | "AI_TRAINING")[]; autoApprove?: boolean } = {},
+) {
+  const participant = await harness.createUser("PARTICIPANT");
+  const csv = [
+    "pseudonym,age,zip,gender,systolic_bp",
+    ...Array.from(
+      { length: rows },
+      (_, index) =>
+        `P${index},${40 + (index % 3)},021${index % 2},${index % 2 ? "F" : "M"},${120 + index}`,
+    ),
+  ].join("\n");
+  const upload = await harness.upload(participant, csv);
+  const { id } = await harness
+    .callerFor(participant)
+    .listings.createDraft(
+      listingInput(upload.id, {
+        price: "2",
+        purposes: options.purposes ?? ["ACADEMIC_RESEARCH"],
+        autoApprove: options.autoApprove ?? true,
+      }),
+    );
+  await harness.act(participant, { type: "listing.publish", listingId: id });
+  return { participant, listingId: id };
+}
+
+async function requestAccess(
+  researcher: SessionUser,
+  listingIds: string[],
+  purpose: "ACADEMIC_RESEARCH" | "AI_TRAINING" = "ACADEMIC_RESEARCH",
+  accessDays = 30,
+) {
+  const { id } = await harness
+    .callerFor(researcher)
+    .requests.createDraft({
+      listingIds,
+      purpose,
+      planText: "A study of blood pressure across a pooled cohort.",
+      accessDays,
+    });
+  await harness.act(researcher, { type: "request.create", requestId: id });
+  await harness.settle();
+  return id;
+}
+
+async function download(user: SessionUser, extractId: string, file: string) {
+  const token = await encode({
+    token: {
+      sub: user.id,
+      role: user.role,
+      walletAddress: user.walletAddress,
+      displayName: user.displayName,
+    },
+    secret: getEnv().NEXTAUTH_SECRET,
+  });
+  return extractFileRoute(
+    new Request(`http://localhost/api/extracts/${extractId}/${file}`, {
+      headers: { cookie: `next-auth.session-token=${token}` },
+    }),
+    { params: Promise.resolve({ id: extractId, file }) },
+  );
+}
+
+describe("pooled extracts", () => {
+  it("builds a k-anonymous extract, records its use on chain, and verifies from the chain alone", async () => {
+    const first = await publishListing(12);
+    const second = await publishListing(12);
+    await harness.settle();
+    const researcher = await harness.createUser("RESEARCHER");
+    await harness.mintTokens(researcher.walletAddress, parseUnits("50", 18));
+    const requestId = await requestAccess(researcher, [first.listingId, second.listingId]);
+
+    const extract = await harness.callerFor(researcher).extracts.create({ requestId, k: 5 });
+    expect(extract.report.kAchieved).toBeGreaterThanOrEqual(5);
+    expect(extract.report.recordsIn).toBe(24);
+    // The use is in the outbox before the extract exists; it reaches the chain once sent.
+    expect(await harness.db.dataUse.count({ where: { requestId } })).toBe(2);
+    await harness.settle();
+    expect(
+      await harness.db.dataUse.count({ where: { requestId, anchorStatus: "CONFIRMED" } }),
+    ).toBe(2);
+
+    const csv = await download(researcher, extract.id, "csv");
+    expect(csv.status).toBe(200);
+    const csvText = await csv.text();
+    expect(Papa.parse(csvText, { header: true, skipEmptyLines: true }).data).toHaveLength(
+      extract.report.recordsOut,
+    );
+    const fhir = (await (await download(researcher, extract.id, "fhir")).json()) as {
+      resourceType: string;
+      entry: unknown[];
+    };
+    expect(fhir.resourceType).toBe("Bundle");
+    const manifestText = await (await download(researcher, extract.id, "manifest")).text();
+
+    const manifestFile = path.join(work, "manifest.json");
+    const csvFile = path.join(work, "extract.csv");
+    await writeFile(manifestFile, manifestText);
+    await writeFile(csvFile, csvText);
+    const root = path.resolve(import.meta.dirname, "../..");
+    const ok = await run(
+      "npm",
+      [
+        "run",
+        "--silent",
+        "verify",
+        "--",
+        "extract",
+        manifestFile,
+        "--csv",
+        csvFile,
+        "--rpc",
+        getEnv().CHAIN_RPC_URL,
+      ],
+      { cwd: root },
+    );
+    expect(JSON.parse(ok.stdout.trim().split("\n").at(-1)!)).toMatchObject({
+      ok: true,
+      dataUseRecorded: true,
+      csvRootMatches: true,
+      records: extract.report.recordsOut,
+    });
+
+    // A tampered extract file is caught.
+    await writeFile(csvFile, csvText.replace(/,1[2-4]\d\r?\n/, ",999\n"));
+    const tampered = await run(
+      "npm",
+      [
+        "run",
+        "--silent",
+        "verify",
+        "--",
+        "extract",
+        manifestFile,
+        "--csv",
+        csvFile,
+        "--rpc",
+        getEnv().CHAIN_RPC_URL,
+      ],
+      { cwd: root },
+    ).catch((error: unknown) => error as { code: number; stdout: string });
+    expect((tampered as { code: number }).code).toBe(1);
+
+    // Another researcher cannot download it, even with its id.
+    const other = await harness.createUser("RESEARCHER");
+    expect((await download(other, extract.id, "csv")).status).toBe(404);
+    await expectCode(harness.callerFor(other).extracts.create({ requestId, k: 5 }), "NOT_FOUND");
+  });
+
+  it("refuses an extract when k cannot be met, and records no data use", async () => {
+    const small = await publishListing(3);
+    await harness.settle();
+    const researcher = await harness.createUser("RESEARCHER");
+    await harness.mintTokens(researcher.walletAddress, parseUnits("10", 18));
+    const requestId = await requestAccess(researcher, [small.listingId]);
+    await expectCode(
+      harness.callerFor(researcher).extracts.create({ requestId, k: 5 }),
+      "BAD_REQUEST",
+      /cannot be reached/,
+    );
+    expect(await harness.db.dataUse.count({ where: { requestId } })).toBe(0);
+  });
+
+  it("ends access when consent is revoked between request and download", async () => {
+    const listing = await publishListing(10);
+    await harness.settle();
+    const researcher = await harness.createUser("RESEARCHER");
+    await harness.mintTokens(researcher.walletAddress, parseUnits("10", 18));
+    const requestId = await requestAccess(researcher, [listing.listingId]);
+    const extract = await harness.callerFor(researcher).extracts.create({ requestId, k: 2 });
+    await harness.settle();
+    await harness.act(listing.participant, {
+      type: "listing.revokeConsent",
+      listingId: listing.listingId,
+    });
+    await harness.settle();
+    await expectCode(
+      harness.callerFor(researcher).extracts.create({ requestId, k: 2 }),
+      "FORBIDDEN",
+      /revoked/,
+    );
+    const afterRevocation = await download(researcher, extract.id, "csv");
+    expect(afterRevocation.status).toBe(403);
+    // And the contract itself refuses a data use for it now.
+    const item = await harness.db.accessRequestItem.findFirstOrThrow({
+      where: { requestId },
+      include: { listing: true, request: true },
+    });
+    await expect(
+      harness.chain.contracts.marketplace.recordDataUse.staticCall(
+        item.request.chainKey,
+        item.itemIndex,
+        item.listing.chainKey,
+        item.priceWei.toFixed(0),
+        [],
+        `0x${"1".repeat(64)}`,
+      ),
+    ).rejects.toThrow(/ConsentNotPermitted/);
+  });
+
+  it("excludes listings whose consent does not allow the purpose, so nothing is delivered", async () => {
+    const listing = await publishListing(10, { purposes: ["ACADEMIC_RESEARCH"] });
+    await harness.settle();
+    const researcher = await harness.createUser("RESEARCHER");
+    await harness.mintTokens(researcher.walletAddress, parseUnits("10", 18));
+    const requestId = await requestAccess(researcher, [listing.listingId], "AI_TRAINING");
+    const [request] = (await harness.callerFor(researcher).requests.mine()).filter(
+      (candidate) => candidate.id === requestId,
+    );
+    expect(request?.items[0]?.status).toBe("EXCLUDED");
+    await expectCode(
+      harness.callerFor(researcher).extracts.create({ requestId, k: 2 }),
+      "FORBIDDEN",
+      /approved/,
+    );
+  });
+
+  it("ends access when the access period ends", async () => {
+    const listing = await publishListing(10);
+    await harness.settle();
+    const researcher = await harness.createUser("RESEARCHER");
+    await harness.mintTokens(researcher.walletAddress, parseUnits("10", 18));
+    const requestId = await requestAccess(researcher, [listing.listingId]);
+    await harness.db.accessRequest.update({
+      where: { id: requestId },
+      data: { accessUntil: new Date(Date.now() - 1000) },
+    });
+    await expectCode(
+      harness.callerFor(researcher).extracts.create({ requestId, k: 2 }),
+      "FORBIDDEN",
+      /access period/,
+    );
+  });
+});
