@@ -4,12 +4,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { parseUnits } from "ethers";
-import { encode } from "next-auth/jwt";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as extractFileRoute } from "~/app/api/extracts/[id]/[file]/route";
 import { getEnv } from "~/env";
 import type { SessionUser } from "~/server/session";
+import { sessionCookie } from "../support/session-cookie";
 import { expectCode } from "./expect-code";
 import { createHarness, listingInput, type Harness } from "./harness";
 
@@ -43,15 +43,13 @@ async function publishListing(
     ),
   ].join("\n");
   const upload = await harness.upload(participant, csv);
-  const { id } = await harness
-    .callerFor(participant)
-    .listings.createDraft(
-      listingInput(upload.id, {
-        price: "2",
-        purposes: options.purposes ?? ["ACADEMIC_RESEARCH"],
-        autoApprove: options.autoApprove ?? true,
-      }),
-    );
+  const { id } = await harness.callerFor(participant).listings.createDraft(
+    listingInput(upload.id, {
+      price: "2",
+      purposes: options.purposes ?? ["ACADEMIC_RESEARCH"],
+      autoApprove: options.autoApprove ?? true,
+    }),
+  );
   await harness.act(participant, { type: "listing.publish", listingId: id });
   return { participant, listingId: id };
 }
@@ -62,32 +60,21 @@ async function requestAccess(
   purpose: "ACADEMIC_RESEARCH" | "AI_TRAINING" = "ACADEMIC_RESEARCH",
   accessDays = 30,
 ) {
-  const { id } = await harness
-    .callerFor(researcher)
-    .requests.createDraft({
-      listingIds,
-      purpose,
-      planText: "A study of blood pressure across a pooled cohort.",
-      accessDays,
-    });
+  const { id } = await harness.callerFor(researcher).requests.createDraft({
+    listingIds,
+    purpose,
+    planText: "A study of blood pressure across a pooled cohort.",
+    accessDays,
+  });
   await harness.act(researcher, { type: "request.create", requestId: id });
   await harness.settle();
   return id;
 }
 
 async function download(user: SessionUser, extractId: string, file: string) {
-  const token = await encode({
-    token: {
-      sub: user.id,
-      role: user.role,
-      walletAddress: user.walletAddress,
-      displayName: user.displayName,
-    },
-    secret: getEnv().NEXTAUTH_SECRET,
-  });
   return extractFileRoute(
     new Request(`http://localhost/api/extracts/${extractId}/${file}`, {
-      headers: { cookie: `next-auth.session-token=${token}` },
+      headers: { cookie: await sessionCookie(user) },
     }),
     { params: Promise.resolve({ id: extractId, file }) },
   );

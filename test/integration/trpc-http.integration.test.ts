@@ -1,13 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
-import { encode } from "next-auth/jwt";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getEnv } from "~/env";
 import { handleTrpcRequest } from "~/server/api/http-handler";
 import type { AppRouter } from "~/server/api/root";
-import type { SessionUser } from "~/server/session";
+import { sessionCookie } from "../support/session-cookie";
 import { createHarness, listingInput, SMALL_CSV, type Harness } from "./harness";
 
 /** The app's tRPC handler behind a real HTTP server, called with next-auth session cookies. */
@@ -41,19 +39,6 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
   await harness.close();
 });
-
-async function sessionCookie(user: SessionUser, secret = getEnv().NEXTAUTH_SECRET) {
-  const token = await encode({
-    token: {
-      sub: user.id,
-      role: user.role,
-      walletAddress: user.walletAddress,
-      displayName: user.displayName,
-    },
-    secret,
-  });
-  return `next-auth.session-token=${token}`;
-}
 
 function client(cookie?: string) {
   return createTRPCClient<AppRouter>({
