@@ -6,11 +6,12 @@ import { PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
 import { api } from "~/trpc/react";
 import { ListingCard } from "../_components/listing-card";
 import { STEP_LABELS, useSignedAction } from "../_components/use-signed-action";
+import { CatalogueFilters, type CatalogueFilter, type CatalogueSort } from "./catalogue-filters";
 
 export function Catalogue({ canRequest }: { canRequest: boolean }) {
   const router = useRouter();
-  const [query, setQuery] = useState("");
-  const [submitted, setSubmitted] = useState("");
+  const [filter, setFilter] = useState<CatalogueFilter>({});
+  const [sort, setSort] = useState<CatalogueSort>("newest");
   const [selected, setSelected] = useState<string[]>([]);
   const [request, setRequest] = useState({
     purpose: "ACADEMIC_RESEARCH" as PurposeKey,
@@ -21,12 +22,14 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
   const createDraft = api.requests.createDraft.useMutation();
   const { run, step, error: actionError, isBusy } = useSignedAction();
   const catalogue = api.listings.catalogue.useInfiniteQuery(
-    { query: submitted || undefined, limit: 20 },
+    { filter, sort, limit: 20 },
     { getNextPageParam: (page) => page.nextCursor ?? undefined },
   );
+  const utils = api.useUtils();
+  const total = catalogue.data?.pages[0]?.total ?? 0;
   const items = catalogue.data?.pages.flatMap((page) => page.items) ?? [];
   const chosen = items.filter((item) => selected.includes(item.id));
-  const total = chosen.reduce((sum, item) => sum + Number(item.price), 0);
+  const cost = chosen.reduce((sum, item) => sum + Number(item.price), 0);
   const excluded = chosen.filter(
     (item) => !item.consent?.purposes.includes(request.purpose),
   ).length;
@@ -48,24 +51,29 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
 
   return (
     <div className="space-y-4">
-      <form
-        className="flex gap-2"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setSubmitted(query.trim());
+      <CatalogueFilters
+        facets={catalogue.data?.pages[0]?.facets}
+        onApply={(next, nextSort) => {
+          setFilter(next);
+          setSort(nextSort);
         }}
-      >
-        <input
-          className="input mt-0"
-          type="search"
-          placeholder="Search title, description or condition"
-          value={query}
-          onChange={(event) => setQuery(event.target.value)}
-        />
-        <button type="submit" className="btn">
-          Search
-        </button>
-      </form>
+      />
+      <div className="flex items-center justify-between text-sm text-slate-700">
+        <span data-testid="result-count">{total} listing(s) match</span>
+        {canRequest && total > 0 && (
+          <button
+            type="button"
+            className="btn-secondary"
+            onClick={() =>
+              void utils.listings.catalogueIds
+                .fetch({ filter })
+                .then((ids) => setSelected([...new Set([...selected, ...ids])]))
+            }
+          >
+            Add all {Math.min(total, 500)} results to the cohort
+          </button>
+        )}
+      </div>
       {catalogue.error && (
         <p role="alert" className="text-red-800">
           {catalogue.error.message}
@@ -119,7 +127,7 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
         >
           <h2 className="font-semibold">Request access to {selected.length} listing(s)</h2>
           <p className="text-sm text-slate-700">
-            Total {total} TSR escrowed · {autoApproved} approve at once ·{" "}
+            Total {cost} TSR escrowed · {autoApproved} approve at once ·{" "}
             {selected.length - autoApproved - excluded} need the owner&apos;s decision · {excluded}{" "}
             excluded by the purpose
           </p>

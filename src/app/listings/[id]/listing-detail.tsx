@@ -1,6 +1,6 @@
 "use client";
 
-import { purposeLabel } from "~/server/services/consent/purposes";
+import { PURPOSES, purposeLabel } from "~/server/services/consent/purposes";
 import { api } from "~/trpc/react";
 import { AnchorBadge } from "../../_components/anchor-badge";
 import { ManageListing } from "./manage-listing";
@@ -120,6 +120,29 @@ export function ListingDetail({ listingId }: { listingId: string }) {
           <p className="text-slate-500">Not published yet.</p>
         )}
       </section>
+      <section className="card space-y-2 text-sm" data-testid="purpose-check">
+        <h2 className="font-semibold">Is my purpose permitted? (asked of the contract now)</h2>
+        <ul className="grid gap-1 sm:grid-cols-2">
+          {PURPOSES.map((purpose) => {
+            const isAllowed = chain.permittedPurposes.includes(purpose.key);
+            return (
+              <li key={purpose.key} className={isAllowed ? "text-emerald-800" : "text-slate-500"}>
+                {isAllowed ? "✓" : "✗"} {purpose.label}
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+      {listing.report !== null && (
+        <details className="card text-sm">
+          <summary className="cursor-pointer font-semibold">
+            De-identification report (hash {listing.reportHash?.slice(0, 12)}…)
+          </summary>
+          <pre className="mt-2 max-h-96 overflow-auto whitespace-pre-wrap text-xs">
+            {JSON.stringify(listing.report, null, 2)}
+          </pre>
+        </details>
+      )}
       {listing.isOwner && listing.status !== "DRAFT" && listing.anchor.status === "CONFIRMED" && (
         <ManageListing
           listingId={listing.id}

@@ -136,6 +136,7 @@ export async function createListingDraft({
       description: input.description,
       dataType: upload.format,
       conditions: input.conditions,
+      searchText: [input.title, input.description, ...input.conditions].join(" "),
       recordCount: root.count,
       dataRoot: root.root(),
       reportHash: hashDocument(report),

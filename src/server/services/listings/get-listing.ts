@@ -2,6 +2,7 @@ import type { Chain } from "~/server/chain/client";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import type { SessionUser } from "~/server/session";
+import { PURPOSES } from "~/server/services/consent/purposes";
 import { listingSelect, toListingDto } from "./listing-dto";
 
 /**
@@ -51,6 +52,7 @@ export async function getListing(options: {
       termsHashMatches: chain?.termsHash === row.consent?.termsHash,
       reportHashMatches: anchoredReportHash !== null && anchoredReportHash === row.reportHash,
       isPermittedOnChain: chain?.isConsentInForce ?? false,
+      permittedPurposes: chain?.permittedPurposes ?? [],
       outbox: outbox ? { ...outbox, lastError: isOwner ? outbox.lastError : null } : null,
     },
   };
@@ -66,7 +68,20 @@ async function readAnchor(getChain: () => Promise<Chain>, chainKey: string) {
     ]);
     const isConsentInForce =
       !isRevoked && Number(terms.expiresAt) > (block?.timestamp ?? Date.now() / 1000);
-    return { owner, dataRoot, termsHash: terms.termsHash, status, isConsentInForce };
+    const permitted = await Promise.all(
+      PURPOSES.map((_purpose, bit) => chain.contracts.marketplace.isPermitted(chainKey, bit)),
+    );
+    const permittedPurposes = PURPOSES.filter((_purpose, bit) => permitted[bit]).map(
+      (purpose) => purpose.key,
+    );
+    return {
+      owner,
+      dataRoot,
+      termsHash: terms.termsHash,
+      status,
+      isConsentInForce,
+      permittedPurposes,
+    };
   } catch {
     return null;
   }

@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { getChain } from "~/server/chain/client";
 import { createListingDraft } from "~/server/services/listings/create-listing-draft";
-import { findCatalogueListings, findMyListings } from "~/server/services/listings/find-listings";
+import {
+  findCatalogueIds,
+  findCatalogueListings,
+  findMyListings,
+} from "~/server/services/listings/find-listings";
+import { PURPOSE_KEYS } from "~/server/services/consent/purposes";
 import { getListing } from "~/server/services/listings/get-listing";
 import {
   createTRPCRouter,
@@ -10,6 +15,7 @@ import {
   roleProcedure,
 } from "../../trpc";
 import {
+  ZCatalogueFilterSchema,
   ZCatalogueSchema,
   ZCreateListingDraftSchema,
   ZListingDetailSchema,
@@ -39,8 +45,32 @@ export const listingsRouter = createTRPCRouter({
 
   catalogue: roleProcedure("RESEARCHER", "SPONSOR", "AUDITOR")
     .input(ZCatalogueSchema)
-    .output(z.object({ items: z.array(ZListingDtoSchema), nextCursor: z.string().nullable() }))
-    .query(({ ctx, input }) =>
-      findCatalogueListings({ db: ctx.db, viewerId: ctx.session.user.id, ...input }),
-    ),
+    .output(
+      z.object({
+        items: z.array(ZListingDtoSchema),
+        total: z.number(),
+        nextCursor: z.number().nullable(),
+        facets: z.object({
+          dataType: z.object({ CSV: z.number(), FHIR: z.number() }),
+          purpose: z.record(z.enum(PURPOSE_KEYS), z.number()),
+        }),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const result = await findCatalogueListings({
+        db: ctx.db,
+        viewerId: ctx.session.user.id,
+        filter: input.filter,
+        sort: input.sort,
+        limit: input.limit,
+        offset: input.cursor ?? 0,
+      });
+      return { ...result, nextCursor: result.nextOffset };
+    }),
+
+  /** Ids of every listing a search matches (up to 500), to add them all to a cohort. */
+  catalogueIds: roleProcedure("RESEARCHER")
+    .input(z.object({ filter: ZCatalogueFilterSchema }))
+    .output(z.array(z.string()))
+    .query(({ ctx, input }) => findCatalogueIds({ db: ctx.db, filter: input.filter })),
 });

@@ -21,10 +21,31 @@ export const ZCreateListingDraftSchema = z.object({
 
 export const ZListingIdSchema = z.object({ listingId: id });
 
-export const ZCatalogueSchema = z.object({
+const tokens = z
+  .string()
+  .trim()
+  .regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter an amount like 10 or 2.5");
+
+export const ZCatalogueFilterSchema = z.object({
   query: z.string().trim().max(200).optional(),
+  trialId: id.optional(),
+  condition: z.string().trim().max(80).optional(),
+  dataType: z.enum(["CSV", "FHIR"]).optional(),
+  purpose: z.enum(PURPOSE_KEYS).optional(),
+  minPrice: tokens.optional(),
+  maxPrice: tokens.optional(),
+  minRecords: z.number().int().min(0).max(100_000_000).optional(),
+  publishedAfter: z.coerce.date().optional(),
+  consentValidUntil: z.coerce.date().optional(),
+});
+
+export const ZCatalogueSchema = z.object({
+  filter: ZCatalogueFilterSchema.default({}),
+  sort: z
+    .enum(["newest", "relevance", "price_asc", "price_desc", "records_desc"])
+    .default("newest"),
   limit: z.number().int().min(1).max(100).default(20),
-  cursor: z.string().optional(),
+  cursor: z.number().int().min(0).max(100_000).nullish(),
 });
 
 export const ZListingDtoSchema = z.object({
@@ -76,6 +97,8 @@ export const ZChainCheckSchema = z.object({
   termsHashMatches: z.boolean(),
   reportHashMatches: z.boolean(),
   isPermittedOnChain: z.boolean(),
+  /** Purposes the contract's isPermitted() allows right now. */
+  permittedPurposes: z.array(z.enum(PURPOSE_KEYS)),
   outbox: outboxState,
 });
 

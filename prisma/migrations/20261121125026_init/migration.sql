@@ -128,6 +128,7 @@ CREATE TABLE "Listing" (
     "description" TEXT NOT NULL,
     "dataType" "DataType" NOT NULL,
     "conditions" TEXT[],
+    "searchText" TEXT NOT NULL DEFAULT '',
     "recordCount" INTEGER NOT NULL,
     "dataRoot" TEXT NOT NULL,
     "reportHash" TEXT,
