@@ -37,17 +37,15 @@ beforeAll(async () => {
   ];
   for (const spec of specs) {
     const upload = await harness.upload(participant, SMALL_CSV);
-    const { id } = await harness
-      .callerFor(participant)
-      .listings.createDraft(
-        listingInput(upload.id, {
-          title: spec.title,
-          description: `readings ${tag}`,
-          conditions: spec.conditions,
-          price: spec.price,
-          purposes: spec.purposes,
-        }),
-      );
+    const { id } = await harness.callerFor(participant).listings.createDraft(
+      listingInput(upload.id, {
+        title: spec.title,
+        description: `readings ${tag}`,
+        conditions: spec.conditions,
+        price: spec.price,
+        purposes: spec.purposes,
+      }),
+    );
     await harness.act(participant, { type: "listing.publish", listingId: id });
     ids[spec.key] = id;
   }

@@ -251,3 +251,82 @@ describe("pooled extracts", () => {
     );
   });
 });
+
+describe("research-plan documents", () => {
+  it("anchors the document's hash with the request and shows it to the owners only", async () => {
+    const { POST: uploadPlan } = await import("~/app/api/plans/route");
+    const { GET: readPlan } = await import("~/app/api/plans/[id]/route");
+    const listing = await publishListing(6, { autoApprove: false });
+    await harness.settle();
+    const researcher = await harness.createUser("RESEARCHER");
+    await harness.mintTokens(researcher.walletAddress, parseUnits("10", 18));
+    const pdf = Buffer.from(
+      "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+    );
+    const saved = await uploadPlan(
+      new Request("http://localhost/api/plans", {
+        method: "POST",
+        headers: { cookie: await sessionCookie(researcher), "x-file-name": "plan.pdf" },
+        body: pdf,
+      }),
+    );
+    expect(saved.status).toBe(200);
+    const plan = (await saved.json()) as { id: string; hash: string };
+    const notAPlan = await uploadPlan(
+      new Request("http://localhost/api/plans", {
+        method: "POST",
+        headers: { cookie: await sessionCookie(researcher) },
+        body: Buffer.from([0, 1, 2, 3]),
+      }),
+    );
+    expect(notAPlan.status).toBe(400);
+
+    const { id: requestId } = await harness.callerFor(researcher).requests.createDraft({
+      listingIds: [listing.listingId],
+      purpose: "ACADEMIC_RESEARCH",
+      planText: "Summary: blood pressure across the pooled cohort.",
+      planDocumentId: plan.id,
+      accessDays: 30,
+    });
+    await harness.act(researcher, { type: "request.create", requestId });
+    await harness.settle();
+    const request = await harness.db.accessRequest.findUniqueOrThrow({
+      where: { id: requestId },
+      select: { chainKey: true },
+    });
+    const [event] = await harness.chain.contracts.marketplace.queryFilter(
+      harness.chain.contracts.marketplace.filters.AccessRequested(request.chainKey),
+    );
+    expect(event?.args.planHash).toBe(plan.hash);
+
+    const asOwner = await readPlan(
+      new Request(`http://localhost/api/plans/${plan.id}`, {
+        headers: { cookie: await sessionCookie(listing.participant) },
+      }),
+      { params: Promise.resolve({ id: plan.id }) },
+    );
+    expect(asOwner.status).toBe(200);
+    expect(Buffer.from(await asOwner.arrayBuffer()).equals(pdf)).toBe(true);
+    const stranger = await harness.createUser("PARTICIPANT");
+    const asStranger = await readPlan(
+      new Request(`http://localhost/api/plans/${plan.id}`, {
+        headers: { cookie: await sessionCookie(stranger) },
+      }),
+      { params: Promise.resolve({ id: plan.id }) },
+    );
+    expect(asStranger.status).toBe(404);
+    const otherResearcher = await harness.createUser("RESEARCHER");
+    await expectCode(
+      harness
+        .callerFor(otherResearcher)
+        .requests.createDraft({
+          listingIds: [listing.listingId],
+          purpose: "ACADEMIC_RESEARCH",
+          planText: "Trying to reuse someone else's plan document.",
+          planDocumentId: plan.id,
+          accessDays: 30,
+        }),
+      "NOT_FOUND",
+    );
+  });
+});

@@ -19,6 +19,7 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
     accessDays: 90,
   });
   const [error, setError] = useState<string | null>(null);
+  const [planFile, setPlanFile] = useState<File | null>(null);
   const createDraft = api.requests.createDraft.useMutation();
   const { run, step, error: actionError, isBusy } = useSignedAction();
   const catalogue = api.listings.catalogue.useInfiniteQuery(
@@ -41,7 +42,23 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
     event.preventDefault();
     setError(null);
     try {
-      const draft = await createDraft.mutateAsync({ listingIds: selected, ...request });
+      let planDocumentId: string | undefined;
+      if (planFile) {
+        const response = await fetch("/api/plans", {
+          method: "POST",
+          headers: { "x-file-name": encodeURIComponent(planFile.name) },
+          body: planFile,
+        });
+        const body = (await response.json()) as { id?: string; message?: string };
+        if (!response.ok || !body.id)
+          throw new Error(body.message ?? "The plan document could not be uploaded.");
+        planDocumentId = body.id;
+      }
+      const draft = await createDraft.mutateAsync({
+        listingIds: selected,
+        ...request,
+        planDocumentId,
+      });
       if (await run({ type: "request.create", requestId: draft.id }))
         router.push("/researcher/requests");
     } catch (caught) {
@@ -156,7 +173,8 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
             </select>
           </label>
           <label className="label">
-            Research plan (its hash is recorded on chain and owners read it)
+            Research plan summary (owners read it; without a document, its hash is recorded on
+            chain)
             <textarea
               className="input"
               name="plan"
@@ -165,6 +183,15 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
               minLength={20}
               value={request.planText}
               onChange={(event) => setRequest({ ...request, planText: event.target.value })}
+            />
+          </label>
+          <label className="label">
+            Research plan document (PDF or text, optional; when given, its hash is the one recorded)
+            <input
+              className="mt-1 block text-sm"
+              type="file"
+              accept=".pdf,.txt,application/pdf,text/plain"
+              onChange={(event) => setPlanFile(event.target.files?.[0] ?? null)}
             />
           </label>
           <label className="label">

@@ -53,6 +53,16 @@ export function IncomingRequests() {
           <p className="mono text-slate-500">
             Research plan hash (on chain): {item.request.planHash}
           </p>
+          {item.request.planDocumentId && (
+            <a
+              className="text-sm text-teal-800 underline"
+              href={`/api/plans/${item.request.planDocumentId}`}
+              target="_blank"
+              rel="noreferrer"
+            >
+              Read the research plan document
+            </a>
+          )}
           {item.status === "PENDING" && !item.isDecisionQueued && (
             <div className="flex gap-3">
               <ActionButton

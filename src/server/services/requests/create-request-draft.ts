@@ -14,7 +14,13 @@ export const MAX_COHORT = 500;
 export async function createRequestDraft(options: {
   db: DbClient;
   researcherId: string;
-  input: { listingIds: string[]; purpose: PurposeKey; planText: string; accessDays: number };
+  input: {
+    listingIds: string[];
+    purpose: PurposeKey;
+    planText: string;
+    planDocumentId?: string;
+    accessDays: number;
+  };
 }) {
   const { db, input } = options;
   const ids = [...new Set(input.listingIds)];
@@ -37,6 +43,17 @@ export async function createRequestDraft(options: {
   }
   listings.sort((a, b) => (BigInt(a.chainKey) < BigInt(b.chainKey) ? -1 : 1));
   const purpose = PURPOSES.findIndex((candidate) => candidate.key === input.purpose);
+  let planHash = keccak256(toUtf8Bytes(input.planText));
+  if (input.planDocumentId) {
+    const document = await db.researchPlan.findUnique({
+      where: { id: input.planDocumentId },
+      select: { researcherId: true, hash: true },
+    });
+    if (document?.researcherId !== options.researcherId)
+      throw new AppError("NOT_FOUND", "No research plan of yours has this id.");
+    // The document is the plan: its hash is what goes on chain; the text is its summary.
+    planHash = document.hash;
+  }
   const chainSalt = newSalt();
   const total = listings.reduce((sum, listing) => sum + BigInt(listing.priceWei.toFixed(0)), 0n);
   return db.accessRequest.create({
@@ -45,7 +62,8 @@ export async function createRequestDraft(options: {
       chainSalt,
       researcherId: options.researcherId,
       purpose,
-      planHash: keccak256(toUtf8Bytes(input.planText)),
+      planHash,
+      planDocumentId: input.planDocumentId ?? null,
       planSummary: input.planText.slice(0, 2_000),
       totalWei: total.toString(),
       accessUntil: new Date(Date.now() + input.accessDays * 24 * 60 * 60 * 1000),

@@ -19,8 +19,9 @@ export const requestsRouter = createTRPCRouter({
         planText: z
           .string()
           .trim()
-          .min(20, "Describe the research plan in at least 20 characters")
+          .min(20, "Summarise the research plan in at least 20 characters")
           .max(20_000),
+        planDocumentId: z.string().min(1).max(64).optional(),
         accessDays: z.number().int().min(1).max(365),
       }),
     )
@@ -76,6 +77,7 @@ export const requestsRouter = createTRPCRouter({
             purpose: z.enum(PURPOSE_KEYS),
             planSummary: z.string(),
             planHash: z.string(),
+            planDocumentId: z.string().nullable(),
             accessUntil: z.date(),
             decisionDeadline: z.date().nullable(),
             txHash: z.string().nullable(),

@@ -176,8 +176,22 @@ CREATE TABLE "AccessRequest" (
     "anchorTxHash" TEXT,
     "settledAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "planDocumentId" TEXT,
 
     CONSTRAINT "AccessRequest_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ResearchPlan" (
+    "id" TEXT NOT NULL,
+    "researcherId" TEXT NOT NULL,
+    "fileName" TEXT NOT NULL,
+    "mimeType" TEXT NOT NULL,
+    "hash" TEXT NOT NULL,
+    "blobKey" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ResearchPlan_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -351,6 +365,9 @@ CREATE INDEX "Listing_ownerId_idx" ON "Listing"("ownerId");
 CREATE UNIQUE INDEX "AccessRequest_chainKey_key" ON "AccessRequest"("chainKey");
 
 -- CreateIndex
+CREATE INDEX "ResearchPlan_researcherId_idx" ON "ResearchPlan"("researcherId");
+
+-- CreateIndex
 CREATE INDEX "Extract_requestId_idx" ON "Extract"("requestId");
 
 -- CreateIndex
@@ -418,6 +435,9 @@ ALTER TABLE "ConsentTerms" ADD CONSTRAINT "ConsentTerms_listingId_fkey" FOREIGN 
 
 -- AddForeignKey
 ALTER TABLE "AccessRequest" ADD CONSTRAINT "AccessRequest_researcherId_fkey" FOREIGN KEY ("researcherId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AccessRequest" ADD CONSTRAINT "AccessRequest_planDocumentId_fkey" FOREIGN KEY ("planDocumentId") REFERENCES "ResearchPlan"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "Extract" ADD CONSTRAINT "Extract_requestId_fkey" FOREIGN KEY ("requestId") REFERENCES "AccessRequest"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
