@@ -2,7 +2,8 @@ import Link from "next/link";
 import type { RouterOutputs } from "~/trpc/react";
 import { AnchorBadge } from "./anchor-badge";
 
-type Listing = RouterOutputs["listings"]["mine"][number];
+/** What a card shows: the fields the catalogue item and the full listing have in common. */
+type Listing = RouterOutputs["listings"]["catalogue"]["items"][number] & { status?: string };
 
 export function ListingCard({ listing }: { listing: Listing }) {
   return (

@@ -5,7 +5,9 @@ import { describeError, logger } from "~/server/logger";
 import type { Chain } from "./client";
 import type { ContractName } from "./deployments";
 import { tryAcquireLease } from "./leases";
-import { PROJECTIONS, type EventArg } from "./projections";
+import { invalidateCatalogue } from "~/server/services/listings/catalogue-cache";
+import { DataMarketplace__factory } from "~/server/generated/contracts";
+import { CATALOGUE_EVENTS, PROJECTIONS, type EventArg } from "./projections";
 
 /**
  * Reads contract events into ChainEvent rows and applies their projections. It only reads
@@ -22,6 +24,11 @@ export type IndexerOptions = {
 };
 
 const CHECKPOINT = "contracts";
+
+const marketplaceInterface = DataMarketplace__factory.createInterface();
+const CATALOGUE_EVENT_TOPICS = new Set(
+  CATALOGUE_EVENTS.map((name) => marketplaceInterface.getEvent(name).topicHash),
+);
 
 /** Event arguments as JSON: numbers as decimal strings, arrays kept as arrays. */
 function jsonArg(value: unknown): EventArg {
@@ -183,6 +190,7 @@ export function createIndexer(options: IndexerOptions) {
         update: { chainId: chain.chainId, blockNumber: toBlock, blockHash: toBlockHeader.hash! },
       });
     });
+    if (logs.some((log) => CATALOGUE_EVENT_TOPICS.has(log.topics[0] ?? ""))) invalidateCatalogue();
     return indexed;
   }
 

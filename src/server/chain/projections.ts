@@ -63,6 +63,16 @@ const deletePayouts: Projection["undo"] = async (tx, event) => {
   await tx.payout.deleteMany({ where: { eventId: event.eventId } });
 };
 
+/** Events that change what the catalogue shows: its cache is cleared when one is applied. */
+export const CATALOGUE_EVENTS = [
+  "ListingCreated",
+  "ConsentGranted",
+  "ConsentRevoked",
+  "ListingPriceUpdated",
+  "ListingUnlisted",
+  "DataReanchored",
+] as const;
+
 export const PROJECTIONS: Record<string, Projection> = {
   TrialRegistered: {
     apply: async (tx, event) => {

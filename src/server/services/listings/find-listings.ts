@@ -2,7 +2,8 @@ import { parseUnits } from "ethers";
 import type { DbClient } from "~/server/db";
 import { Prisma } from "~/server/generated/prisma/client";
 import { PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
-import { listingSelect, TOKEN_DECIMALS, toListingDto } from "./listing-dto";
+import { cachedSearch } from "./catalogue-cache";
+import { listingSelect, TOKEN_DECIMALS, toListingDto, type ListingRow } from "./listing-dto";
 
 /**
  * The researcher's catalogue: full-text search (PostgreSQL text search over title,
@@ -84,6 +85,21 @@ export async function findCatalogueListings(options: {
   limit: number;
   offset: number;
 }) {
+  const { filter } = options;
+  const key = JSON.stringify([filter, options.sort, options.limit, options.offset]);
+  return cachedSearch(key, async () => {
+    const page = await searchCatalogue(options);
+    return { ...page, items: page.rows.map(toCatalogueItem) };
+  });
+}
+
+async function searchCatalogue(options: {
+  db: DbClient;
+  filter: CatalogueFilter;
+  sort: CatalogueSort;
+  limit: number;
+  offset: number;
+}) {
   const { db, filter } = options;
   const where = whereClause(filter);
   const [page, [facets]] = await Promise.all([
@@ -97,16 +113,14 @@ export async function findCatalogueListings(options: {
         ${Prisma.join(PURPOSES.map((purpose) => Prisma.sql`count(*) FILTER (WHERE (c."purposes" & ${purpose.bit}) <> 0) AS ${Prisma.raw(`"${purpose.key}"`)}`))}
       FROM "Listing" l JOIN "ConsentTerms" c ON c."listingId" = l."id" WHERE ${where}`,
   ]);
-  const rows = await db.listing.findMany({
+  const found = await db.listing.findMany({
     where: { id: { in: page.map((row) => row.id) } },
     select: listingSelect,
   });
-  const byId = new Map(rows.map((row) => [row.id, row]));
+  const byId = new Map(found.map((row) => [row.id, row]));
   const total = Number(facets?.total ?? 0);
   return {
-    items: page.flatMap((row) =>
-      byId.has(row.id) ? [toListingDto(byId.get(row.id)!, options.viewerId)] : [],
-    ),
+    rows: page.flatMap((row) => (byId.has(row.id) ? [byId.get(row.id)!] : [])),
     total,
     nextOffset: options.offset + page.length < total ? options.offset + page.length : null,
     facets: {
@@ -115,6 +129,30 @@ export async function findCatalogueListings(options: {
         PURPOSES.map((purpose) => [purpose.key, Number(facets?.[purpose.key] ?? 0)]),
       ) as Record<PurposeKey, number>,
     },
+  };
+}
+
+/** The card's fields only: searches answer many items, so each one is kept small. */
+function toCatalogueItem(row: ListingRow) {
+  const dto = toListingDto(row, "");
+  return {
+    id: dto.id,
+    title: dto.title,
+    dataType: dto.dataType,
+    conditions: dto.conditions,
+    recordCount: dto.recordCount,
+    price: dto.price,
+    anchor: dto.anchor,
+    ownerName: dto.ownerName,
+    trial: dto.trial,
+    createdAt: dto.createdAt,
+    consent: dto.consent
+      ? {
+          purposes: dto.consent.purposes,
+          expiresAt: dto.consent.expiresAt,
+          autoApprove: dto.consent.autoApprove,
+        }
+      : null,
   };
 }
 

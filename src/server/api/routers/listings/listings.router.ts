@@ -16,6 +16,7 @@ import {
 } from "../../trpc";
 import {
   ZCatalogueFilterSchema,
+  ZCatalogueItemSchema,
   ZCatalogueSchema,
   ZCreateListingDraftSchema,
   ZListingDetailSchema,
@@ -47,7 +48,7 @@ export const listingsRouter = createTRPCRouter({
     .input(ZCatalogueSchema)
     .output(
       z.object({
-        items: z.array(ZListingDtoSchema),
+        items: z.array(ZCatalogueItemSchema),
         total: z.number(),
         nextCursor: z.number().nullable(),
         facets: z.object({

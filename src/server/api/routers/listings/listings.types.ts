@@ -107,3 +107,25 @@ export const ZListingDetailSchema = ZListingDtoSchema.extend({
   report: z.unknown().nullable(),
   reportHash: z.string().nullable(),
 });
+
+/** The catalogue's lighter item: what a result card and the cohort summary need. */
+export const ZCatalogueItemSchema = ZListingDtoSchema.pick({
+  id: true,
+  title: true,
+  dataType: true,
+  conditions: true,
+  recordCount: true,
+  price: true,
+  anchor: true,
+  ownerName: true,
+  trial: true,
+  createdAt: true,
+}).extend({
+  consent: z
+    .object({
+      purposes: z.array(z.enum(PURPOSE_KEYS)),
+      expiresAt: z.date(),
+      autoApprove: z.boolean(),
+    })
+    .nullable(),
+});
