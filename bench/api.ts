@@ -75,7 +75,7 @@ async function waitForHealth(url: string, server: ChildProcess) {
 function load(url: string, cookie: string) {
   return new Promise<autocannon.Result>((resolve, reject) => {
     autocannon({ url, connections: 10, duration: 20, headers: { cookie } }, (error, result) =>
-      error ? reject(error) : resolve(result),
+      error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result),
     );
   });
 }
