@@ -107,7 +107,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     await researcher.getByRole("link", { name: title }).waitFor({ timeout: 20_000 });
     await researcher.getByLabel(`Add ${title} to the cohort`).check();
     await researcher
-      .getByLabel(/Research plan/)
+      .getByLabel(/Research plan summary/)
       .fill("Blood pressure trajectories after a diagnosis of type 2 diabetes.");
     await researcher.screenshot({ path: "test-results/slice-catalogue.png", fullPage: true });
     await researcher.getByRole("button", { name: "Sign and request" }).click();
@@ -134,6 +134,25 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
         { timeout: 30_000, interval: 1_500 },
       )
       .toBe("approved");
+    // The researcher builds the pooled extract (k = 2 for this two-record listing) and downloads it.
+    await researcher.reload();
+    const panel = researcher.getByTestId("extract-panel").first();
+    await panel.getByLabel(/^k/).fill("2");
+    await panel.getByRole("button", { name: "Build extract" }).click();
+    await researcher.getByTestId("extract-ready").waitFor({ timeout: 30_000 });
+    const [download] = await Promise.all([
+      researcher.waitForEvent("download"),
+      researcher.getByRole("link", { name: "CSV" }).click(),
+    ]);
+    const extractText = await (
+      await download.createReadStream()
+    )
+      .toArray()
+      .then((chunks) => Buffer.concat(chunks as Buffer[]).toString("utf8"));
+    expect(extractText).toContain("systolic_bp");
+    expect(extractText).not.toContain("Blaine377");
+    await researcher.screenshot({ path: "test-results/extract.png", fullPage: true });
+
     await page.goto(`${appUrl}/participant/ledger`);
     await expect
       .poll(() => page.getByTestId("balance").textContent(), { timeout: 30_000 })
@@ -143,7 +162,9 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     await expect
       .poll(() => page.getByTestId("balance").textContent(), { timeout: 30_000 })
       .toBe("0 TSR");
-    expect(await page.getByTestId("ledger-table").textContent()).toContain("Withdrawn");
+    const ledgerText = await page.getByTestId("ledger-table").textContent();
+    expect(ledgerText).toContain("Withdrawn");
+    expect(ledgerText).toContain("Data use");
     await page.screenshot({ path: "test-results/ledger.png", fullPage: true });
     await researcherContext.close();
     await participantContext.close();

@@ -160,8 +160,18 @@ describe("pooled extracts", () => {
     ).catch((error: unknown) => error as { code: number; stdout: string });
     expect((tampered as { code: number }).code).toBe(1);
 
-    // Another researcher cannot download it, even with its id.
+    // Another researcher cannot see the request, download the extract or build one; no researcher can approve.
     const other = await harness.createUser("RESEARCHER");
+    expect(
+      (await harness.callerFor(other).requests.mine()).map((request) => request.id),
+    ).not.toContain(requestId);
+    const item = await harness.db.accessRequestItem.findFirstOrThrow({ where: { requestId } });
+    await expectCode(
+      harness
+        .callerFor(researcher)
+        .actions.prepare({ action: { type: "item.decide", itemId: item.id, approve: true } }),
+      "FORBIDDEN",
+    );
     expect((await download(other, extract.id, "csv")).status).toBe(404);
     await expectCode(harness.callerFor(other).extracts.create({ requestId, k: 5 }), "NOT_FOUND");
   });
@@ -317,15 +327,13 @@ describe("research-plan documents", () => {
     expect(asStranger.status).toBe(404);
     const otherResearcher = await harness.createUser("RESEARCHER");
     await expectCode(
-      harness
-        .callerFor(otherResearcher)
-        .requests.createDraft({
-          listingIds: [listing.listingId],
-          purpose: "ACADEMIC_RESEARCH",
-          planText: "Trying to reuse someone else's plan document.",
-          planDocumentId: plan.id,
-          accessDays: 30,
-        }),
+      harness.callerFor(otherResearcher).requests.createDraft({
+        listingIds: [listing.listingId],
+        purpose: "ACADEMIC_RESEARCH",
+        planText: "Trying to reuse someone else's plan document.",
+        planDocumentId: plan.id,
+        accessDays: 30,
+      }),
       "NOT_FOUND",
     );
   });
