@@ -18,6 +18,7 @@ import { resetEnvCache } from "~/env";
 import { deployContracts } from "~/server/chain/deploy";
 import { openDatabase } from "~/server/db";
 import { applyMigrations } from "~/server/migrate";
+import { waitForHealth } from "../scripts/app-process";
 import { localProvider, startLocalChain } from "../scripts/local-chain";
 
 const LISTINGS = 100_000;
@@ -56,20 +57,6 @@ async function seed(pgliteDir: string) {
       ANALYZE;`),
   );
   await database.close();
-}
-
-async function waitForHealth(url: string, server: ChildProcess) {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error("the app did not become healthy");
 }
 
 function load(url: string, cookie: string) {
@@ -120,7 +107,7 @@ async function main() {
       env,
       stdio: ["ignore", "ignore", "inherit"],
     });
-    await waitForHealth(`http://localhost:${PORT}/api/health`, server);
+    await waitForHealth(`http://localhost:${PORT}/api/health`, server, 180_000);
 
     const token = await encode({
       token: {

@@ -6,6 +6,7 @@ import path from "node:path";
 import { Wallet } from "ethers";
 import type { TestProject } from "vitest/node";
 import { deployContracts } from "~/server/chain/deploy";
+import { waitForHealth } from "../../scripts/app-process";
 import { localProvider, startLocalChain } from "../../scripts/local-chain";
 
 /**
@@ -15,20 +16,6 @@ import { localProvider, startLocalChain } from "../../scripts/local-chain";
 const root = path.resolve(import.meta.dirname, "../..");
 const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-async function waitForHealth(url: string, server: ChildProcess, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`${url} was not healthy within ${timeoutMs / 1000} s`);
-}
 
 export default async function setup(project: TestProject) {
   if (!existsSync(CHROMIUM_PATH)) {

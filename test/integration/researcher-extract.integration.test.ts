@@ -117,22 +117,24 @@ describe("pooled extracts", () => {
     await writeFile(manifestFile, manifestText);
     await writeFile(csvFile, csvText);
     const root = path.resolve(import.meta.dirname, "../..");
-    const ok = await run(
-      "npm",
-      [
-        "run",
-        "--silent",
-        "verify",
-        "--",
-        "extract",
-        manifestFile,
-        "--csv",
-        csvFile,
-        "--rpc",
-        getEnv().CHAIN_RPC_URL,
-      ],
-      { cwd: root },
-    );
+    const verifyExtract = () =>
+      run(
+        "npm",
+        [
+          "run",
+          "--silent",
+          "verify",
+          "--",
+          "extract",
+          manifestFile,
+          "--csv",
+          csvFile,
+          "--rpc",
+          getEnv().CHAIN_RPC_URL,
+        ],
+        { cwd: root },
+      );
+    const ok = await verifyExtract();
     expect(JSON.parse(ok.stdout.trim().split("\n").at(-1)!)).toMatchObject({
       ok: true,
       dataUseRecorded: true,
@@ -142,22 +144,9 @@ describe("pooled extracts", () => {
 
     // A tampered extract file is caught.
     await writeFile(csvFile, csvText.replace(/,1[2-4]\d\r?\n/, ",999\n"));
-    const tampered = await run(
-      "npm",
-      [
-        "run",
-        "--silent",
-        "verify",
-        "--",
-        "extract",
-        manifestFile,
-        "--csv",
-        csvFile,
-        "--rpc",
-        getEnv().CHAIN_RPC_URL,
-      ],
-      { cwd: root },
-    ).catch((error: unknown) => error as { code: number; stdout: string });
+    const tampered = await verifyExtract().catch(
+      (error: unknown) => error as { code: number; stdout: string },
+    );
     expect((tampered as { code: number }).code).toBe(1);
 
     // Another researcher cannot see the request, download the extract or build one; no researcher can approve.
