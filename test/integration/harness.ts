@@ -27,7 +27,12 @@ export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
 export async function createHarness() {
   resetEnvCache();
-  const database: Database = openDatabase({ pgliteDir: "memory://" });
+  // DATABASE_URL runs the suite against a real PostgreSQL server; otherwise each file gets
+  // its own in-memory embedded database.
+  const databaseUrl = process.env.DATABASE_URL;
+  const database: Database = databaseUrl
+    ? openDatabase({ databaseUrl })
+    : openDatabase({ pgliteDir: "memory://" });
   await applyMigrations(database);
   setDatabase(database);
   const chain: Chain = await connectChain();
@@ -135,6 +140,7 @@ export async function createHarness() {
   }
 
   async function close(): Promise<void> {
+    await Promise.all([outbox.release(), indexer.release()]);
     setChain(undefined);
     chain.provider.destroy();
     await database.close();

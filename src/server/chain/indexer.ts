@@ -4,7 +4,7 @@ import type { DbClient } from "~/server/db";
 import { describeError, logger } from "~/server/logger";
 import type { Chain } from "./client";
 import type { ContractName } from "./deployments";
-import { tryAcquireLease } from "./leases";
+import { releaseLease, tryAcquireLease } from "./leases";
 import { invalidateCatalogue } from "~/server/services/listings/catalogue-cache";
 import { DataMarketplace__factory } from "~/server/generated/contracts";
 import { CATALOGUE_EVENTS, PROJECTIONS, type EventArg } from "./projections";
@@ -194,7 +194,10 @@ export function createIndexer(options: IndexerOptions) {
     return indexed;
   }
 
-  return { tick, holder };
+  /** Gives the lease back at shutdown so another process can take over at once. */
+  const release = () => releaseLease(db, "indexer", holder);
+
+  return { tick, release, holder };
 }
 
 export type Indexer = ReturnType<typeof createIndexer>;

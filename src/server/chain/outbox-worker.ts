@@ -3,7 +3,7 @@ import type { TransactionReceipt } from "ethers";
 import type { DbClient } from "~/server/db";
 import { describeError, logger } from "~/server/logger";
 import type { Chain } from "./client";
-import { tryAcquireLease } from "./leases";
+import { releaseLease, tryAcquireLease } from "./leases";
 import { ZOutboxPayloadSchema, type TOutboxPayload } from "./outbox";
 import { describeRevert, isRevert } from "./revert-reasons";
 
@@ -213,7 +213,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     return touched;
   }
 
-  return { tick, holder };
+  /** Gives the lease back at shutdown so another process can take over at once. */
+  const release = () => releaseLease(db, "outbox", holder);
+
+  return { tick, release, holder };
 }
 
 export type OutboxWorker = ReturnType<typeof createOutboxWorker>;

@@ -49,5 +49,10 @@ export function startWorkers(): Workers {
     ),
   ];
   logger.info("chain workers started", { outbox: outbox.holder, indexer: indexer.holder });
-  return { stop: async () => void (await Promise.all(stops.map((stop) => stop()))) };
+  return {
+    stop: async () => {
+      await Promise.all(stops.map((stop) => stop()));
+      await Promise.all([outbox.release(), indexer.release()]);
+    },
+  };
 }
