@@ -1,4 +1,11 @@
 /**
+ * `npm run --silent verify -- trial TRIAL_ID [--rpc URL] [--data DIR]`
+ * Runs the four audit checks of a trial (by id or registry id, e.g. DEMO-0001): data against
+ * anchors, consent at every use, money, database against chain. Prints a JSON report; exit 0
+ * when every check passes, 1 when any fails (failing items listed), 2 on bad arguments or an
+ * unreachable RPC. The data check reads the encrypted store, or plain files in DIR named
+ * <listing chain id>.csv.
+ *
  * `npm run --silent verify -- extract MANIFEST.json [--csv EXTRACT.csv] [--rpc URL]`
  * Checks an extract against the chain alone (JSON-RPC, no database, no TrialShare server):
  * every record's Merkle proof against its listing's anchored root, and that a data use with
@@ -6,13 +13,19 @@
  * recomputed from the file too. Exit 0 when everything verifies, 1 when anything fails (listed),
  * 2 on bad arguments or an unreachable RPC.
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { JsonRpcProvider } from "ethers";
 import Papa from "papaparse";
 import { z } from "zod";
+import { connectChain, type Chain } from "~/server/chain/client";
+import { openDatabase } from "~/server/db";
+import { isAppError } from "~/server/errors";
 import { DataMarketplace__factory } from "~/server/generated/contracts";
+import { applyMigrations } from "~/server/migrate";
+import { runAudit } from "~/server/services/audit/run-audit";
 import { computeDataRoot } from "~/server/integrity/merkle";
 
 const USAGE =
@@ -120,6 +133,35 @@ async function verifyExtract(manifestPath: string, options: { rpc?: string; csv?
   process.exit(summary.ok ? 0 : 1);
 }
 
+async function verifyTrial(trial: string, options: { rpc?: string; data?: string }) {
+  if (options.data && !existsSync(options.data)) exit(2, `no folder ${options.data}`);
+  let chain: Chain;
+  try {
+    chain = await connectChain({ rpcUrl: options.rpc });
+  } catch (error) {
+    exit(2, (error as Error).message);
+  }
+  const database = openDatabase();
+  try {
+    await applyMigrations(database);
+    const report = await runAudit({ db: database.prisma, chain, trial, dataDir: options.data });
+    console.log(
+      JSON.stringify(
+        report,
+        (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value),
+        2,
+      ),
+    );
+    process.exitCode = report.passed ? 0 : 1;
+  } catch (error) {
+    if (isAppError(error) && error.code === "NOT_FOUND") exit(2, error.message);
+    throw error;
+  } finally {
+    chain.provider.destroy();
+    await database.close();
+  }
+}
+
 async function main() {
   let parsed;
   try {
@@ -132,6 +174,7 @@ async function main() {
   }
   const [command, target] = parsed.positionals;
   if (command === "extract" && target) return verifyExtract(target, parsed.values);
+  if (command === "trial" && target) return verifyTrial(target, parsed.values);
   exit(2, USAGE);
 }
 

@@ -25,14 +25,14 @@ import type { SessionUser } from "~/server/session";
  */
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
-export async function createHarness() {
+export async function createHarness(options: { pgliteDir?: string } = {}) {
   resetEnvCache();
   // DATABASE_URL runs the suite against a real PostgreSQL server; otherwise each file gets
   // its own in-memory embedded database.
   const databaseUrl = process.env.DATABASE_URL;
   const database: Database = databaseUrl
     ? openDatabase({ databaseUrl })
-    : openDatabase({ pgliteDir: "memory://" });
+    : openDatabase({ pgliteDir: options.pgliteDir ?? "memory://" });
   await applyMigrations(database);
   setDatabase(database);
   const chain: Chain = await connectChain();

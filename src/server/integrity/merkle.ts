@@ -50,14 +50,18 @@ export function hashDocument(document: unknown): string {
  */
 export class StreamingDataRoot {
   private readonly leaves: Buffer[] = [];
+  /** Each record's hash, in order (kept for the audit). */
+  readonly recordHashes: string[] = [];
 
   add(record: unknown): void {
+    this.addHash(hashRecord(record));
+  }
+
+  addHash(recordHash: string): void {
     const index = this.leaves.length;
-    const encoded = AbiCoder.defaultAbiCoder().encode(
-      [...LEAF_ENCODING],
-      [index, hashRecord(record)],
-    );
+    const encoded = AbiCoder.defaultAbiCoder().encode([...LEAF_ENCODING], [index, recordHash]);
     this.leaves.push(Buffer.from(getBytes(keccak256(keccak256(encoded)))));
+    this.recordHashes.push(recordHash);
   }
 
   get count(): number {

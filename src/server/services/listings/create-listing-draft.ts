@@ -139,6 +139,7 @@ export async function createListingDraft({
       searchText: [input.title, input.description, ...input.conditions].join(" "),
       recordCount: root.count,
       dataRoot: root.root(),
+      recordHashes: root.recordHashes,
       reportHash: hashDocument(report),
       report: report,
       blobKey,

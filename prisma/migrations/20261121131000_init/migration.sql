@@ -131,6 +131,7 @@ CREATE TABLE "Listing" (
     "searchText" TEXT NOT NULL DEFAULT '',
     "recordCount" INTEGER NOT NULL,
     "dataRoot" TEXT NOT NULL,
+    "recordHashes" JSONB,
     "reportHash" TEXT,
     "report" JSONB,
     "uploadId" TEXT,

@@ -1,0 +1,105 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Chain } from "~/server/chain/client";
+import type { DbClient } from "~/server/db";
+import { AppError } from "~/server/errors";
+import { getBlob } from "~/server/storage/blob-store";
+import { readChainHistory } from "./chain-history";
+import {
+  checkConsent,
+  checkDatabase,
+  checkIntegrity,
+  checkMoney,
+  type AuditedListing,
+} from "./checks";
+
+/**
+ * The audit of one trial: its listings' data against their anchors, consent at every data
+ * use, escrow and payouts, and the database against the chain. History comes from the chain's
+ * own logs. Data files come from the encrypted store, or from `dataDir` (plain de-identified
+ * files named <listing chain id>.csv) so an auditor can bring their own copies.
+ */
+export async function runAudit(options: {
+  db: DbClient;
+  chain: Chain;
+  trial: string;
+  dataDir?: string;
+}) {
+  const { db, chain } = options;
+  const trial = await db.trial.findFirst({
+    where: { OR: [{ id: options.trial }, { registryId: options.trial }] },
+    select: { id: true, registryId: true, title: true, chainKey: true },
+  });
+  if (!trial)
+    throw new AppError("NOT_FOUND", `No trial has the id or registry id ${options.trial}.`);
+  const listings = await db.listing.findMany({
+    where: { trialId: trial.id, status: { not: "DRAFT" } },
+    select: { id: true, chainKey: true, title: true, blobKey: true, recordHashes: true },
+  });
+  const audited: AuditedListing[] = listings.map((listing) => ({
+    id: listing.id,
+    chainKey: listing.chainKey,
+    title: listing.title,
+    recordHashes: Array.isArray(listing.recordHashes) ? (listing.recordHashes as string[]) : null,
+    readData: async () => {
+      if (options.dataDir) {
+        const file = path.join(options.dataDir, `${listing.chainKey}.csv`);
+        return existsSync(file) ? readFile(file, "utf8") : null;
+      }
+      if (!listing.blobKey) return null;
+      return (await getBlob(listing.blobKey).catch(() => null))?.toString("utf8") ?? null;
+    },
+  }));
+  const history = await readChainHistory(chain);
+  const listingKeys = new Set(listings.map((listing) => listing.chainKey.toLowerCase()));
+  const [uses, allListings, allRequests] = await Promise.all([
+    db.dataUse.findMany({
+      where: { listingId: { in: listings.map((listing) => listing.id) } },
+      select: { id: true, anchorTxHash: true, listing: { select: { chainKey: true } } },
+    }),
+    db.listing.findMany({
+      where: { status: { not: "DRAFT" } },
+      select: { id: true, chainKey: true, dataRoot: true, anchorStatus: true },
+    }),
+    db.accessRequest.findMany({ select: { id: true, chainKey: true, anchorStatus: true } }),
+  ]);
+  const checks = [
+    await checkIntegrity(chain, audited),
+    checkConsent(
+      history,
+      listingKeys,
+      uses.map((use) => ({
+        id: use.id,
+        listingKey: use.listing.chainKey,
+        txHash: use.anchorTxHash,
+      })),
+    ),
+    await checkMoney(chain, history),
+    checkDatabase(history, {
+      listings: allListings.map((listing) => ({
+        id: listing.id,
+        chainKey: listing.chainKey,
+        dataRoot: listing.dataRoot,
+        anchored: listing.anchorStatus === "CONFIRMED",
+      })),
+      requests: allRequests.map((request) => ({
+        id: request.id,
+        chainKey: request.chainKey,
+        anchored: request.anchorStatus === "CONFIRMED",
+      })),
+    }),
+  ];
+  return {
+    trial: {
+      id: trial.id,
+      registryId: trial.registryId,
+      title: trial.title,
+      chainKey: trial.chainKey,
+    },
+    chainId: chain.chainId,
+    checkedAt: new Date().toISOString(),
+    passed: checks.every((check) => check.passed),
+    checks,
+  };
+}
