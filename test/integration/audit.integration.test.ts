@@ -22,7 +22,10 @@ const listingIds: string[] = [];
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), "audit-test-"));
-  harness = await createHarness({ pgliteDir: path.join(work, "pglite") });
+  harness = await createHarness({
+    pgliteDir: path.join(work, "pglite"),
+    deploymentsDir: path.join(work, "deployments"),
+  });
   const { db, chain } = harness;
   const sponsor = await db.user.create({
     data: { role: "SPONSOR", displayName: "Sponsor", ...createManagedWallet() },
@@ -246,6 +249,7 @@ describe("trial audit", () => {
       ...process.env,
       PGLITE_DIR: path.join(work, "pglite"),
       BLOB_DIR: getEnv().BLOB_DIR,
+      DEPLOYMENTS_DIR: path.join(work, "deployments"),
     };
     const verify = (...args: string[]) =>
       run("npm", ["run", "--silent", "verify", "--", "trial", ...args], { cwd: root, env }).then(
@@ -258,7 +262,10 @@ describe("trial audit", () => {
     expect(failing.stdout).toContain("the database root differs");
     expect((await verify("NO-SUCH-TRIAL", "--rpc", getEnv().CHAIN_RPC_URL)).code).toBe(2);
     expect((await verify(trialRegistryId, "--rpc", "http://127.0.0.1:1")).code).toBe(2);
-    harness = await createHarness({ pgliteDir: path.join(work, "pglite") });
+    harness = await createHarness({
+      pgliteDir: path.join(work, "pglite"),
+      deploymentsDir: path.join(work, "deployments"),
+    });
     await harness.db.listing.update({
       where: { id: listingIds[1]! },
       data: { dataRoot: original.dataRoot },
@@ -266,7 +273,10 @@ describe("trial audit", () => {
     const passing = await (async () => {
       await harness.close();
       const result = await verify(trialRegistryId, "--rpc", getEnv().CHAIN_RPC_URL);
-      harness = await createHarness({ pgliteDir: path.join(work, "pglite") });
+      harness = await createHarness({
+        pgliteDir: path.join(work, "pglite"),
+        deploymentsDir: path.join(work, "deployments"),
+      });
       return result;
     })();
     expect(passing.code).toBe(0);

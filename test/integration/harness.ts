@@ -2,18 +2,17 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type BaseWallet, Wallet } from "ethers";
-import { resetEnvCache } from "~/env";
+import { getEnv, resetEnvCache } from "~/env";
 import { createCaller } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/trpc";
-import { connectChain, setChain, type Chain } from "~/server/chain/client";
-import { createIndexer } from "~/server/chain/indexer";
-import { createOutboxWorker } from "~/server/chain/outbox-worker";
+import { connectChain, createProvider, setChain, type Chain } from "~/server/chain/client";
+import { deployContracts } from "~/server/chain/deploy";
+import { readDeployment } from "~/server/chain/deployments";
+import { createChainDrain } from "~/server/chain/drain";
 import { openDatabase, setDatabase, type Database } from "~/server/db";
 import { applyMigrations } from "~/server/migrate";
 import { enqueueChainWrite } from "~/server/chain/outbox";
 import type { TAction } from "~/server/services/actions/registry";
-import { OUTBOX_FAILURE_HANDLERS } from "~/server/services/outbox-handlers";
-import { enqueueDueSettlements } from "~/server/services/requests/settle-requests";
 import { createUpload } from "~/server/services/uploads/create-upload";
 import { registerUser } from "~/server/services/users/register-user";
 import type { SessionUser } from "~/server/session";
@@ -25,7 +24,7 @@ import type { SessionUser } from "~/server/session";
  */
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
-export async function createHarness(options: { pgliteDir?: string } = {}) {
+export async function createHarness(options: { pgliteDir?: string; deploymentsDir?: string } = {}) {
   resetEnvCache();
   // DATABASE_URL runs the suite against a real PostgreSQL server; otherwise each file gets
   // its own in-memory embedded database.
@@ -35,23 +34,23 @@ export async function createHarness(options: { pgliteDir?: string } = {}) {
     : openDatabase({ pgliteDir: options.pgliteDir ?? "memory://" });
   await applyMigrations(database);
   setDatabase(database);
-  const chain: Chain = await connectChain();
+  // Every file shares one node. A file that reads the contracts' whole history (the audit)
+  // passes `deploymentsDir` to get contracts of its own there (kept across reopenings).
+  const { deploymentsDir } = options;
+  if (deploymentsDir) {
+    const provider = createProvider(getEnv().CHAIN_RPC_URL);
+    const { chainId } = await provider.getNetwork();
+    if (!(await readDeployment(Number(chainId), deploymentsDir)))
+      await deployContracts(new Wallet(getEnv().RELAYER_PRIVATE_KEY, provider), deploymentsDir);
+    provider.destroy();
+  }
+  const chain: Chain = await connectChain({ deploymentsDir });
   setChain(chain);
   const db = database.prisma;
-  const getChain = () => Promise.resolve(chain);
-  const outbox = createOutboxWorker({ db, getChain, onFailed: OUTBOX_FAILURE_HANDLERS });
-  const indexer = createIndexer({ db, getChain, confirmations: 0 });
+  const { drain, release, outbox, indexer } = createChainDrain({ db, chain });
 
   /** Runs the outbox, the indexer and the settlement job until none has anything left to do. */
-  async function settle(): Promise<void> {
-    for (let round = 0; round < 50; round += 1) {
-      const sent = await outbox.tick();
-      const indexed = await indexer.tick();
-      const settlements = await enqueueDueSettlements(db, chain);
-      if (sent === 0 && indexed === 0 && settlements === 0) return;
-    }
-    throw new Error("The outbox and indexer did not settle in 50 rounds");
-  }
+  const settle = () => drain();
 
   /** De-identifies a CSV for `user` through the upload service, as POST /api/uploads does. */
   async function upload(user: SessionUser, csv: string, fileName = "data.csv") {
@@ -140,7 +139,7 @@ export async function createHarness(options: { pgliteDir?: string } = {}) {
   }
 
   async function close(): Promise<void> {
-    await Promise.all([outbox.release(), indexer.release()]);
+    await release();
     setChain(undefined);
     chain.provider.destroy();
     await database.close();

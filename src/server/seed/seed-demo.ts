@@ -5,10 +5,14 @@ import type { DbClient } from "~/server/db";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createChainDrain } from "~/server/chain/drain";
 import { enqueueChainWrite } from "~/server/chain/outbox";
+import { handlerFor, type TAction } from "~/server/services/actions/registry";
 import { prepareAction, submitAction } from "~/server/services/actions/run-action";
+import { createExtract } from "~/server/services/extracts/create-extract";
+import { createRequestDraft } from "~/server/services/requests/create-request-draft";
+import type { SessionUser } from "~/server/session";
 import { createListingDraft } from "~/server/services/listings/create-listing-draft";
-import { publishListingAction } from "~/server/services/listings/listing-actions";
 import { createUpload } from "~/server/services/uploads/create-upload";
 import { registerTrial } from "~/server/services/trials/register-trial";
 import { createManagedWallet } from "~/server/services/users/managed-wallet";
@@ -40,8 +44,11 @@ export function demoCsv(rows: number, seed: number): string {
 }
 
 /**
- * Seeds one account per role, the wallet participant, trial DEMO-0001 and two published
- * listings, through the same services the pages use (so chain writes go through the outbox).
+ * Seeds one account per role, the wallet participant, and trial DEMO-0001 with a life: the
+ * demo participant enrolled, two listings of theirs linked to it, the demo researcher's
+ * request (one item approved automatically, one waiting for the participant), an extract
+ * delivered (a data use on chain) and the settlement. Everything goes through the same services
+ * and the outbox as the pages; each step is drained to the chain before the next needs it.
  * Does nothing when users exist already.
  */
 export async function seedDemo(options: {
@@ -50,107 +57,127 @@ export async function seedDemo(options: {
 }): Promise<{ isSeeded: boolean }> {
   const { db, chain } = options;
   if ((await db.user.count()) > 0) return { isSeeded: false };
-  const passwordHash = await hash(DEMO_PASSWORD);
-  const users = new Map<string, string>();
-  const wallets = new Map<string, string>();
-  for (const account of DEMO_ACCOUNTS) {
-    const user = await db.user.create({
-      data: { ...account, passwordHash, ...createManagedWallet() },
-      select: { id: true, walletAddress: true },
-    });
-    users.set(account.role, user.id);
-    wallets.set(account.role, user.walletAddress);
-  }
-  const researcherWallet = wallets.get("RESEARCHER")!;
-  const participantWallet = wallets.get("PARTICIPANT")!;
-  await db.user.create({
-    data: {
-      role: "PARTICIPANT",
-      displayName: DEMO_WALLET_PARTICIPANT.displayName,
-      walletAddress: DEMO_WALLET_PARTICIPANT.address,
-    },
-  });
-
-  await registerTrial({
-    db,
-    chain,
-    sponsorId: users.get("SPONSOR")!,
-    input: {
-      registryId: DEMO_TRIAL_REGISTRY_ID,
-      title: "Glycaemic control with once-weekly therapy in adults with type 2 diabetes",
-      phase: "Phase 3",
-      conditions: ["Type 2 diabetes"],
-      sites: ["Boston, MA", "Sacramento, CA"],
-      protocolDocumentName: "DEMO-0001-protocol-v1.pdf",
-      protocolHash: keccak256(toUtf8Bytes("DEMO-0001 protocol version 1")),
-    },
-  });
-
-  // Reward tokens for the researcher to pay escrow with (local token only).
-  await db.$transaction((tx) =>
-    enqueueChainWrite(tx, {
-      kind: "token.mint",
-      entityId: users.get("RESEARCHER")!,
-      idempotencyKey: `seed:mint:${users.get("RESEARCHER")!}`,
-      signer: chain.relayer.address,
-      payload: {
-        type: "operator",
-        contract: "RewardToken",
-        data: chain.contracts.token.interface.encodeFunctionData("mint", [
-          researcherWallet,
-          10_000n * 10n ** 18n,
-        ]),
-      },
-    }),
-  );
-
-  const participant = {
-    id: users.get("PARTICIPANT")!,
-    role: "PARTICIPANT" as const,
-    walletAddress: participantWallet,
-    displayName: "Dana (participant)",
-  };
-  const listings = [
-    { title: "HbA1c and blood pressure, 2020–2024", rows: 24, price: "25", autoApprove: true },
-    { title: "Baseline vitals, trial DEMO-0001", rows: 12, price: "10", autoApprove: false },
-  ];
-  const work = await mkdtemp(path.join(tmpdir(), "trialshare-seed-"));
+  const { drain, release } = createChainDrain({ db, chain });
   try {
-    for (const [index, listing] of listings.entries()) {
-      const file = path.join(work, `demo-${index}.csv`);
-      await writeFile(file, demoCsv(listing.rows, index + 1));
-      const upload = await createUpload({
-        db,
-        ownerId: participant.id,
-        fileName: `my-measurements-${index + 1}.csv`,
-        filePath: file,
+    const passwordHash = await hash(DEMO_PASSWORD);
+    const users = new Map<string, SessionUser>();
+    for (const account of DEMO_ACCOUNTS) {
+      const user = await db.user.create({
+        data: { ...account, passwordHash, ...createManagedWallet() },
+        select: { id: true, role: true, walletAddress: true, displayName: true },
       });
-      const draft = await createListingDraft({
-        db,
-        ownerId: participant.id,
-        input: {
-          uploadId: upload.id,
-          dropColumns: [],
-          title: listing.title,
-          description: "De-identified measurements from my participation in DEMO-0001.",
-          conditions: ["Type 2 diabetes"],
-          price: listing.price,
-          purposes: ["ACADEMIC_RESEARCH", "PUBLIC_HEALTH"],
-          consentExpiresAt: new Date(Date.now() + 365 * 24 * 60 * 60 * 1000),
-          autoApprove: listing.autoApprove,
-        },
-      });
-      const context = { db, chain, user: participant };
-      const prepared = await prepareAction(publishListingAction, context, { listingId: draft.id });
-      await submitAction(
-        publishListingAction,
-        context,
-        { listingId: draft.id },
-        { request: prepared.typedData.message },
-      );
+      users.set(account.role, user);
     }
+    await db.user.create({
+      data: {
+        role: "PARTICIPANT",
+        displayName: DEMO_WALLET_PARTICIPANT.displayName,
+        walletAddress: DEMO_WALLET_PARTICIPANT.address,
+      },
+    });
+    const participant = users.get("PARTICIPANT")!;
+    const researcher = users.get("RESEARCHER")!;
+
+    const trial = await registerTrial({
+      db,
+      chain,
+      sponsorId: users.get("SPONSOR")!.id,
+      input: {
+        registryId: DEMO_TRIAL_REGISTRY_ID,
+        title: "Glycaemic control with once-weekly therapy in adults with type 2 diabetes",
+        phase: "Phase 3",
+        conditions: ["Type 2 diabetes"],
+        sites: ["Boston, MA", "Sacramento, CA"],
+        protocolDocumentName: "DEMO-0001-protocol-v1.pdf",
+        protocolHash: keccak256(toUtf8Bytes("DEMO-0001 protocol version 1")),
+      },
+    });
+    // Reward tokens for the researcher to pay escrow with (local token only).
+    await db.$transaction((tx) =>
+      enqueueChainWrite(tx, {
+        kind: "token.mint",
+        entityId: researcher.id,
+        idempotencyKey: `seed:mint:${researcher.id}`,
+        signer: chain.relayer.address,
+        payload: {
+          type: "operator",
+          contract: "RewardToken",
+          data: chain.contracts.token.interface.encodeFunctionData("mint", [
+            researcher.walletAddress,
+            10_000n * 10n ** 18n,
+          ]),
+        },
+      }),
+    );
+    await drain();
+
+    const act = async (user: SessionUser, action: TAction) => {
+      const { handler, input } = handlerFor(action);
+      const context = { db, chain, user };
+      const prepared = await prepareAction(handler, context, input);
+      await submitAction(handler, context, input, { request: prepared.typedData.message });
+    };
+    await act(participant, { type: "enrollment.enroll", trialId: trial.id });
+    await drain();
+
+    const listings = [
+      { title: "HbA1c and blood pressure, 2020–2024", rows: 24, price: "25", autoApprove: true },
+      { title: "Baseline vitals, trial DEMO-0001", rows: 12, price: "10", autoApprove: false },
+    ];
+    const listingIds: string[] = [];
+    const work = await mkdtemp(path.join(tmpdir(), "trialshare-seed-"));
+    try {
+      for (const [index, listing] of listings.entries()) {
+        const file = path.join(work, `demo-${index}.csv`);
+        await writeFile(file, demoCsv(listing.rows, index + 1));
+        const upload = await createUpload({
+          db,
+          ownerId: participant.id,
+          fileName: `my-measurements-${index + 1}.csv`,
+          filePath: file,
+        });
+        const draft = await createListingDraft({
+          db,
+          ownerId: participant.id,
+          input: {
+            uploadId: upload.id,
+            dropColumns: [],
+            trialId: trial.id,
+            title: listing.title,
+            description: "De-identified measurements from my participation in DEMO-0001.",
+            conditions: ["Type 2 diabetes"],
+            price: listing.price,
+            purposes: ["ACADEMIC_RESEARCH", "PUBLIC_HEALTH"],
+            consentExpiresAt: new Date(Date.now() + 365 * 24 * 60 * 60 * 1000),
+            autoApprove: listing.autoApprove,
+          },
+        });
+        await act(participant, { type: "listing.publish", listingId: draft.id });
+        listingIds.push(draft.id);
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+    await drain();
+
+    // A request for both listings: the first approves itself, the second waits for Dana.
+    const request = await createRequestDraft({
+      db,
+      researcherId: researcher.id,
+      input: {
+        listingIds,
+        purpose: "ACADEMIC_RESEARCH",
+        planText:
+          "HbA1c trajectories under once-weekly therapy, pooled across DEMO-0001 participants.",
+        accessDays: 90,
+      },
+    });
+    await act(researcher, { type: "request.create", requestId: request.id });
+    await drain();
+    await createExtract({ db, chain, researcherId: researcher.id, requestId: request.id, k: 2 });
+    await drain();
+    return { isSeeded: true };
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await release();
   }
-  return { isSeeded: true };
 }
