@@ -1,7 +1,12 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_WALLET_PARTICIPANT } from "~/server/seed/demo-accounts";
+import {
+  DEMO_ACCOUNTS,
+  DEMO_PASSWORD,
+  DEMO_TRIAL_REGISTRY_ID,
+  DEMO_WALLET_PARTICIPANT,
+} from "~/server/seed/demo-accounts";
 import { CHROMIUM_PATH } from "./global-setup";
 import { injectTestWallet } from "./test-wallet";
 
@@ -168,6 +173,30 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     await page.screenshot({ path: "test-results/ledger.png", fullPage: true });
     await researcherContext.close();
     await participantContext.close();
+  });
+
+  it("an auditor audits the demo trial and downloads the report", async () => {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await signInWithPassword(page, "AUDITOR");
+    await page.getByRole("navigation").getByRole("link", { name: "Audit" }).click();
+    const row = page.locator("li", { hasText: DEMO_TRIAL_REGISTRY_ID });
+    await row.getByRole("button", { name: "Run audit" }).click();
+    await expect
+      .poll(() => page.getByTestId("audit-verdict").textContent(), { timeout: 60_000 })
+      .toBe("all checks passed");
+    expect(await page.getByTestId("check-consent").textContent()).toContain("dataUsesOnChain");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download JSON" }).click(),
+    ]);
+    const report = JSON.parse(await readFile(await download.path(), "utf8")) as {
+      passed: boolean;
+      checks: unknown[];
+    };
+    expect(report).toMatchObject({ passed: true });
+    expect(report.checks).toHaveLength(4);
+    await context.close();
   });
 
   it("shows a clear error for a wrong password and stays signed out", async () => {

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_TRIAL_REGISTRY_ID } from "~/server/seed/demo-accounts";
 import { seedDemo } from "~/server/seed/seed-demo";
 import { runAudit } from "~/server/services/audit/run-audit";
+import { createManagedWallet } from "~/server/services/users/managed-wallet";
+import { expectCode } from "./expect-code";
 import { createHarness, type Harness } from "./harness";
 
 /** The demo data a newcomer first sees must be a real, auditable trial history. */
@@ -41,6 +43,44 @@ describe("demo seed", () => {
       ["money", true, []],
       ["database", true, []],
     ]);
+  });
+
+  it("lets auditors audit any trial through the API, sponsors only their own", async () => {
+    const { db } = harness;
+    const userOf = (role: "AUDITOR" | "SPONSOR" | "RESEARCHER") =>
+      db.user.findFirstOrThrow({
+        where: { role },
+        select: { id: true, role: true, walletAddress: true, displayName: true },
+      });
+    const trial = await db.trial.findUniqueOrThrow({
+      where: { registryId: DEMO_TRIAL_REGISTRY_ID },
+    });
+    const auditor = harness.callerFor(await userOf("AUDITOR"));
+    const report = await auditor.audit.run({ trialId: trial.id });
+    expect(report).toMatchObject({ passed: true, trial: { registryId: DEMO_TRIAL_REGISTRY_ID } });
+    expect(report.checks.find((check) => check.name === "consent")!.evidence).toMatchObject({
+      dataUsesOnChain: 1,
+    });
+    expect((await auditor.trials.auditable()).map((row) => row.id)).toEqual([trial.id]);
+    const sponsor = harness.callerFor(await userOf("SPONSOR"));
+    expect((await sponsor.audit.run({ trialId: trial.id })).passed).toBe(true);
+
+    const otherSponsor = await db.user.create({
+      data: { role: "SPONSOR", displayName: "Other sponsor", ...createManagedWallet() },
+      select: { id: true, role: true, walletAddress: true, displayName: true },
+    });
+    await expectCode(
+      harness.callerFor(otherSponsor).audit.run({ trialId: trial.id }),
+      "FORBIDDEN",
+      /trial's sponsor/,
+    );
+    expect(await harness.callerFor(otherSponsor).trials.auditable()).toEqual([]);
+    await expectCode(
+      harness.callerFor(await userOf("RESEARCHER")).audit.run({ trialId: trial.id }),
+      "FORBIDDEN",
+    );
+    await expectCode(harness.callerFor(null).audit.run({ trialId: trial.id }), "UNAUTHORIZED");
+    await expectCode(auditor.audit.run({ trialId: "no-such-trial" }), "NOT_FOUND");
   });
 
   it("does nothing the second time", async () => {

@@ -14,8 +14,14 @@ const NAV: Record<SessionUser["role"], { href: string; label: string }[]> = {
     { href: "/catalogue", label: "Catalogue" },
     { href: "/researcher/requests", label: "My requests" },
   ],
-  SPONSOR: [{ href: "/catalogue", label: "Catalogue" }],
-  AUDITOR: [{ href: "/catalogue", label: "Catalogue" }],
+  SPONSOR: [
+    { href: "/catalogue", label: "Catalogue" },
+    { href: "/audit", label: "Audit" },
+  ],
+  AUDITOR: [
+    { href: "/catalogue", label: "Catalogue" },
+    { href: "/audit", label: "Audit" },
+  ],
 };
 
 export function SiteHeader({ user }: { user: SessionUser | null }) {

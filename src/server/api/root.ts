@@ -1,4 +1,5 @@
 import { accountRouter } from "./routers/account/account.router";
+import { auditRouter } from "./routers/audit/audit.router";
 import { actionsRouter } from "./routers/actions/actions.router";
 import { enrollmentsRouter } from "./routers/enrollments/enrollments.router";
 import { extractsRouter } from "./routers/extracts/extracts.router";
@@ -13,6 +14,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 export const appRouter = createTRPCRouter({
   account: accountRouter,
   actions: actionsRouter,
+  audit: auditRouter,
   enrollments: enrollmentsRouter,
   extracts: extractsRouter,
   ledger: ledgerRouter,

@@ -1,7 +1,9 @@
 import type { DbClient } from "~/server/db";
 
-export async function findTrials(options: { db: DbClient }) {
+/** All trials, newest first; `sponsorId` narrows to one sponsor's. */
+export async function findTrials(options: { db: DbClient; sponsorId?: string }) {
   const rows = await options.db.trial.findMany({
+    where: options.sponsorId ? { sponsorId: options.sponsorId } : {},
     orderBy: { createdAt: "desc" },
     select: {
       id: true,

@@ -1,0 +1,110 @@
+"use client";
+
+import { api, type RouterOutputs } from "~/trpc/react";
+
+type Report = RouterOutputs["audit"]["run"];
+
+const CHECK_LABEL: Record<string, string> = {
+  integrity: "Data matches its anchors",
+  consent: "Consent at every data use",
+  money: "Escrow and payouts balance",
+  database: "Database agrees with the chain",
+};
+
+function download(report: Report) {
+  const blob = new Blob([JSON.stringify(report, null, 2)], { type: "application/json" });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = `audit-${report.trial.registryId}-${report.checkedAt.slice(0, 10)}.json`;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
+export function AuditPanel() {
+  const trials = api.trials.auditable.useQuery();
+  const audit = api.audit.run.useMutation();
+  if (trials.isPending) return <p className="text-slate-600">Loading…</p>;
+  if (trials.error)
+    return (
+      <p role="alert" className="card text-red-800">
+        {trials.error.message}
+      </p>
+    );
+  if (trials.data.length === 0) return <p className="card text-slate-600">No trials to audit.</p>;
+  return (
+    <div className="space-y-4">
+      <ul className="space-y-2">
+        {trials.data.map((trial) => (
+          <li key={trial.id} className="card flex flex-wrap items-center justify-between gap-2">
+            <span>
+              <strong>{trial.registryId}</strong> — {trial.title}{" "}
+              <span className="text-sm text-slate-600">({trial.sponsorName})</span>
+            </span>
+            <button
+              type="button"
+              className="btn-primary"
+              disabled={audit.isPending}
+              onClick={() => audit.mutate({ trialId: trial.id })}
+            >
+              {audit.isPending && audit.variables.trialId === trial.id
+                ? "Reading the chain…"
+                : "Run audit"}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {audit.error && (
+        <p role="alert" className="card text-red-800">
+          {audit.error.message}
+        </p>
+      )}
+      {audit.data && <AuditReport report={audit.data} />}
+    </div>
+  );
+}
+
+function AuditReport({ report }: { report: Report }) {
+  return (
+    <section className="card space-y-3" data-testid="audit-report">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 className="text-lg font-semibold">
+          {report.trial.registryId}:{" "}
+          <span
+            data-testid="audit-verdict"
+            className={report.passed ? "text-emerald-800" : "text-red-800"}
+          >
+            {report.passed ? "all checks passed" : "checks failed"}
+          </span>
+        </h2>
+        <button type="button" className="btn-secondary" onClick={() => download(report)}>
+          Download JSON
+        </button>
+      </div>
+      <p className="text-sm text-slate-600">
+        Chain {report.chainId}, trial id <code className="break-all">{report.trial.chainKey}</code>,
+        checked {new Date(report.checkedAt).toLocaleString()}.
+      </p>
+      <ul className="space-y-2">
+        {report.checks.map((check) => (
+          <li key={check.name} data-testid={`check-${check.name}`}>
+            <p className={check.passed ? "text-emerald-800" : "text-red-800"}>
+              {check.passed ? "✓" : "✗"} {CHECK_LABEL[check.name] ?? check.name}
+            </p>
+            {check.failures.length > 0 && (
+              <ul className="ml-6 list-disc text-sm text-red-800">
+                {check.failures.map((failure) => (
+                  <li key={failure}>{failure}</li>
+                ))}
+              </ul>
+            )}
+            <p className="ml-6 text-xs text-slate-600">
+              {Object.entries(check.evidence)
+                .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
+                .join(" · ")}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
