@@ -196,6 +196,14 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     };
     expect(report).toMatchObject({ passed: true });
     expect(report.checks).toHaveLength(4);
+    const [csvDownload] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download CSV" }).click(),
+    ]);
+    const csv = await readFile(await csvDownload.path(), "utf8");
+    expect(csv.split("\n")[0]).toContain("trial,chain_id,checked_at,check,result,kind,detail");
+    expect(csv).toContain(`${DEMO_TRIAL_REGISTRY_ID},31337,`);
+    expect(csv).toContain("money,passed,verdict");
     await context.close();
   });
 

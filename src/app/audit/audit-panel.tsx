@@ -1,5 +1,6 @@
 "use client";
 
+import { auditReportCsv } from "~/server/services/audit/report-csv";
 import { api, type RouterOutputs } from "~/trpc/react";
 
 type Report = RouterOutputs["audit"]["run"];
@@ -11,11 +12,14 @@ const CHECK_LABEL: Record<string, string> = {
   database: "Database agrees with the chain",
 };
 
-function download(report: Report) {
-  const blob = new Blob([JSON.stringify(report, null, 2)], { type: "application/json" });
+function download(report: Report, format: "json" | "csv") {
+  const blob =
+    format === "json"
+      ? new Blob([JSON.stringify(report, null, 2)], { type: "application/json" })
+      : new Blob([auditReportCsv(report)], { type: "text/csv" });
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);
-  link.download = `audit-${report.trial.registryId}-${report.checkedAt.slice(0, 10)}.json`;
+  link.download = `audit-${report.trial.registryId}-${report.checkedAt.slice(0, 10)}.${format}`;
   link.click();
   URL.revokeObjectURL(link.href);
 }
@@ -76,9 +80,14 @@ function AuditReport({ report }: { report: Report }) {
             {report.passed ? "all checks passed" : "checks failed"}
           </span>
         </h2>
-        <button type="button" className="btn-secondary" onClick={() => download(report)}>
-          Download JSON
-        </button>
+        <div className="flex gap-2">
+          <button type="button" className="btn-secondary" onClick={() => download(report, "json")}>
+            Download JSON
+          </button>
+          <button type="button" className="btn-secondary" onClick={() => download(report, "csv")}>
+            Download CSV
+          </button>
+        </div>
       </div>
       <p className="text-sm text-slate-600">
         Chain {report.chainId}, trial id <code className="break-all">{report.trial.chainKey}</code>,

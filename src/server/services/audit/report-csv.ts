@@ -1,0 +1,32 @@
+import Papa from "papaparse";
+
+/**
+ * The audit report as one CSV row per finding, for spreadsheets: each check's verdict, each of
+ * its failures and each piece of evidence. Pure, so the page builds it in the browser.
+ */
+export function auditReportCsv(report: {
+  trial: { registryId: string };
+  chainId: number;
+  checkedAt: string;
+  checks: {
+    name: string;
+    passed: boolean;
+    evidence: Record<string, unknown>;
+    failures: string[];
+  }[];
+}): string {
+  const rows = report.checks.flatMap((check) => [
+    [check.name, check.passed ? "passed" : "failed", "verdict", ""],
+    ...check.failures.map((failure) => [check.name, "failed", "failure", failure]),
+    ...Object.entries(check.evidence).map(([key, value]) => [
+      check.name,
+      check.passed ? "passed" : "failed",
+      `evidence:${key}`,
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]),
+  ]);
+  return Papa.unparse({
+    fields: ["trial", "chain_id", "checked_at", "check", "result", "kind", "detail"],
+    data: rows.map((row) => [report.trial.registryId, report.chainId, report.checkedAt, ...row]),
+  });
+}
