@@ -198,7 +198,14 @@ describe("money invariant under random sequences", () => {
           }
         },
       ),
-      { numRuns: Number(process.env.FUZZ_RUNS ?? 12), endOnFailure: false },
+      // A fixed seed by default keeps `npm test` reproducible (the check below that every kind
+      // of step happened would otherwise fail now and then by chance); explore further with
+      // FUZZ_SEED=<any integer> FUZZ_RUNS=<n>. fast-check prints the seed of a failing run.
+      {
+        numRuns: Number(process.env.FUZZ_RUNS ?? 12),
+        seed: Number(process.env.FUZZ_SEED ?? 20_261_121),
+        endOnFailure: false,
+      },
     );
     const neverAchieved = Object.entries(achieved).filter(([, count]) => count === 0);
     expect(neverAchieved.map(([kind]) => kind)).toEqual([]);
