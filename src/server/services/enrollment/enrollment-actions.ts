@@ -26,6 +26,14 @@ async function anchoredTrial(db: DbClient, trialId: string) {
  * The subject id itself is not stored. The draft is created when the request is prepared so
  * that preparing and submitting agree on the commitment.
  */
+const ENROLLMENT_STATE = {
+  id: true,
+  status: true,
+  anchorStatus: true,
+  subjectCommitment: true,
+  protocolVersion: true,
+} as const;
+
 export const enrollAction: ActionHandler<{ trialId: string; subjectId?: string }> = {
   kind: "enrollment.enroll",
   roles: ["PARTICIPANT"],
@@ -33,13 +41,7 @@ export const enrollAction: ActionHandler<{ trialId: string; subjectId?: string }
     const trial = await anchoredTrial(db, trialId);
     let enrollment = await db.enrollment.findUnique({
       where: { trialId_participantId: { trialId, participantId: user.id } },
-      select: {
-        id: true,
-        status: true,
-        anchorStatus: true,
-        subjectCommitment: true,
-        protocolVersion: true,
-      },
+      select: ENROLLMENT_STATE,
     });
     const isQueued = enrollment
       ? (await db.chainOutbox.count({
@@ -72,13 +74,7 @@ export const enrollAction: ActionHandler<{ trialId: string; subjectId?: string }
         where: { trialId_participantId: { trialId, participantId: user.id } },
         create: { trialId, participantId: user.id, ...data },
         update: data,
-        select: {
-          id: true,
-          status: true,
-          anchorStatus: true,
-          subjectCommitment: true,
-          protocolVersion: true,
-        },
+        select: ENROLLMENT_STATE,
       });
     }
     return {

@@ -1,19 +1,14 @@
 import type { DbClient } from "~/server/db";
+import { TRIAL_SUMMARY } from "~/server/services/trials/find-trials";
 
 /** Trials a participant can join, with their own enrolment and whether it needs re-consent. */
 export async function findTrialsForParticipant(options: { db: DbClient; participantId: string }) {
-  const [trials, enrollments, queued] = await Promise.all([
+  const [trials, enrollments] = await Promise.all([
     options.db.trial.findMany({
       where: { anchorStatus: "CONFIRMED" },
       orderBy: { createdAt: "desc" },
       select: {
-        id: true,
-        registryId: true,
-        title: true,
-        phase: true,
-        conditions: true,
-        currentVersion: true,
-        sponsor: { select: { displayName: true } },
+        ...TRIAL_SUMMARY,
         protocolVersions: { orderBy: { version: "desc" }, take: 1, select: { documentHash: true } },
       },
     }),
@@ -28,11 +23,16 @@ export async function findTrialsForParticipant(options: { db: DbClient; particip
         anchorTxHash: true,
       },
     }),
-    options.db.chainOutbox.findMany({
-      where: { kind: { startsWith: "enrollment." }, status: { in: ["PENDING", "SENT"] } },
-      select: { entityId: true, kind: true },
-    }),
   ]);
+  // Only this participant's queued writes, not every participant's.
+  const queued = await options.db.chainOutbox.findMany({
+    where: {
+      kind: { startsWith: "enrollment." },
+      status: { in: ["PENDING", "SENT"] },
+      entityId: { in: enrollments.map((enrollment) => enrollment.id) },
+    },
+    select: { entityId: true, kind: true },
+  });
   return trials.map((trial) => {
     const enrollment = enrollments.find((candidate) => candidate.trialId === trial.id);
     const pending = enrollment ? queued.find((row) => row.entityId === enrollment.id) : undefined;
