@@ -8,6 +8,8 @@ const config = {
     "pglite-prisma-adapter",
     "@node-rs/argon2",
     "pg",
+    // PDFKit reads its standard-font metrics from its own folder at run time.
+    "pdfkit",
   ],
   poweredByHeader: false,
   reactStrictMode: true,

@@ -92,23 +92,26 @@ export async function seedDemo(options: {
         protocolHash: keccak256(toUtf8Bytes("DEMO-0001 protocol version 1")),
       },
     });
-    // Reward tokens for the researcher to pay escrow with (local token only).
-    await db.$transaction((tx) =>
-      enqueueChainWrite(tx, {
-        kind: "token.mint",
-        entityId: researcher.id,
-        idempotencyKey: `seed:mint:${researcher.id}`,
-        signer: chain.relayer.address,
-        payload: {
-          type: "operator",
-          contract: "RewardToken",
-          data: chain.contracts.token.interface.encodeFunctionData("mint", [
-            researcher.walletAddress,
-            10_000n * 10n ** 18n,
-          ]),
-        },
-      }),
-    );
+    // Reward tokens for the researcher's escrow and the sponsor's reward pool (local token only).
+    const sponsor = users.get("SPONSOR")!;
+    await db.$transaction(async (tx) => {
+      for (const holder of [researcher, sponsor]) {
+        await enqueueChainWrite(tx, {
+          kind: "token.mint",
+          entityId: holder.id,
+          idempotencyKey: `seed:mint:${holder.id}`,
+          signer: chain.relayer.address,
+          payload: {
+            type: "operator",
+            contract: "RewardToken",
+            data: chain.contracts.token.interface.encodeFunctionData("mint", [
+              holder.walletAddress,
+              10_000n * 10n ** 18n,
+            ]),
+          },
+        });
+      }
+    });
     await drain();
 
     const act = async (user: SessionUser, action: TAction) => {
@@ -117,6 +120,13 @@ export async function seedDemo(options: {
       const prepared = await prepareAction(handler, context, input);
       await submitAction(handler, context, input, { request: prepared.typedData.message });
     };
+    await act(sponsor, {
+      type: "trial.fundRewards",
+      trialId: trial.id,
+      amount: "1000",
+      perEnrollment: "50",
+    });
+    await drain();
     await act(participant, { type: "enrollment.enroll", trialId: trial.id });
     await drain();
 

@@ -19,6 +19,8 @@ export type ActionPlan = {
   entityId: string;
   /** Tokens the contract will pull from the signer (needs an EIP-2612 permit if not allowed). */
   spends?: bigint;
+  /** The contract that pulls them: the marketplace (escrow) unless said otherwise. */
+  spender?: "DataMarketplace" | "TrialRegistry";
   /** Domain changes in the outbox row's transaction; most actions have none (events tell). */
   apply?(tx: DbTransaction): Promise<void>;
   /** Server-side operator calls queued right after the user's (rare). */

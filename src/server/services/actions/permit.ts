@@ -36,9 +36,10 @@ export async function preparePermit(
   owner: string,
   value: bigint,
   deadline: number,
+  spenderContract: "DataMarketplace" | "TrialRegistry" = "DataMarketplace",
 ): Promise<PermitTypedData | null> {
   const token = chain.contracts.token;
-  const spender = chain.deployment.contracts.DataMarketplace;
+  const spender = chain.deployment.contracts[spenderContract];
   const [allowance, nonce, name] = await Promise.all([
     token.allowance(owner, spender),
     token.nonces(owner),

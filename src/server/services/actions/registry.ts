@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TRIAL_PHASES } from "~/server/services/trials/phases";
 import {
   withdrawEarningsAction,
   withdrawRewardsAction,
@@ -15,10 +16,24 @@ import {
   updatePriceAction,
 } from "~/server/services/listings/listing-actions";
 import { createRequestAction, decideItemAction } from "~/server/services/requests/request-actions";
+import {
+  amendProtocolAction,
+  fundRewardsAction,
+  registerTrialAction,
+} from "~/server/services/trials/trial-actions";
 import type { ActionHandler } from "./action-plan";
 
 /** Every signed user action, by the name pages use, with the input it takes. */
 const id = z.string().min(1).max(64);
+const tokens = z
+  .string()
+  .trim()
+  .regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter an amount like 100 or 2.5");
+const protocol = {
+  protocolDocumentName: z.string().trim().min(1, "Choose the protocol document").max(200),
+  protocolHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a keccak256 hash"),
+};
+const textList = z.array(z.string().trim().min(1).max(120)).max(50);
 
 export const ZActionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("listing.publish"), listingId: id }),
@@ -42,6 +57,25 @@ export const ZActionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("item.decide"), itemId: id, approve: z.boolean() }),
   z.object({ type: z.literal("request.create"), requestId: id }),
   z.object({ type: z.literal("earnings.withdraw") }),
+  z.object({
+    type: z.literal("trial.register"),
+    registryId: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$/, "Use the registry id, e.g. NCT01234567"),
+    title: z.string().trim().min(5, "Give the trial a title").max(300),
+    phase: z.enum(TRIAL_PHASES),
+    conditions: textList.min(1, "Name at least one condition"),
+    sites: textList,
+    ...protocol,
+  }),
+  z.object({ type: z.literal("trial.amend"), trialId: id, ...protocol }),
+  z.object({
+    type: z.literal("trial.fundRewards"),
+    trialId: id,
+    amount: tokens,
+    perEnrollment: tokens,
+  }),
   z.object({ type: z.literal("rewards.withdraw") }),
 ]);
 export type TAction = z.infer<typeof ZActionSchema>;
@@ -60,6 +94,9 @@ const HANDLERS: {
   "request.create": createRequestAction,
   "earnings.withdraw": withdrawEarningsAction,
   "rewards.withdraw": withdrawRewardsAction,
+  "trial.register": registerTrialAction,
+  "trial.amend": amendProtocolAction,
+  "trial.fundRewards": fundRewardsAction,
 };
 
 export function handlerFor(action: TAction): { handler: ActionHandler<unknown>; input: unknown } {

@@ -55,7 +55,13 @@ export async function prepareAction<Input>(
     call: plan.call,
   });
   const permit = plan.spends
-    ? await preparePermit(context.chain, signer, plan.spends, typedData.message.deadline)
+    ? await preparePermit(
+        context.chain,
+        signer,
+        plan.spends,
+        typedData.message.deadline,
+        plan.spender,
+      )
     : null;
   return { typedData, permit, signsInWallet: await signsInWallet(context) };
 }
@@ -91,6 +97,7 @@ export async function submitAction<Input>(
       user.walletAddress,
       plan.spends,
       signed.request.deadline,
+      plan.spender,
     );
     if (needed) {
       // Only the message comes from the client; domain and types are always ours.

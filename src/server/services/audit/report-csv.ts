@@ -1,4 +1,5 @@
 import Papa from "papaparse";
+import type { TimelineEntry } from "./timeline";
 
 /**
  * The audit report as one CSV row per finding, for spreadsheets: each check's verdict, each of
@@ -29,4 +30,29 @@ export function auditReportCsv(report: {
     fields: ["trial", "chain_id", "checked_at", "check", "result", "kind", "detail"],
     data: rows.map((row) => [report.trial.registryId, report.chainId, report.checkedAt, ...row]),
   });
+}
+
+/** The trial's timeline, one row per on-chain event; cells that look like formulas are escaped. */
+export function timelineCsv(
+  entries: Pick<
+    TimelineEntry,
+    "time" | "blockNumber" | "txHash" | "logIndex" | "event" | "category" | "summary" | "actor"
+  >[],
+): string {
+  return Papa.unparse(
+    {
+      fields: ["time", "block", "log_index", "tx_hash", "category", "event", "actor", "summary"],
+      data: entries.map((entry) => [
+        new Date(entry.time).toISOString(),
+        entry.blockNumber,
+        entry.logIndex,
+        entry.txHash,
+        entry.category,
+        entry.event,
+        entry.actor ?? "",
+        entry.summary,
+      ]),
+    },
+    { escapeFormulae: true },
+  );
 }

@@ -3,9 +3,9 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Chain } from "~/server/chain/client";
 import type { DbClient } from "~/server/db";
-import { AppError } from "~/server/errors";
 import type { SessionUser } from "~/server/session";
 import { getBlob } from "~/server/storage/blob-store";
+import { findAuditableTrial } from "./auditable-trial";
 import { readChainHistory } from "./chain-history";
 import {
   checkConsent,
@@ -30,19 +30,7 @@ export async function runAudit(options: {
   requestedBy?: Pick<SessionUser, "id" | "role">;
 }) {
   const { db, chain, requestedBy } = options;
-  const trial = await db.trial.findFirst({
-    where: { OR: [{ id: options.trial }, { registryId: options.trial }] },
-    select: { id: true, registryId: true, title: true, chainKey: true, sponsorId: true },
-  });
-  if (!trial)
-    throw new AppError("NOT_FOUND", `No trial has the id or registry id ${options.trial}.`);
-  // Auditors audit any trial; a sponsor only its own.
-  if (
-    requestedBy &&
-    requestedBy.role !== "AUDITOR" &&
-    !(requestedBy.role === "SPONSOR" && requestedBy.id === trial.sponsorId)
-  )
-    throw new AppError("FORBIDDEN", "Only auditors and the trial's sponsor can audit this trial.");
+  const trial = await findAuditableTrial({ db, trial: options.trial, requestedBy });
   const listings = await db.listing.findMany({
     where: { trialId: trial.id, status: { not: "DRAFT" } },
     select: { id: true, chainKey: true, title: true, blobKey: true, recordHashes: true },

@@ -1,103 +1,29 @@
 import type { Chain } from "~/server/chain/client";
-import { newSalt, trialIdFor } from "~/server/chain/ids";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
-import { isUniqueViolation } from "~/server/prisma-errors";
-import {
-  enqueueSignedAction,
-  prepareSignedAction,
-  verifySignedAction,
-} from "~/server/services/signing/signed-action";
-
-const REGISTER_TRIAL_GAS = 200_000n;
-
-export type RegisterTrialInput = {
-  registryId: string;
-  title: string;
-  phase: string;
-  conditions: string[];
-  sites: string[];
-  protocolDocumentName: string;
-  /** keccak256 of the protocol document. */
-  protocolHash: string;
-};
+import { prepareAction, submitAction } from "~/server/services/actions/run-action";
+import { registerTrialAction, type RegisterTrialInput } from "./trial-actions";
 
 /**
- * Registers a trial for a sponsor with a managed wallet: the trial and its protocol version 1
- * are stored and the on-chain registration is queued in one transaction.
+ * Registers a trial for a sponsor whose wallet the server keeps (the demo seed and tests): the
+ * same prepare-and-submit the sponsor's page runs, with the server signing.
  */
 export async function registerTrial(options: {
   db: DbClient;
   chain: Chain;
   sponsorId: string;
   input: RegisterTrialInput;
-}) {
-  const { db, chain, input } = options;
-  const sponsor = await db.user.findUnique({
+}): Promise<{ id: string }> {
+  const { db, chain } = options;
+  const user = await db.user.findUnique({
     where: { id: options.sponsorId },
-    select: { walletAddress: true, role: true },
+    select: { id: true, role: true, walletAddress: true, displayName: true },
   });
-  if (sponsor?.role !== "SPONSOR")
-    throw new AppError("FORBIDDEN", "Only sponsor accounts can register trials.");
-  const chainSalt = newSalt();
-  const chainKey = trialIdFor(sponsor.walletAddress, chainSalt);
-  const call = {
-    to: chain.deployment.contracts.TrialRegistry,
-    gas: REGISTER_TRIAL_GAS,
-    data: chain.contracts.trialRegistry.interface.encodeFunctionData("registerTrial", [
-      chainSalt,
-      input.protocolHash,
-    ]),
-  };
-  const typedData = await prepareSignedAction({ db, chain, signer: sponsor.walletAddress, call });
-  const signature = await verifySignedAction({
-    db,
-    chain,
-    userId: options.sponsorId,
-    signer: sponsor.walletAddress,
-    call,
-    request: typedData.message,
+  if (!user) throw new AppError("NOT_FOUND", "There is no such sponsor account.");
+  const context = { db, chain, user };
+  const prepared = await prepareAction(registerTrialAction, context, options.input);
+  const { entityId } = await submitAction(registerTrialAction, context, options.input, {
+    request: prepared.typedData.message,
   });
-  try {
-    return await db.$transaction(async (tx) => {
-      const trial = await tx.trial.create({
-        data: {
-          chainKey,
-          chainSalt,
-          registryId: input.registryId,
-          title: input.title,
-          phase: input.phase,
-          conditions: input.conditions,
-          sites: input.sites,
-          sponsorId: options.sponsorId,
-          protocolVersions: {
-            create: {
-              version: 1,
-              documentHash: input.protocolHash,
-              documentName: input.protocolDocumentName,
-            },
-          },
-        },
-        select: { id: true },
-      });
-      await enqueueSignedAction(tx, {
-        chain,
-        userId: options.sponsorId,
-        signer: sponsor.walletAddress,
-        kind: "trial.register",
-        entityId: trial.id,
-        request: typedData.message,
-        signature,
-      });
-      return trial;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new AppError(
-        "CONFLICT",
-        `A trial with registry id ${input.registryId} is already registered.`,
-      );
-    }
-    throw error;
-  }
+  return { id: entityId };
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { getChain } from "~/server/chain/client";
+import { findAuditableTrial } from "~/server/services/audit/auditable-trial";
 import { runAudit } from "~/server/services/audit/run-audit";
+import { readTrialTimeline, TIMELINE_CATEGORIES } from "~/server/services/audit/timeline";
 import { auditorProcedure, createTRPCRouter } from "../../trpc";
 
 const ZAuditReport = z.object({
@@ -23,7 +25,45 @@ const ZAuditReport = z.object({
   ),
 });
 
+const ZTimeline = z.array(
+  z.object({
+    id: z.string(),
+    time: z.date(),
+    blockNumber: z.number(),
+    txHash: z.string(),
+    logIndex: z.number(),
+    event: z.string(),
+    category: z.enum(TIMELINE_CATEGORIES),
+    summary: z.string(),
+    actor: z.string().nullable(),
+  }),
+);
+
 export const auditRouter = createTRPCRouter({
+  /** Every indexed on-chain event of a trial, oldest first, optionally of some categories. */
+  timeline: auditorProcedure
+    .input(
+      z.object({
+        trialId: z.string().min(1).max(64),
+        categories: z.array(z.enum(TIMELINE_CATEGORIES)).max(TIMELINE_CATEGORIES.length).optional(),
+      }),
+    )
+    .output(ZTimeline)
+    .query(async ({ ctx, input }) => {
+      const trial = await findAuditableTrial({
+        db: ctx.db,
+        trial: input.trialId,
+        requestedBy: ctx.session.user,
+      });
+      const chain = await getChain();
+      return readTrialTimeline({
+        db: ctx.db,
+        chainId: chain.chainId,
+        trial,
+        categories: input.categories,
+      });
+    }),
+
   /** Runs the four checks now, from the chain's own logs; auditors any trial, sponsors their own. */
   run: auditorProcedure
     .input(z.object({ trialId: z.string().min(1).max(64) }))

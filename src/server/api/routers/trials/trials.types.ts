@@ -1,0 +1,54 @@
+import { z } from "zod";
+
+const ZAnchor = z.enum(["PENDING", "CONFIRMED", "FAILED"]);
+const ZPurposeUses = z.array(z.object({ purpose: z.string(), uses: z.number() }));
+
+export const ZTrialOverview = z.object({
+  trial: z.object({
+    id: z.string(),
+    registryId: z.string(),
+    title: z.string(),
+    phase: z.string(),
+    conditions: z.array(z.string()),
+    sites: z.array(z.string()),
+    chainKey: z.string(),
+    currentVersion: z.number(),
+    anchorStatus: ZAnchor,
+  }),
+  versions: z.array(
+    z.object({
+      version: z.number(),
+      documentName: z.string(),
+      documentHash: z.string(),
+      createdAt: z.date(),
+      isRecorded: z.boolean(),
+      activeEnrollments: z.number(),
+    }),
+  ),
+  enrollment: z.object({
+    series: z.array(z.object({ day: z.string(), active: z.number() })),
+    withdrawals: z.array(z.object({ time: z.date(), txHash: z.string() })),
+  }),
+  rewards: z.object({
+    pool: z.string().nullable(),
+    perEnrollment: z.string().nullable(),
+    funded: z.string(),
+    credited: z.string(),
+    sponsorBalance: z.string(),
+  }),
+  usage: z.object({ byPurpose: ZPurposeUses, researchers: z.number(), revenue: z.string() }),
+  listings: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      status: z.enum(["DRAFT", "ACTIVE", "UNLISTED"]),
+      recordCount: z.number(),
+      price: z.string(),
+      requested: z.number(),
+      approved: z.number(),
+      researchers: z.number(),
+      usesByPurpose: ZPurposeUses,
+      revenue: z.string(),
+    }),
+  ),
+});
