@@ -1,13 +1,8 @@
 import { mkdir, readFile } from "node:fs/promises";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  DEMO_ACCOUNTS,
-  DEMO_PASSWORD,
-  DEMO_TRIAL_REGISTRY_ID,
-  DEMO_WALLET_PARTICIPANT,
-} from "~/server/seed/demo-accounts";
-import { CHROMIUM_PATH } from "./global-setup";
+import { DEMO_TRIAL_REGISTRY_ID, DEMO_WALLET_PARTICIPANT } from "~/server/seed/demo-accounts";
+import { launchBrowser, signInWithPassword as signIn } from "./browser";
 import { injectTestWallet } from "./test-wallet";
 
 const skipReason = inject("e2eSkipReason");
@@ -19,34 +14,14 @@ let browser: Browser;
 beforeAll(async () => {
   if (skipReason) return;
   await mkdir("test-results", { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
 });
 
-async function signInWithPassword(page: Page, role: string) {
-  const account = DEMO_ACCOUNTS.find((candidate) => candidate.role === role)!;
-  await page.goto(`${appUrl}/sign-in`);
-  await page.getByLabel("Email").fill(account.email);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect
-    .poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 20_000 })
-    .toContain(role.toLowerCase());
-}
+const signInWithPassword = (page: Page, role: string) => signIn(page, appUrl, role);
 
 const CSV = [
   "patient_id,first_name,last_name,phone,birth_date,zip,visit_date,systolic_bp,note",
@@ -198,7 +173,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     expect(report.checks).toHaveLength(4);
     const [csvDownload] = await Promise.all([
       page.waitForEvent("download"),
-      page.getByRole("button", { name: "Download CSV" }).click(),
+      page.getByRole("button", { name: "Download findings (CSV)" }).click(),
     ]);
     const csv = await readFile(await csvDownload.path(), "utf8");
     expect(csv.split("\n")[0]).toContain("trial,chain_id,checked_at,check,result,kind,detail");

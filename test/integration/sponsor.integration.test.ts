@@ -182,13 +182,20 @@ describe("sponsor journey", () => {
       (await getTrialExport({ db, chain, trial: registryId, file, requestedBy: sponsor.user }))
         .body;
 
-    const bundle = JSON.parse((await exportOf("fhir-bundle.json")).toString("utf8"));
+    type Resource = {
+      resourceType: string;
+      status?: string;
+      individual?: unknown;
+      patient?: unknown;
+      provision?: { purpose: { code: string }[] };
+    };
+    const bundle = JSON.parse((await exportOf("fhir-bundle.json")).toString("utf8")) as {
+      entry: { resource: Resource }[];
+    };
     const validator = new FhirValidator();
     expect(validator.validate(bundle, true)).toEqual([]);
-    const resources = bundle.entry.map(
-      (entry: { resource: { resourceType: string } }) => entry.resource,
-    );
-    expect(resources.map((resource: { resourceType: string }) => resource.resourceType)).toEqual([
+    const resources = bundle.entry.map((entry) => entry.resource);
+    expect(resources.map((resource) => resource.resourceType)).toEqual([
       "ResearchStudy",
       "ResearchSubject",
       "Consent",
@@ -196,18 +203,16 @@ describe("sponsor journey", () => {
       "Consent",
       "Consent",
     ]);
-    const subjects = resources.filter(
-      (resource: { resourceType: string }) => resource.resourceType === "ResearchSubject",
-    );
-    expect(subjects.map((subject: { status: string }) => subject.status)).toEqual([
-      "on-study",
-      "withdrawn",
+    const subjects = resources.filter((resource) => resource.resourceType === "ResearchSubject");
+    expect(subjects.map((subject) => subject.status)).toEqual(["on-study", "withdrawn"]);
+    const listingConsent = resources.at(-1)!;
+    expect(listingConsent.provision!.purpose.map((coding) => coding.code)).toEqual([
+      "ACADEMIC_RESEARCH",
+      "HRESCH",
+      "PUBLIC_HEALTH",
+      "PUBHLTH",
     ]);
-    const listingConsent = resources.at(-1);
-    expect(listingConsent.provision.purpose.map((coding: { code: string }) => coding.code)).toEqual(
-      ["ACADEMIC_RESEARCH", "HRESCH", "PUBLIC_HEALTH", "PUBHLTH"],
-    );
-    expect(listingConsent.patient).toEqual(subjects[0].individual);
+    expect(listingConsent.patient).toEqual(subjects[0]!.individual);
     // Nothing that identifies a person or their wallet goes into the export.
     const text = JSON.stringify(bundle).toLowerCase();
     const wallets = await db.user.findMany({

@@ -15,6 +15,7 @@ const NAV: Record<SessionUser["role"], { href: string; label: string }[]> = {
     { href: "/researcher/requests", label: "My requests" },
   ],
   SPONSOR: [
+    { href: "/sponsor", label: "My trials" },
     { href: "/catalogue", label: "Catalogue" },
     { href: "/audit", label: "Audit" },
   ],

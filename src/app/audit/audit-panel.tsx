@@ -1,7 +1,9 @@
 "use client";
 
 import { auditReportCsv } from "~/server/services/audit/report-csv";
+import Link from "next/link";
 import { api, type RouterOutputs } from "~/trpc/react";
+import { TrialDownloads } from "../_components/trial-downloads";
 
 type Report = RouterOutputs["audit"]["run"];
 
@@ -44,16 +46,24 @@ export function AuditPanel() {
               <strong>{trial.registryId}</strong> — {trial.title}{" "}
               <span className="text-sm text-slate-600">({trial.sponsorName})</span>
             </span>
-            <button
-              type="button"
-              className="btn-primary"
-              disabled={audit.isPending}
-              onClick={() => audit.mutate({ trialId: trial.id })}
-            >
-              {audit.isPending && audit.variables.trialId === trial.id
-                ? "Reading the chain…"
-                : "Run audit"}
-            </button>
+            <span className="flex items-center gap-3">
+              <Link
+                href={`/audit/${trial.id}/timeline`}
+                className="text-sm text-teal-800 underline"
+              >
+                Timeline
+              </Link>
+              <button
+                type="button"
+                className="btn"
+                disabled={audit.isPending}
+                onClick={() => audit.mutate({ trialId: trial.id })}
+              >
+                {audit.isPending && audit.variables.trialId === trial.id
+                  ? "Reading the chain…"
+                  : "Run audit"}
+              </button>
+            </span>
           </li>
         ))}
       </ul>
@@ -85,7 +95,7 @@ function AuditReport({ report }: { report: Report }) {
             Download JSON
           </button>
           <button type="button" className="btn-secondary" onClick={() => download(report, "csv")}>
-            Download CSV
+            Download findings (CSV)
           </button>
         </div>
       </div>
@@ -93,6 +103,7 @@ function AuditReport({ report }: { report: Report }) {
         Chain {report.chainId}, trial id <code className="break-all">{report.trial.chainKey}</code>,
         checked {new Date(report.checkedAt).toLocaleString()}.
       </p>
+      <TrialDownloads trialId={report.trial.id} />
       <ul className="space-y-2">
         {report.checks.map((check) => (
           <li key={check.name} data-testid={`check-${check.name}`}>

@@ -52,7 +52,8 @@ export function subjectsOf(timeline: TimelineEntry[]): Subject[] {
   const subjects: Subject[] = [];
   const current = new Map<string, Subject>();
   for (const entry of timeline) {
-    const participant = String(entry.args.participant ?? "").toLowerCase();
+    const { participant: address } = entry.args;
+    const participant = typeof address === "string" ? address.toLowerCase() : "";
     if (entry.event === "Enrolled") {
       const subject: Subject = {
         pseudonym: pseudonymOf(String(entry.args.subjectCommitment)),

@@ -1,0 +1,108 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { field, hashDocument, MAX_PROTOCOL_BYTES } from "../../../_components/protocol-file";
+import { STEP_LABELS, useSignedAction } from "../../../_components/use-signed-action";
+
+function Progress(props: { step: keyof typeof STEP_LABELS; error: string | null }) {
+  return (
+    <>
+      {props.step !== "idle" && (
+        <span className="text-sm text-slate-600" aria-live="polite">
+          {STEP_LABELS[props.step]}
+        </span>
+      )}
+      {props.error && (
+        <span role="alert" className="text-sm text-red-800">
+          {props.error}
+        </span>
+      )}
+    </>
+  );
+}
+
+/** A new protocol version: enrolled participants are asked to re-consent to it. */
+export function AmendProtocolForm({
+  trialId,
+  nextVersion,
+}: {
+  trialId: string;
+  nextVersion: number;
+}) {
+  const { run, step, error, isBusy } = useSignedAction();
+  const [formError, setFormError] = useState<string | null>(null);
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setFormError(null);
+    const form = event.currentTarget;
+    const protocol = new FormData(form).get("protocol");
+    if (!(protocol instanceof File) || protocol.size === 0)
+      return setFormError("Choose the amended protocol document.");
+    if (protocol.size > MAX_PROTOCOL_BYTES)
+      return setFormError("The protocol document is larger than 20 MB.");
+    const isDone = await run({
+      type: "trial.amend",
+      trialId,
+      protocolDocumentName: protocol.name,
+      protocolHash: await hashDocument(protocol),
+    });
+    if (isDone) form.reset();
+  }
+  return (
+    <form className="flex flex-wrap items-end gap-3" onSubmit={(event) => void onSubmit(event)}>
+      <label className="label">
+        Protocol v{nextVersion} document
+        <input name="protocol" type="file" className="input" required />
+      </label>
+      <button type="submit" className="btn" disabled={isBusy}>
+        Amend protocol
+      </button>
+      <Progress step={step} error={formError ?? error} />
+    </form>
+  );
+}
+
+/** Tokens into the reward pool; the wallet signs a permit, so no separate approval is needed. */
+export function FundRewardsForm({ trialId }: { trialId: string }) {
+  const { run, step, error, isBusy } = useSignedAction();
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const isDone = await run({
+      type: "trial.fundRewards",
+      trialId,
+      amount: field(data, "amount"),
+      perEnrollment: field(data, "perEnrollment"),
+    });
+    if (isDone) form.reset();
+  }
+  return (
+    <form className="flex flex-wrap items-end gap-3" onSubmit={(event) => void onSubmit(event)}>
+      <label className="label">
+        Amount (TSR)
+        <input
+          name="amount"
+          className="input w-32"
+          required
+          inputMode="decimal"
+          placeholder="500"
+        />
+      </label>
+      <label className="label">
+        Reward per enrolment (TSR)
+        <input
+          name="perEnrollment"
+          className="input w-32"
+          required
+          inputMode="decimal"
+          placeholder="25"
+        />
+      </label>
+      <button type="submit" className="btn" disabled={isBusy}>
+        Fund rewards
+      </button>
+      <Progress step={step} error={error} />
+    </form>
+  );
+}

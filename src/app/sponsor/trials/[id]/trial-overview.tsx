@@ -1,0 +1,174 @@
+"use client";
+
+import Link from "next/link";
+import { api } from "~/trpc/react";
+import { AnchorBadge } from "../../../_components/anchor-badge";
+import { TrialDownloads } from "../../../_components/trial-downloads";
+import { EnrollmentChart } from "./enrollment-chart";
+import { AmendProtocolForm, FundRewardsForm } from "./sponsor-forms";
+
+const usesText = (uses: { purpose: string; uses: number }[]) =>
+  uses.length === 0 ? "none" : uses.map((row) => `${row.purpose}: ${row.uses}`).join(", ");
+
+export function TrialOverview({ trialId }: { trialId: string }) {
+  const overview = api.trials.overview.useQuery(
+    { trialId },
+    {
+      // While something is on its way to the chain, look again shortly.
+      refetchInterval: (query) =>
+        query.state.data?.trial.anchorStatus === "PENDING" ||
+        query.state.data?.versions.some((version) => !version.isRecorded)
+          ? 1_500
+          : 5_000,
+    },
+  );
+  if (overview.isPending) return <p className="text-slate-600">Loading…</p>;
+  if (overview.error)
+    return (
+      <p role="alert" className="card text-red-800">
+        {overview.error.message}
+      </p>
+    );
+  const { trial, versions, enrollment, rewards, usage, listings } = overview.data;
+  const isAnchored = trial.anchorStatus === "CONFIRMED";
+  return (
+    <div className="space-y-6">
+      <div className="space-y-1">
+        <h1 className="text-2xl font-semibold">
+          {trial.registryId} — {trial.title}
+        </h1>
+        <p className="text-sm text-slate-600">
+          {trial.phase} · {trial.conditions.join(", ")}
+          {trial.sites.length > 0 && ` · sites: ${trial.sites.join(", ")}`}
+        </p>
+        <div className="flex flex-wrap items-center gap-3 text-sm">
+          <AnchorBadge status={trial.anchorStatus} />
+          <Link href={`/audit/${trial.id}/timeline`} className="text-teal-800 underline">
+            Timeline
+          </Link>
+          <Link href="/audit" className="text-teal-800 underline">
+            Audit
+          </Link>
+        </div>
+      </div>
+
+      <section className="card space-y-3">
+        <h2 className="text-lg font-semibold">Protocol versions</h2>
+        <table className="w-full text-left text-sm" data-testid="protocol-versions">
+          <thead className="text-slate-600">
+            <tr>
+              <th>Version</th>
+              <th>Document</th>
+              <th>Hash</th>
+              <th>Active enrolments</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((version) => (
+              <tr key={version.version}>
+                <td>
+                  v{version.version}
+                  {!version.isRecorded && " (recording…)"}
+                </td>
+                <td>{version.documentName}</td>
+                <td className="mono">{version.documentHash.slice(0, 18)}…</td>
+                <td>{version.activeEnrollments}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {isAnchored && (
+          <AmendProtocolForm trialId={trial.id} nextVersion={trial.currentVersion + 1} />
+        )}
+      </section>
+
+      <section className="card space-y-3">
+        <h2 className="text-lg font-semibold">Enrolment</h2>
+        <EnrollmentChart series={enrollment.series} />
+        <p className="text-sm text-slate-600" data-testid="withdrawals">
+          Withdrawals: {enrollment.withdrawals.length}
+          {enrollment.withdrawals.map((withdrawal) => (
+            <Link
+              key={withdrawal.txHash}
+              href={`/tx/${withdrawal.txHash}`}
+              className="ml-2 underline"
+            >
+              {new Date(withdrawal.time).toLocaleDateString()}
+            </Link>
+          ))}
+        </p>
+      </section>
+
+      <section className="card space-y-3">
+        <h2 className="text-lg font-semibold">Enrolment rewards</h2>
+        <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4" data-testid="rewards">
+          <div>
+            <dt className="text-slate-600">Pool left</dt>
+            <dd>{rewards.pool ?? "–"} TSR</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Per enrolment</dt>
+            <dd>{rewards.perEnrollment ?? "–"} TSR</dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Funded / credited</dt>
+            <dd>
+              {rewards.funded} / {rewards.credited} TSR
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-600">Your wallet</dt>
+            <dd>{rewards.sponsorBalance} TSR</dd>
+          </div>
+        </dl>
+        {isAnchored && <FundRewardsForm trialId={trial.id} />}
+      </section>
+
+      <section className="card space-y-3">
+        <h2 className="text-lg font-semibold">Listings and their use</h2>
+        <p className="text-sm text-slate-600" data-testid="usage">
+          Data uses by purpose: {usesText(usage.byPurpose)} · researchers: {usage.researchers} ·
+          revenue to participants: {usage.revenue} TSR
+        </p>
+        {listings.length === 0 ? (
+          <p className="text-sm text-slate-600">No participant has listed data from this trial.</p>
+        ) : (
+          <table className="w-full text-left text-sm" data-testid="trial-listings">
+            <thead className="text-slate-600">
+              <tr>
+                <th>Listing</th>
+                <th>Records</th>
+                <th>Requested / approved</th>
+                <th>Uses by purpose</th>
+                <th>Revenue</th>
+              </tr>
+            </thead>
+            <tbody>
+              {listings.map((listing) => (
+                <tr key={listing.id}>
+                  <td>
+                    <Link href={`/listings/${listing.id}`} className="text-teal-800 underline">
+                      {listing.title}
+                    </Link>
+                    {listing.status === "UNLISTED" && " (unlisted)"}
+                  </td>
+                  <td>{listing.recordCount}</td>
+                  <td>
+                    {listing.requested} / {listing.approved}
+                  </td>
+                  <td>{usesText(listing.usesByPurpose)}</td>
+                  <td>{listing.revenue} TSR</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section className="card space-y-3">
+        <h2 className="text-lg font-semibold">Reports for regulators</h2>
+        <TrialDownloads trialId={trial.id} />
+      </section>
+    </div>
+  );
+}

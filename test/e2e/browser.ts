@@ -1,0 +1,32 @@
+import { chromium, type Browser, type Page } from "playwright-core";
+import { expect } from "vitest";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~/server/seed/demo-accounts";
+import { CHROMIUM_PATH } from "./global-setup";
+
+/** Debian's Chromium, headless, with nothing that would reach for the network on its own. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/** Signs in with a demo account's email and password and waits for the header to say so. */
+export async function signInWithPassword(page: Page, appUrl: string, role: string) {
+  const account = DEMO_ACCOUNTS.find((candidate) => candidate.role === role)!;
+  await page.goto(`${appUrl}/sign-in`);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect
+    .poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 20_000 })
+    .toContain(role.toLowerCase());
+}
