@@ -1,14 +1,9 @@
-import { createRequire } from "node:module";
 import { mkdir, readFile } from "node:fs/promises";
 import type { Browser, Download, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_TRIAL_REGISTRY_ID } from "~/server/seed/demo-accounts";
+import { fhirSchemaErrors } from "../fhir-schema";
 import { launchBrowser, signInWithPassword } from "./browser";
-
-const require = createRequire(import.meta.url);
-const FhirValidator = require("@asymmetrik/fhir-json-schema-validator") as new () => {
-  validate(resource: unknown, verbose?: boolean): unknown[];
-};
 
 const skipReason = inject("e2eSkipReason");
 const appUrl = skipReason ? "" : inject("appUrl");
@@ -100,7 +95,7 @@ describe.skipIf(Boolean(skipReason))("sponsor journey in a browser", () => {
     const bundle: unknown = JSON.parse(
       (await downloaded(page, "download-fhir-bundle.json")).toString(),
     );
-    expect(new FhirValidator().validate(bundle, true)).toEqual([]);
+    expect(fhirSchemaErrors(bundle)).toEqual([]);
     const ds = (await downloaded(page, "download-sdtm-ds.csv")).toString();
     expect(ds).toContain(`${DEMO_TRIAL_REGISTRY_ID},DS,${DEMO_TRIAL_REGISTRY_ID}-S-`);
     expect(ds).toContain("INFORMED CONSENT OBTAINED");
@@ -109,7 +104,7 @@ describe.skipIf(Boolean(skipReason))("sponsor journey in a browser", () => {
 
     await page.getByRole("link", { name: "Timeline", exact: true }).click();
     await page.getByTestId("event-TrialRegistered").waitFor();
-    expect(await page.getByTestId("event-DataUseRecorded").count()).toBe(1);
+    expect(await page.getByTestId("event-DataUseRecorded").count()).toBeGreaterThanOrEqual(1);
     await page
       .getByRole("group", { name: "Filter by kind" })
       .getByText("registration", { exact: true })

@@ -5,6 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { parseUnits } from "ethers";
 import Papa from "papaparse";
+import { fhirSchemaErrors } from "../fhir-schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as extractFileRoute } from "~/app/api/extracts/[id]/[file]/route";
 import { getEnv } from "~/env";
@@ -110,6 +111,7 @@ describe("pooled extracts", () => {
       entry: unknown[];
     };
     expect(fhir.resourceType).toBe("Bundle");
+    expect(fhirSchemaErrors(fhir)).toEqual([]);
     const manifestText = await (await download(researcher, extract.id, "manifest")).text();
 
     const manifestFile = path.join(work, "manifest.json");
