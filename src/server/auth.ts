@@ -6,6 +6,7 @@ import { cookies } from "next/headers";
 import { getEnv, getSiweDomain } from "~/env";
 import { getChain } from "~/server/chain/client";
 import { getDb } from "~/server/db";
+import { clientAddress, consumeRateLimit } from "~/server/rate-limit";
 import { isAppError } from "~/server/errors";
 import { logger } from "~/server/logger";
 import {
@@ -57,6 +58,7 @@ export function buildAuthOptions(): NextAuthOptions {
         },
         async authorize(credentials, request) {
           try {
+            await consumeRateLimit(getDb(), "signInAddress", clientAddress(request.headers));
             const chain = await getChain();
             const user = await authenticateWithEthereum({
               db: getDb(),
@@ -78,8 +80,11 @@ export function buildAuthOptions(): NextAuthOptions {
         id: "password",
         name: "Email",
         credentials: { email: { type: "email" }, password: { type: "password" } },
-        async authorize(credentials) {
+        async authorize(credentials, request) {
           try {
+            const db = getDb();
+            await consumeRateLimit(db, "signInAddress", clientAddress(request.headers));
+            await consumeRateLimit(db, "signInAccount", credentials?.email ?? "");
             return await authenticateWithPassword({
               db: getDb(),
               email: credentials?.email ?? "",

@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -29,6 +29,7 @@ export default async function setup(project: TestProject) {
     quiet: true,
   });
   const work = await mkdtemp(path.join(tmpdir(), "trialshare-e2e-"));
+  const appLog = path.join(work, "app.log");
 
   const env = {
     ...process.env,
@@ -73,8 +74,18 @@ export default async function setup(project: TestProject) {
     server = spawn(
       process.execPath,
       [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)],
-      { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] },
+      { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
     );
+    // Shown as usual, and kept so a test can check that nothing secret or personal is logged.
+    for (const [stream, echo] of [
+      [server.stdout, process.stdout],
+      [server.stderr, process.stderr],
+    ] as const) {
+      stream?.on("data", (chunk: Buffer) => {
+        echo.write(chunk);
+        appendFileSync(appLog, chunk);
+      });
+    }
     await waitForHealth(`${appUrl}/api/health`, server, 120_000);
   } catch (error) {
     await teardown();
@@ -83,6 +94,8 @@ export default async function setup(project: TestProject) {
   project.provide("e2eSkipReason", "");
   project.provide("appUrl", appUrl);
   project.provide("chainRpcUrl", chain.rpcUrl);
+  project.provide("appLog", appLog);
+  project.provide("appSecrets", [env.NEXTAUTH_SECRET, env.MASTER_KEY, env.RELAYER_PRIVATE_KEY]);
   return teardown;
 }
 
@@ -92,5 +105,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     e2eSkipReason: string;
     appUrl: string;
+    appLog: string;
+    appSecrets: string[];
   }
 }

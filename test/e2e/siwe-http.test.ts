@@ -1,46 +1,22 @@
 import { type BaseWallet, Wallet } from "ethers";
 import { SiweMessage } from "siwe";
 import { describe, expect, inject, it } from "vitest";
+import { cookieJar } from "./http-client";
 
 /** next-auth's real endpoints under `next start`, driven over HTTP with a cookie jar. */
 const skipReason = inject("e2eSkipReason");
 const appUrl = skipReason ? "" : inject("appUrl");
 
-function cookieJar() {
-  const jar = new Map<string, string>();
-  return async (path: string, init: RequestInit = {}) => {
-    const response = await fetch(`${appUrl}${path}`, {
-      ...init,
-      redirect: "manual",
-      headers: {
-        ...(init.headers as Record<string, string>),
-        cookie: [...jar].map(([name, value]) => `${name}=${value}`).join("; "),
-      },
-    });
-    for (const setCookie of response.headers.getSetCookie()) {
-      const [pair = "", ...attributes] = setCookie.split(";");
-      const index = pair.indexOf("=");
-      const name = pair.slice(0, index).trim();
-      const value = pair.slice(index + 1);
-      if (
-        !value ||
-        attributes.some((attribute) => /max-age=0|expires=thu, 01 jan 1970/i.test(attribute))
-      )
-        jar.delete(name);
-      else jar.set(name, value);
-    }
-    return response;
-  };
-}
-
 async function attemptSignIn(
   options: {
     domain?: string;
+    chainId?: number;
+    expirationTime?: string;
     sign?: (message: string) => Promise<string>;
     wallet?: BaseWallet;
   } = {},
 ) {
-  const request = cookieJar();
+  const request = cookieJar(appUrl);
   const wallet = options.wallet ?? Wallet.createRandom();
   const { csrfToken } = (await (await request("/api/auth/csrf")).json()) as { csrfToken: string };
   const url = new URL(appUrl);
@@ -49,7 +25,8 @@ async function attemptSignIn(
     address: wallet.address,
     uri: url.origin,
     version: "1",
-    chainId: 31337,
+    chainId: options.chainId ?? 31337,
+    expirationTime: options.expirationTime,
     nonce: csrfToken,
     issuedAt: new Date().toISOString(),
   }).prepareMessage();
@@ -102,5 +79,16 @@ describe.skipIf(Boolean(skipReason))("Sign-In with Ethereum over HTTP", () => {
     });
     expect(forged.status).toBe(401);
     expect(forged.error).toMatch(/signature was refused/);
+  });
+
+  it("refuses a message for another chain, and an expired one", async () => {
+    const otherChain = await attemptSignIn({ chainId: 1 });
+    expect(otherChain.error).toMatch(/chain/i);
+    expect(otherChain.session.user).toBeUndefined();
+    const expired = await attemptSignIn({
+      expirationTime: new Date(Date.now() - 60_000).toISOString(),
+    });
+    expect(expired.error).toMatch(/expired/i);
+    expect(expired.session.user).toBeUndefined();
   });
 });

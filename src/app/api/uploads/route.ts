@@ -1,4 +1,5 @@
 import { getSessionFromRequest } from "~/server/auth";
+import { consumeRateLimit } from "~/server/rate-limit";
 import { getDb } from "~/server/db";
 import { isAppError } from "~/server/errors";
 import { MAX_UPLOAD_BYTES } from "~/server/services/uploads/create-upload";
@@ -12,6 +13,12 @@ export async function POST(request: Request) {
   if (!session) return Response.json({ message: "Sign in to continue." }, { status: 401 });
   if (session.user.role !== "PARTICIPANT")
     return Response.json({ message: "Uploads are for participant accounts." }, { status: 403 });
+  try {
+    await consumeRateLimit(getDb(), "upload", session.user.id);
+  } catch (error) {
+    if (isAppError(error)) return Response.json({ message: error.message }, { status: 429 });
+    throw error;
+  }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_UPLOAD_BYTES) {
     return Response.json(

@@ -1,0 +1,75 @@
+import { readFile } from "node:fs/promises";
+import { describe, expect, inject, it } from "vitest";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~/server/seed/demo-accounts";
+import { cookieJar } from "./http-client";
+
+/** Headers, rate limits and logs of the real app under `next start`. */
+const skipReason = inject("e2eSkipReason");
+const appUrl = skipReason ? "" : inject("appUrl");
+
+async function passwordSignIn(email: string, password: string) {
+  const request = cookieJar(appUrl);
+  const { csrfToken } = (await (await request("/api/auth/csrf")).json()) as { csrfToken: string };
+  const response = await request("/api/auth/callback/password", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+  });
+  const { url } = (await response.json()) as { url: string };
+  return new URL(url).searchParams.get("error");
+}
+
+describe.skipIf(Boolean(skipReason))("HTTP security", () => {
+  it("sends a content security policy that forbids framing, and the other headers", async () => {
+    for (const path of ["/", "/sign-in", "/api/health"]) {
+      const response = await fetch(`${appUrl}${path}`);
+      const csp = response.headers.get("content-security-policy") ?? "";
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("object-src 'none'");
+      expect(csp).not.toContain("unsafe-eval");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+  });
+
+  it("limits password guesses against one account, with a clear message", async () => {
+    // An account of its own: the demo accounts are used by the other browser tests.
+    const email = `locked-${Date.now()}@test.local`;
+    const password = "correct horse battery staple";
+    const registered = await fetch(`${appUrl}/api/trpc/account.register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        json: { email, password, displayName: "Locked out", role: "RESEARCHER" },
+      }),
+    });
+    expect(registered.status).toBe(200);
+    const errors: (string | null)[] = [];
+    for (let attempt = 0; attempt < 11; attempt += 1)
+      errors.push(await passwordSignIn(email, `wrong-guess-${attempt}-Sup3rSecret`));
+    expect(errors.slice(0, 10).every((error) => /Wrong email or password/.test(error ?? ""))).toBe(
+      true,
+    );
+    expect(errors[10]).toMatch(/Too many attempts; try again in \d+ minutes?/);
+    // The right password is refused too while the window lasts: guessing gains nothing.
+    expect(await passwordSignIn(email, password)).toMatch(/Too many attempts/);
+    // Other accounts are not locked out by it.
+    expect(await passwordSignIn("auditor@demo.trialshare.test", DEMO_PASSWORD)).toBeNull();
+  });
+
+  it("writes no secret, password, email or key to the server's log", async () => {
+    const log = await readFile(inject("appLog"), "utf8");
+    expect(log).toContain("demo data seeded");
+    const forbidden = [
+      ...inject("appSecrets"),
+      DEMO_PASSWORD,
+      "Sup3rSecret",
+      ...DEMO_ACCOUNTS.map((account) => account.email),
+    ];
+    for (const text of forbidden) expect(log.includes(text), `log contains ${text}`).toBe(false);
+    // No 32-byte hex strings next to the word key (private keys, sealed secrets).
+    expect(log).not.toMatch(/key"?\s*[:=]\s*"?(0x)?[0-9a-f]{64}/i);
+  });
+});
