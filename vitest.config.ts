@@ -48,6 +48,21 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          // The same files again on a real PostgreSQL server, after everything else.
+          name: "integration-pg",
+          include: ["test/integration/**/*.integration.test.ts"],
+          environment: "node",
+          globalSetup: ["test/integration/postgres-setup.ts"],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          env: { LOG_LEVEL: "silent", RUN_WORKERS: "false" },
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",

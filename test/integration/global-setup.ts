@@ -9,11 +9,8 @@ import { localProvider, startLocalChain } from "../../scripts/local-chain";
 /** One real Hardhat node for all integration files, with the contracts deployed fresh. */
 const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
-export default async function setup(project: TestProject) {
-  const chain = await startLocalChain({
-    port: Number(process.env.TEST_CHAIN_PORT ?? 8645),
-    quiet: true,
-  });
+export async function startTestChain(port: number) {
+  const chain = await startLocalChain({ port, quiet: true });
   const deploymentsDir = await mkdtemp(path.join(tmpdir(), "trialshare-deployments-"));
   const blobDir = await mkdtemp(path.join(tmpdir(), "trialshare-blobs-"));
   const provider = localProvider(chain.rpcUrl);
@@ -25,17 +22,34 @@ export default async function setup(project: TestProject) {
   } finally {
     provider.destroy();
   }
-  Object.assign(process.env, {
-    CHAIN_RPC_URL: chain.rpcUrl,
-    DEPLOYMENTS_DIR: deploymentsDir,
-    BLOB_DIR: blobDir,
-  });
-  project.provide("chainRpcUrl", chain.rpcUrl);
-  return async () => {
-    await chain.stop();
-    await rm(deploymentsDir, { recursive: true, force: true });
-    await rm(blobDir, { recursive: true, force: true });
+  return {
+    rpcUrl: chain.rpcUrl,
+    deploymentsDir,
+    blobDir,
+    stop: async () => {
+      await chain.stop();
+      await rm(deploymentsDir, { recursive: true, force: true });
+      await rm(blobDir, { recursive: true, force: true });
+    },
   };
+}
+
+/** What each test file's harness needs (process.env is not shared between projects). */
+export function provideTestChain(
+  project: TestProject,
+  chain: Awaited<ReturnType<typeof startTestChain>>,
+  postgresUrl: string,
+) {
+  project.provide("chainRpcUrl", chain.rpcUrl);
+  project.provide("deploymentsDir", chain.deploymentsDir);
+  project.provide("blobDir", chain.blobDir);
+  project.provide("postgresUrl", postgresUrl);
+}
+
+export default async function setup(project: TestProject) {
+  const chain = await startTestChain(Number(process.env.TEST_CHAIN_PORT ?? 8645));
+  provideTestChain(project, chain, "");
+  return chain.stop;
 }
 
 declare module "vitest" {
@@ -43,5 +57,9 @@ declare module "vitest" {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   export interface ProvidedContext {
     chainRpcUrl: string;
+    deploymentsDir: string;
+    blobDir: string;
+    /** Admin URL of the PostgreSQL server of the PostgreSQL pass; "" for embedded PGlite. */
+    postgresUrl: string;
   }
 }

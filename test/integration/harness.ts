@@ -1,7 +1,10 @@
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type BaseWallet, Wallet } from "ethers";
+import pg from "pg";
+import { inject } from "vitest";
 import { getEnv, resetEnvCache } from "~/env";
 import { createCaller } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/trpc";
@@ -24,13 +27,40 @@ import type { SessionUser } from "~/server/session";
  */
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
+/**
+ * On PostgreSQL each test file gets a database of its own, as it gets its own embedded one
+ * otherwise. A file that reopens its database (the same `pgliteDir`) gets the same one back.
+ */
+async function databaseForFile(adminUrl: string, reopenKey?: string): Promise<string> {
+  const name = reopenKey
+    ? `t_${createHash("sha256").update(reopenKey).digest("hex").slice(0, 20)}`
+    : `t_${randomBytes(10).toString("hex")}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 export async function createHarness(options: { pgliteDir?: string; deploymentsDir?: string } = {}) {
+  // The project's global setup says where the chain, contracts and blobs are, and whether this
+  // is the PostgreSQL pass; the env the app reads is set from that in this worker.
+  Object.assign(process.env, {
+    CHAIN_RPC_URL: inject("chainRpcUrl"),
+    DEPLOYMENTS_DIR: inject("deploymentsDir"),
+    BLOB_DIR: inject("blobDir"),
+  });
+  const postgresUrl = inject("postgresUrl");
+  if (postgresUrl) process.env.DATABASE_URL = await databaseForFile(postgresUrl, options.pgliteDir);
   resetEnvCache();
-  // DATABASE_URL runs the suite against a real PostgreSQL server; otherwise each file gets
-  // its own in-memory embedded database.
-  const databaseUrl = process.env.DATABASE_URL;
-  const database: Database = databaseUrl
-    ? openDatabase({ databaseUrl })
+  const database: Database = postgresUrl
+    ? openDatabase({ databaseUrl: process.env.DATABASE_URL! })
     : openDatabase({ pgliteDir: options.pgliteDir ?? "memory://" });
   await applyMigrations(database);
   setDatabase(database);
