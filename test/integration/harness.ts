@@ -48,7 +48,9 @@ async function databaseForFile(adminUrl: string, reopenKey?: string): Promise<st
   return url.toString();
 }
 
-export async function createHarness(options: { pgliteDir?: string; deploymentsDir?: string } = {}) {
+export async function createHarness(
+  options: { pgliteDir?: string; deploymentsDir?: string; rpcUrl?: string } = {},
+) {
   // The project's global setup says where the chain, contracts and blobs are, and whether this
   // is the PostgreSQL pass; the env the app reads is set from that in this worker.
   Object.assign(process.env, {
@@ -74,7 +76,8 @@ export async function createHarness(options: { pgliteDir?: string; deploymentsDi
       await deployContracts(new Wallet(getEnv().RELAYER_PRIVATE_KEY, provider), deploymentsDir);
     provider.destroy();
   }
-  const chain: Chain = await connectChain({ deploymentsDir });
+  // `rpcUrl`: the app's view of the node (through a proxy in the fault tests).
+  const chain: Chain = await connectChain({ deploymentsDir, rpcUrl: options.rpcUrl });
   setChain(chain);
   const db = database.prisma;
   const { drain, release, outbox, indexer } = createChainDrain({ db, chain });

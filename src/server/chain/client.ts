@@ -15,23 +15,32 @@ import { readDeployment, type TDeployment } from "./deployments";
  */
 export type Chain = Awaited<ReturnType<typeof connectChain>>;
 
-export function createProvider(rpcUrl: string): JsonRpcProvider {
+export function createProvider(rpcUrl: string, chainId?: number): JsonRpcProvider {
   // Batching adds ~10 ms per call against a local node and buys nothing for one-at-a-time use.
-  return new JsonRpcProvider(rpcUrl, undefined, { batchMaxCount: 1, cacheTimeout: -1 });
+  // Once the chain id is known it is fixed: no network detection before each call, and a node
+  // outage fails calls at once instead of retrying detection in the background.
+  return new JsonRpcProvider(rpcUrl, chainId, {
+    batchMaxCount: 1,
+    cacheTimeout: -1,
+    staticNetwork: chainId !== undefined,
+  });
 }
 
 export async function connectChain(options: { rpcUrl?: string; deploymentsDir?: string } = {}) {
   const env = getEnv();
-  const provider = createProvider(options.rpcUrl ?? env.CHAIN_RPC_URL);
+  const rpcUrl = options.rpcUrl ?? env.CHAIN_RPC_URL;
+  const probe = createProvider(rpcUrl);
   let chainId: number;
   try {
-    chainId = Number((await provider.getNetwork()).chainId);
+    chainId = Number((await probe.getNetwork()).chainId);
   } catch (error) {
-    provider.destroy();
     throw new AppError("UNAVAILABLE", "The blockchain node is not reachable; try again shortly.", {
       cause: error,
     });
+  } finally {
+    probe.destroy();
   }
+  const provider = createProvider(rpcUrl, chainId);
   const deployment = await readDeployment(chainId, options.deploymentsDir);
   if (!deployment) {
     provider.destroy();

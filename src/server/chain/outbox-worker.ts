@@ -5,7 +5,7 @@ import { describeError, logger } from "~/server/logger";
 import type { Chain } from "./client";
 import { releaseLease, tryAcquireLease } from "./leases";
 import { ZOutboxPayloadSchema, type TOutboxPayload } from "./outbox";
-import { describeRevert, isRevert } from "./revert-reasons";
+import { describeRevert, isRevert, isTransportError } from "./revert-reasons";
 
 /**
  * Sends outbox rows, oldest first. The signed transaction and its hash are stored before the
@@ -25,19 +25,28 @@ export type OutboxWorkerOptions = {
   onFailed?: Record<string, OutboxFailureHandler>;
   batchSize?: number;
   receiptTimeoutMs?: number;
+  stuckAfterMs?: number;
 };
 
 type Row = {
   id: bigint;
   kind: string;
+  idempotencyKey: string;
   entityId: string;
   payload: unknown;
   txHash: string | null;
   rawTx: string | null;
+  replacedTxHashes: string[];
+  sentAt: Date | null;
   attempts: number;
 };
 
 const MAX_ATTEMPTS = 20;
+/** A broadcast transaction not mined after this long is replaced with a higher fee. */
+const DEFAULT_STUCK_AFTER_MS = 60_000;
+/** Nodes accept a replacement only if it pays at least 10% more; bump by a quarter. */
+const bump = (fee: bigint | null | undefined) => ((fee ?? 0n) * 125n) / 100n;
+const max = (a: bigint, b: bigint) => (a > b ? a : b);
 const FORWARD_GAS_OVERHEAD = 120_000n;
 
 function backoffMs(attempts: number): number {
@@ -50,9 +59,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const batchSize = options.batchSize ?? 25;
 
   async function markFailed(row: Row, reason: string): Promise<void> {
+    // The idempotency key (signer and nonce for a signed request) is freed: the nonce was not
+    // used on chain, so the signer's next request will carry it again.
     await db.chainOutbox.update({
       where: { id: row.id },
-      data: { status: "FAILED", lastError: reason },
+      data: {
+        status: "FAILED",
+        lastError: reason,
+        idempotencyKey: { set: `failed:${row.id}:${row.idempotencyKey}` },
+      },
     });
     logger.warn("outbox write failed", { outboxId: row.id, kind: row.kind, reason });
     await options.onFailed?.[row.kind]?.(db, row.entityId, reason);
@@ -60,7 +75,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
 
   async function retryLater(row: Row, error: unknown): Promise<void> {
     const attempts = row.attempts + 1;
-    if (attempts >= MAX_ATTEMPTS)
+    // An unreachable node is waited out however long it takes; only real failures give up.
+    if (attempts >= MAX_ATTEMPTS && !isTransportError(error))
       return markFailed(row, `gave up after ${attempts} attempts: ${describeError(error)}`);
     await db.chainOutbox.update({
       where: { id: row.id },
@@ -135,24 +151,81 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     const rawTx = await chain.relayer.signTransaction(populated);
     const { Transaction } = await import("ethers");
     const txHash = Transaction.from(rawTx).hash!;
+    const sentAt = new Date();
     await db.chainOutbox.update({
       where: { id: row.id },
-      data: { status: "SENT", rawTx, txHash, attempts: { increment: 1 } },
+      data: { status: "SENT", rawTx, txHash, sentAt, attempts: { increment: 1 } },
     });
-    await broadcastAndSettle(chain, { ...row, rawTx, txHash });
+    await broadcastAndSettle(chain, { ...row, rawTx, txHash, sentAt });
   }
 
-  async function broadcastAndSettle(chain: Chain, row: Row): Promise<void> {
-    const existing = await chain.provider.getTransactionReceipt(row.txHash!);
-    if (existing) return finalize(row, existing);
-    const known = await chain.provider.getTransaction(row.txHash!);
-    if (!known) {
+  /** The receipt of whichever version of the transaction was mined, if one was. */
+  async function minedReceipt(chain: Chain, row: Row): Promise<TransactionReceipt | null> {
+    for (const hash of [row.txHash!, ...row.replacedTxHashes]) {
+      const receipt = await chain.provider.getTransactionReceipt(hash);
+      if (receipt) return receipt;
+    }
+    return null;
+  }
+
+  /**
+   * Re-signs the same nonce with a higher fee (at least a quarter over the old one, and what
+   * the node asks now): the new version is saved before it is broadcast, the old hash kept.
+   */
+  async function replace(chain: Chain, row: Row, reason: string): Promise<Row> {
+    const { Transaction } = await import("ethers");
+    const old = Transaction.from(row.rawTx!);
+    const fees = await chain.provider.getFeeData();
+    const rawTx = await chain.relayer.signTransaction({
+      type: 2,
+      chainId: old.chainId,
+      nonce: old.nonce,
+      to: old.to,
+      data: old.data,
+      value: old.value,
+      gasLimit: old.gasLimit,
+      maxPriorityFeePerGas: max(bump(old.maxPriorityFeePerGas), fees.maxPriorityFeePerGas ?? 0n),
+      maxFeePerGas: max(bump(old.maxFeePerGas), fees.maxFeePerGas ?? 0n),
+    });
+    const txHash = Transaction.from(rawTx).hash!;
+    const replacedTxHashes = [...row.replacedTxHashes, row.txHash!];
+    const sentAt = new Date();
+    await db.chainOutbox.update({
+      where: { id: row.id },
+      data: { rawTx, txHash, replacedTxHashes, sentAt },
+    });
+    logger.warn("outbox replaced a stuck transaction", {
+      outboxId: row.id,
+      kind: row.kind,
+      replaced: row.txHash,
+      by: txHash,
+      reason,
+    });
+    return { ...row, rawTx, txHash, replacedTxHashes, sentAt };
+  }
+
+  async function broadcastAndSettle(chain: Chain, sentRow: Row): Promise<void> {
+    let row = sentRow;
+    const mined = await minedReceipt(chain, row);
+    if (mined) return finalize(row, mined);
+    const isPending = (await chain.provider.getTransaction(row.txHash!)) !== null;
+    const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
+    if (isPending && row.sentAt && Date.now() - row.sentAt.getTime() > stuckAfterMs)
+      row = await replace(chain, row, `not mined after ${stuckAfterMs} ms`);
+    if (!isPending || row !== sentRow) {
       try {
         await chain.provider.broadcastTransaction(row.rawTx!);
       } catch (error) {
-        // A nonce already used means our own earlier broadcast landed or was replaced: the
-        // receipt lookup on the next tick settles which. Anything else is retried.
-        if (!/nonce/i.test(describeError(error))) throw error;
+        const message = describeError(error);
+        if (/underpriced|too low|fee cap|max fee/i.test(message)) {
+          // The fee market moved past the signed fee: the node will never mine this version.
+          row = await replace(chain, row, message);
+          await chain.provider.broadcastTransaction(row.rawTx!);
+        } else if (!/nonce/i.test(message)) {
+          // A nonce already used means a version of ours landed (the receipt lookup on the
+          // next tick settles which); anything else is retried.
+          throw error;
+        }
       }
     }
     const receipt = await chain.provider.waitForTransaction(
@@ -180,21 +253,39 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       payload: true,
       txHash: true,
       rawTx: true,
+      replacedTxHashes: true,
+      sentAt: true,
       attempts: true,
+      idempotencyKey: true,
     };
     const sent = await db.chainOutbox.findMany({
       where: { status: "SENT" },
       orderBy: { id: "asc" },
-      select,
+      select: { ...select, signer: true },
     });
-    const due = await db.chainOutbox.findMany({
-      where: { status: "PENDING", availableAt: { lte: new Date() } },
+    // Oldest first; a signer whose earlier write waits out a back-off waits with it, since
+    // its next forwarder nonce cannot be used before the previous one.
+    const now = new Date();
+    const pending = await db.chainOutbox.findMany({
+      where: { status: "PENDING" },
       orderBy: { id: "asc" },
-      take: batchSize,
-      select,
+      take: batchSize * 4,
+      select: { ...select, signer: true, availableAt: true },
     });
+    const waiting = new Set(sent.map((row) => row.signer));
+    const due = pending
+      .filter((row) => {
+        if (waiting.has(row.signer)) return false;
+        if (row.availableAt <= now) return true;
+        waiting.add(row.signer);
+        return false;
+      })
+      .slice(0, batchSize);
     let touched = 0;
     for (const row of [...sent, ...due]) {
+      // Renewed per row: if this process stalled past its lease and another took over, stop
+      // here rather than send what the other may be sending.
+      if (!(await tryAcquireLease(db, "outbox", holder, 60_000))) break;
       try {
         if (row.txHash && row.rawTx) await broadcastAndSettle(chain, row);
         else await send(chain, row);

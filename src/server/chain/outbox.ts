@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { DbClient, DbTransaction } from "~/server/db";
+import type { Chain } from "./client";
 import { CONTRACT_NAMES } from "./deployments";
+import { isTransportError } from "./revert-reasons";
 
 /**
  * The durable outbox: every chain write is a row written in the same transaction as the
@@ -64,6 +66,29 @@ export async function nextSignerNonce(
   });
   const queued = waiting._max.signerNonce;
   return Math.max(Number(onChainNonce), queued === null ? 0 : queued + 1);
+}
+
+/**
+ * The signer's forwarder nonce as the chain has it, or, when the node cannot be reached, as
+ * our own confirmed writes imply (one past the highest confirmed nonce): the app relays every
+ * request its users sign, so a chain outage queues actions instead of refusing them.
+ */
+export async function forwarderNonce(
+  db: DbClient | DbTransaction,
+  chain: Chain,
+  signer: string,
+): Promise<bigint> {
+  try {
+    return await chain.contracts.forwarder.nonces(signer);
+  } catch (error) {
+    if (!isTransportError(error)) throw error;
+    const confirmed = await db.chainOutbox.aggregate({
+      where: { signer: signer.toLowerCase(), status: "CONFIRMED" },
+      _max: { signerNonce: true },
+    });
+    const highest = confirmed._max.signerNonce;
+    return highest === null ? 0n : BigInt(highest + 1);
+  }
 }
 
 export async function countOutboxBacklog(db: DbClient) {

@@ -6,6 +6,17 @@ export function isRevert(error: unknown): boolean {
   return isError(error, "CALL_EXCEPTION");
 }
 
+/** True when the node could not be reached or did not answer (as opposed to refusing). */
+export function isTransportError(error: unknown): boolean {
+  if (isRevert(error)) return false;
+  if (isError(error, "NETWORK_ERROR") || isError(error, "TIMEOUT")) return true;
+  const cause = (error as { cause?: unknown }).cause;
+  const text = `${String(error)} ${cause instanceof Error ? cause.message : ""}`;
+  return /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|socket hang up|fetch failed|other side closed/i.test(
+    text,
+  );
+}
+
 /** The custom error of a revert, named as in the contracts, e.g. "ListingAlreadyExists(0x..)". */
 export function describeRevert(chain: Chain, error: unknown): string {
   const data = (error as { data?: unknown }).data;

@@ -1,5 +1,8 @@
 import { Signature, verifyTypedData } from "ethers";
 import type { Chain } from "~/server/chain/client";
+import { isTransportError } from "~/server/chain/revert-reasons";
+import type { DbClient } from "~/server/db";
+import type { OutboxStatus } from "~/server/generated/prisma/enums";
 import { AppError } from "~/server/errors";
 
 /**
@@ -31,21 +34,53 @@ export type PermitTypedData = {
   message: PermitMessage;
 };
 
+/** Permits the outbox holds for `owner` but the chain has not applied yet. */
+function queuedPermits(db: DbClient, owner: string, statuses: OutboxStatus[]) {
+  return db.chainOutbox.count({
+    where: { kind: "token.permit", signer: owner.toLowerCase(), status: { in: statuses } },
+  });
+}
+
+const tokenNames = new Map<string, string>();
+
+/**
+ * Allowance, next permit nonce and token name. Permits still queued count towards the nonce,
+ * so two escrows prepared back to back do not sign the same one. When the node cannot be
+ * reached, a permit is assumed needed and the nonce is what our confirmed permits imply (the
+ * app relays its users' permits), so the action is queued rather than refused.
+ */
+async function readPermitState(db: DbClient, chain: Chain, owner: string, spender: string) {
+  const token = chain.contracts.token;
+  const address = chain.deployment.contracts.RewardToken;
+  try {
+    const [allowance, onChainNonce, name, queued] = await Promise.all([
+      token.allowance(owner, spender),
+      token.nonces(owner),
+      tokenNames.get(address) ?? token.name(),
+      queuedPermits(db, owner, ["PENDING", "SENT"]),
+    ]);
+    tokenNames.set(address, name);
+    return { allowance, nonce: onChainNonce + BigInt(queued), name };
+  } catch (error) {
+    const name = tokenNames.get(address);
+    if (!isTransportError(error) || !name) throw error;
+    const used = await queuedPermits(db, owner, ["CONFIRMED", "PENDING", "SENT"]);
+    return { allowance: 0n, nonce: BigInt(used), name };
+  }
+}
+
 export async function preparePermit(
+  db: DbClient,
   chain: Chain,
   owner: string,
   value: bigint,
   deadline: number,
   spenderContract: "DataMarketplace" | "TrialRegistry" = "DataMarketplace",
 ): Promise<PermitTypedData | null> {
-  const token = chain.contracts.token;
   const spender = chain.deployment.contracts[spenderContract];
-  const [allowance, nonce, name] = await Promise.all([
-    token.allowance(owner, spender),
-    token.nonces(owner),
-    token.name(),
-  ]);
-  if (allowance >= value) return null;
+  const state = await readPermitState(db, chain, owner, spender);
+  if (state.allowance >= value) return null;
+  const { nonce, name } = state;
   return {
     domain: {
       name,

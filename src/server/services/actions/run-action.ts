@@ -56,6 +56,7 @@ export async function prepareAction<Input>(
   });
   const permit = plan.spends
     ? await preparePermit(
+        context.db,
         context.chain,
         signer,
         plan.spends,
@@ -93,6 +94,7 @@ export async function submitAction<Input>(
   let permitData: string | null = null;
   if (plan.spends) {
     const needed = await preparePermit(
+      db,
       chain,
       user.walletAddress,
       plan.spends,
