@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { JsonRpcProvider } from "ethers";
 import Papa from "papaparse";
+import { unescapeRow } from "~/server/csv-safety";
 import { z } from "zod";
 import { connectChain, type Chain } from "~/server/chain/client";
 import { openDatabase } from "~/server/db";
@@ -109,7 +110,8 @@ async function verifyExtract(manifestPath: string, options: { rpc?: string; csv?
       header: true,
       skipEmptyLines: "greedy",
     }).data;
-    csvRootMatches = computeDataRoot(rows) === manifest.extractRoot;
+    // Cells were escaped against formula injection on export; the hash is of the values.
+    csvRootMatches = computeDataRoot(rows.map(unescapeRow)) === manifest.extractRoot;
     if (!csvRootMatches)
       failures.push(`${options.csv} does not hash to the manifest's extract root`);
   }

@@ -31,7 +31,8 @@ const CSV = [
 
 describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a browser", () => {
   it("a wallet participant uploads, reviews and publishes; a researcher requests; the participant approves and withdraws", async () => {
-    const title = `E2E blood pressure ${Date.now()}`;
+    // Markup in listing text must reach other users' pages as text, never as HTML.
+    const title = `E2E blood pressure ${Date.now()} <img src=x onerror="window.__xss=1">`;
     const participantContext = await browser.newContext();
     const page = await participantContext.newPage();
     await injectTestWallet(page, DEMO_WALLET_PARTICIPANT.privateKey, 31337);
@@ -85,6 +86,8 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     await signInWithPassword(researcher, "RESEARCHER");
     await researcher.goto(`${appUrl}/catalogue`);
     await researcher.getByRole("link", { name: title }).waitFor({ timeout: 20_000 });
+    expect(await researcher.locator("img[src=x]").count()).toBe(0);
+    expect(await researcher.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
     await researcher.getByLabel(`Add ${title} to the cohort`).check();
     await researcher
       .getByLabel(/Research plan summary/)

@@ -86,7 +86,7 @@ export async function createHarness(
   const settle = () => drain();
 
   /** De-identifies a CSV for `user` through the upload service, as POST /api/uploads does. */
-  async function upload(user: SessionUser, csv: string, fileName = "data.csv") {
+  async function upload(user: SessionUser, csv: string | Buffer, fileName = "data.csv") {
     const folder = await mkdtemp(path.join(tmpdir(), "harness-upload-"));
     try {
       const file = path.join(folder, fileName);

@@ -26,10 +26,13 @@ export function auditReportCsv(report: {
       typeof value === "string" ? value : JSON.stringify(value),
     ]),
   ]);
-  return Papa.unparse({
-    fields: ["trial", "chain_id", "checked_at", "check", "result", "kind", "detail"],
-    data: rows.map((row) => [report.trial.registryId, report.chainId, report.checkedAt, ...row]),
-  });
+  return Papa.unparse(
+    {
+      fields: ["trial", "chain_id", "checked_at", "check", "result", "kind", "detail"],
+      data: rows.map((row) => [report.trial.registryId, report.chainId, report.checkedAt, ...row]),
+    },
+    { escapeFormulae: true },
+  );
 }
 
 /** The trial's timeline, one row per on-chain event; cells that look like formulas are escaped. */

@@ -1,4 +1,5 @@
 import Papa from "papaparse";
+import { escapeRow } from "~/server/csv-safety";
 import type { Chain } from "~/server/chain/client";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
@@ -131,7 +132,7 @@ export async function createExtract(options: {
     listingIds: permitted.map((listing) => listing.id),
   });
   const [csvBlobKey, fhirBlobKey, manifestBlobKey] = await Promise.all([
-    putBlob(Buffer.from(Papa.unparse(anonymized.rows, { columns }), "utf8")),
+    putBlob(Buffer.from(Papa.unparse(anonymized.rows.map(escapeRow), { columns }), "utf8")),
     putBlob(Buffer.from(JSON.stringify(toFhirBundle(anonymized.rows, request.chainKey)), "utf8")),
     putBlob(Buffer.from(JSON.stringify(manifest, null, 2), "utf8")),
   ]);

