@@ -52,20 +52,21 @@ export async function enqueueChainWrite(tx: DbTransaction, write: EnqueueChainWr
 }
 
 /**
- * The forwarder nonce the signer's next request must carry: one past the highest nonce still
- * waiting in the outbox, or the on-chain nonce when nothing waits.
+ * The forwarder nonce the signer's next request must carry: one past the highest nonce we
+ * queued that was not refused (waiting, sent or confirmed), or the on-chain nonce if higher.
+ * Confirmed rows count too: read while one confirms, the chain's nonce may still be the old one.
  */
 export async function nextSignerNonce(
   db: DbClient | DbTransaction,
   signer: string,
   onChainNonce: bigint,
 ): Promise<number> {
-  const waiting = await db.chainOutbox.aggregate({
-    where: { signer: signer.toLowerCase(), status: { in: ["PENDING", "SENT"] } },
+  const used = await db.chainOutbox.aggregate({
+    where: { signer: signer.toLowerCase(), status: { in: ["PENDING", "SENT", "CONFIRMED"] } },
     _max: { signerNonce: true },
   });
-  const queued = waiting._max.signerNonce;
-  return Math.max(Number(onChainNonce), queued === null ? 0 : queued + 1);
+  const highest = used._max.signerNonce;
+  return Math.max(Number(onChainNonce), highest === null ? 0 : highest + 1);
 }
 
 /**

@@ -34,7 +34,7 @@ export type PermitTypedData = {
   message: PermitMessage;
 };
 
-/** Permits the outbox holds for `owner` but the chain has not applied yet. */
+/** Permits the outbox holds for `owner` in the given states. */
 function queuedPermits(db: DbClient, owner: string, statuses: OutboxStatus[]) {
   return db.chainOutbox.count({
     where: { kind: "token.permit", signer: owner.toLowerCase(), status: { in: statuses } },
@@ -44,28 +44,34 @@ function queuedPermits(db: DbClient, owner: string, statuses: OutboxStatus[]) {
 const tokenNames = new Map<string, string>();
 
 /**
- * Allowance, next permit nonce and token name. Permits still queued count towards the nonce,
- * so two escrows prepared back to back do not sign the same one. When the node cannot be
- * reached, a permit is assumed needed and the nonce is what our confirmed permits imply (the
- * app relays its users' permits), so the action is queued rather than refused.
+ * Allowance, next permit nonce and token name, as the queue will leave them. Permits we relay
+ * count towards the nonce whatever their state (the chain's own count lags while one is being
+ * mined), and while any write of the owner waits, the allowance it sees may be spent by it, so
+ * a fresh permit is asked for. When the node cannot be reached, a permit is assumed needed, so
+ * the action is queued rather than refused.
  */
 async function readPermitState(db: DbClient, chain: Chain, owner: string, spender: string) {
   const token = chain.contracts.token;
   const address = chain.deployment.contracts.RewardToken;
+  const [relayed, waiting] = await Promise.all([
+    queuedPermits(db, owner, ["CONFIRMED", "PENDING", "SENT"]),
+    db.chainOutbox.count({
+      where: { signer: owner.toLowerCase(), status: { in: ["PENDING", "SENT"] } },
+    }),
+  ]);
   try {
-    const [allowance, onChainNonce, name, queued] = await Promise.all([
+    const [allowance, onChainNonce, name] = await Promise.all([
       token.allowance(owner, spender),
       token.nonces(owner),
       tokenNames.get(address) ?? token.name(),
-      queuedPermits(db, owner, ["PENDING", "SENT"]),
     ]);
     tokenNames.set(address, name);
-    return { allowance, nonce: onChainNonce + BigInt(queued), name };
+    const nonce = onChainNonce > BigInt(relayed) ? onChainNonce : BigInt(relayed);
+    return { allowance: waiting > 0 ? 0n : allowance, nonce, name };
   } catch (error) {
     const name = tokenNames.get(address);
     if (!isTransportError(error) || !name) throw error;
-    const used = await queuedPermits(db, owner, ["CONFIRMED", "PENDING", "SENT"]);
-    return { allowance: 0n, nonce: BigInt(used), name };
+    return { allowance: 0n, nonce: BigInt(relayed), name };
   }
 }
 

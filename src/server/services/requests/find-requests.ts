@@ -35,7 +35,8 @@ export async function findIncomingItems(options: { db: DbClient; ownerId: string
     where: {
       kind: "item.decide",
       entityId: { in: items.map((item) => item.id) },
-      status: { in: ["PENDING", "SENT"] },
+      // Confirmed too: mined, but until the indexer reads it the item still says PENDING.
+      status: { in: ["PENDING", "SENT", "CONFIRMED"] },
     },
     select: { entityId: true },
   });

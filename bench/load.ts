@@ -1,0 +1,351 @@
+/**
+ * `npm run --silent bench:load`: 50 simulated users at once for 60 s against `next start` on
+ * the embedded database and a local chain, with the workers running. Participants browse,
+ * search and decide the requests waiting for them; researchers search, open listings, request
+ * access (escrow by permit) and download their extract. Each user acts, then thinks 1-3 s
+ * (a person reading the page; without it the test measures a queue, not 50 users). Memory is
+ * compared after a 30-s warm-up, once caches, JIT and the database's buffers have filled.
+ * Targets: no errors, p99 of reads < 200 ms, server memory at the end within 20 % of after
+ * warm-up, outbox drained within 30 s of the end. Last line: JSON.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Wallet } from "ethers";
+import { encode } from "next-auth/jwt";
+import { deployContracts } from "~/server/chain/deploy";
+import type { SessionUser } from "~/server/session";
+import { waitForHealth } from "../scripts/app-process";
+import { localProvider, startLocalChain } from "../scripts/local-chain";
+import { seedLoadWorld, type LoadWorld } from "./load-seed";
+
+const USERS = { participants: 30, researchers: 20 };
+const DURATION_S = Number(process.env.LOAD_SECONDS ?? 60);
+const WARMUP_S = 30;
+const PORT = Number(process.env.BENCH_PORT ?? 3300);
+const BASE = `http://localhost:${PORT}`;
+const SECRET = "load-secret-that-is-at-least-thirty-two-characters";
+const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const root = path.resolve(import.meta.dirname, "..");
+
+type Sample = { kind: "read" | "write"; name: string; ms: number; ok: boolean; detail?: string };
+const samples: Sample[] = [];
+let measuring = false;
+
+async function timed<T>(
+  kind: Sample["kind"],
+  name: string,
+  run: () => Promise<Response>,
+  read?: (response: Response) => Promise<T>,
+): Promise<T | null> {
+  const started = performance.now();
+  let ok = false;
+  let detail: string | undefined;
+  let value: T | null = null;
+  try {
+    const response = await run();
+    ok = response.ok;
+    if (ok && read) value = await read(response);
+    else if (!ok) detail = `${response.status} ${(await response.text()).slice(0, 200)}`;
+    else await response.arrayBuffer();
+  } catch (error) {
+    detail = String(error);
+  }
+  if (measuring) samples.push({ kind, name, ms: performance.now() - started, ok, detail });
+  return ok ? value : null;
+}
+
+function client(cookie: string) {
+  const input = (json: unknown) => encodeURIComponent(JSON.stringify({ json }));
+  const data = async (response: Response) =>
+    ((await response.json()) as { result: { data: { json: unknown } } }).result.data.json;
+  return {
+    query: <T>(name: string, value?: unknown) =>
+      timed(
+        "read",
+        name,
+        () =>
+          fetch(`${BASE}/api/trpc/${name}?input=${input(value ?? null)}`, { headers: { cookie } }),
+        data,
+      ) as Promise<T | null>,
+    mutate: <T>(name: string, value: unknown, kind: Sample["kind"] = "write") =>
+      timed(
+        kind,
+        name,
+        () =>
+          fetch(`${BASE}/api/trpc/${name}`, {
+            method: "POST",
+            headers: { cookie, "content-type": "application/json" },
+            body: JSON.stringify({ json: value }),
+          }),
+        data,
+      ) as Promise<T | null>,
+    page: (pathname: string) =>
+      timed("read", `page ${pathname.split("/")[1]}`, () =>
+        fetch(`${BASE}${pathname}`, { headers: { cookie } }),
+      ),
+    download: (pathname: string) =>
+      timed("read", "extract download", () => fetch(`${BASE}${pathname}`, { headers: { cookie } })),
+  };
+}
+
+type Api = ReturnType<typeof client>;
+const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!;
+const SEARCHES = ["diabetes", "blood pressure", "HbA1c", "hypertension vitals", ""];
+
+async function signedAction(api: Api, action: unknown) {
+  const prepared = await api.mutate<{ typedData: { message: unknown }; permit: unknown }>(
+    "actions.prepare",
+    { action },
+  );
+  if (!prepared) return;
+  await api.mutate("actions.submit", {
+    action,
+    request: prepared.typedData.message,
+    permit: prepared.permit ?? undefined,
+  });
+}
+
+async function participantTurn(api: Api, world: LoadWorld) {
+  const roll = Math.random();
+  if (roll < 0.35) {
+    type Item = {
+      id: string;
+      status: string;
+      isDecisionQueued: boolean;
+      request: { txHash: string | null };
+    };
+    const items = (await api.query<Item[]>("requests.incoming")) ?? [];
+    const waiting = items.find(
+      (item) => item.status === "PENDING" && !item.isDecisionQueued && item.request.txHash,
+    );
+    if (waiting)
+      await signedAction(api, {
+        type: "item.decide",
+        itemId: waiting.id,
+        approve: Math.random() < 0.8,
+      });
+  } else if (roll < 0.6) await api.query("listings.mine");
+  else if (roll < 0.8) await api.query("ledger.mine");
+  else await api.page(`/listings/${pick(world.listings).id}`);
+}
+
+async function researcherTurn(api: Api, world: LoadWorld, user: SessionUser) {
+  const roll = Math.random();
+  if (roll < 0.35)
+    await api.query("listings.catalogue", {
+      filter: { query: pick(SEARCHES) || undefined },
+      sort: "newest",
+      limit: 20,
+    });
+  else if (roll < 0.55) await api.query("listings.byId", { listingId: pick(world.listings).id });
+  else if (roll < 0.7) {
+    const extract = world.extracts.find((candidate) => candidate.researcherId === user.id)!;
+    await api.download(`/api/extracts/${extract.extractId}/csv`);
+  } else if (roll < 0.8) await api.query("requests.mine");
+  else {
+    const asking = world.listings.filter((listing) => !listing.autoApprove);
+    const draft = await api.mutate<{ id: string }>("requests.createDraft", {
+      listingIds: [
+        pick(asking).id,
+        pick(world.listings.filter((listing) => listing.autoApprove)).id,
+      ],
+      purpose: "ACADEMIC_RESEARCH",
+      planText: "Blood pressure and HbA1c, pooled, for the load test.",
+      accessDays: 30,
+    });
+    if (draft) await signedAction(api, { type: "request.create", requestId: draft.id });
+  }
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+    : 0;
+};
+
+async function main() {
+  const work = await mkdtemp(path.join(tmpdir(), "bench-load-"));
+  const chain = await startLocalChain({
+    port: Number(process.env.BENCH_CHAIN_PORT ?? 9145),
+    quiet: true,
+  });
+  let server: ChildProcess | undefined;
+  try {
+    const env = {
+      ...process.env,
+      NODE_ENV: "production" as const,
+      NEXT_TELEMETRY_DISABLED: "1",
+      PGLITE_DIR: path.join(work, "pglite"),
+      BLOB_DIR: path.join(work, "blobs"),
+      DEPLOYMENTS_DIR: path.join(work, "deployments"),
+      CHAIN_RPC_URL: chain.rpcUrl,
+      CHAIN_CONFIRMATIONS: "0",
+      APP_URL: BASE,
+      NEXTAUTH_URL: BASE,
+      NEXTAUTH_SECRET: SECRET,
+      MASTER_KEY: "33".repeat(32),
+      RELAYER_PRIVATE_KEY: HARDHAT_ACCOUNT_0,
+      LOG_LEVEL: "warn",
+    };
+    Object.assign(process.env, env);
+    const provider = localProvider(chain.rpcUrl);
+    await deployContracts(new Wallet(HARDHAT_ACCOUNT_0, provider), env.DEPLOYMENTS_DIR);
+    provider.destroy();
+    const seedStarted = performance.now();
+    const world = await seedLoadWorld({ ...USERS, listingsEach: 2 });
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+    const next = path.join(root, "node_modules/next/dist/bin/next");
+    if (process.env.BENCH_SKIP_BUILD !== "1")
+      execFileSync(process.execPath, [next, "build"], { cwd: root, env, stdio: "ignore" });
+    // LOAD_PROFILE=DIR writes a CPU profile of the server (open it in Chrome's DevTools).
+    const profile = process.env.LOAD_PROFILE;
+    server = spawn(process.execPath, [next, "start", "--port", String(PORT)], {
+      cwd: root,
+      env: profile ? { ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : env,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    await waitForHealth(`${BASE}/api/health`, server, 180_000);
+
+    const users = [...world.participants, ...world.researchers];
+    const apis = await Promise.all(
+      users.map(async (user) => {
+        const token = await encode({
+          token: {
+            sub: user.id,
+            role: user.role,
+            walletAddress: user.walletAddress,
+            displayName: user.displayName,
+          },
+          secret: SECRET,
+        });
+        return { user, api: client(`next-auth.session-token=${token}`) };
+      }),
+    );
+    let running = true;
+    const loops = apis.map(async ({ user, api }) => {
+      while (running) {
+        if (user.role === "PARTICIPANT") await participantTurn(api, world);
+        else await researcherTurn(api, world, user);
+        await new Promise((resolve) => setTimeout(resolve, 1_000 + Math.random() * 2_000));
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, WARMUP_S * 1000));
+    const rssAfterWarmup = rssMb(server.pid!);
+    measuring = true;
+    await new Promise((resolve) => setTimeout(resolve, DURATION_S * 1000));
+    measuring = false;
+    running = false;
+    await Promise.all(loops);
+    const rssAtEnd = rssMb(server.pid!);
+
+    const drainStarted = performance.now();
+    let backlog = Infinity;
+    while (backlog > 0 && performance.now() - drainStarted < 120_000) {
+      const health = (await (await fetch(`${BASE}/api/health`)).json()) as {
+        outbox: { pending: number; sent: number };
+      };
+      backlog = health.outbox.pending + health.outbox.sent;
+      if (backlog > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const drainSeconds = Number(((performance.now() - drainStarted) / 1000).toFixed(1));
+    const failed = (await (await fetch(`${BASE}/api/health`)).json()) as {
+      outbox: { failed: number };
+    };
+
+    const reads = samples.filter((sample) => sample.kind === "read");
+    const writes = samples.filter((sample) => sample.kind === "write");
+    const errors = samples.filter((sample) => !sample.ok);
+    for (const error of errors.slice(0, 5)) console.error(`error: ${error.name}: ${error.detail}`);
+    const p99Read = Math.round(
+      percentile(
+        reads.map((sample) => sample.ms),
+        99,
+      ),
+    );
+    const growth = Number((((rssAtEnd - rssAfterWarmup) / rssAfterWarmup) * 100).toFixed(1));
+    const byName = [...new Set(samples.map((sample) => sample.name))].sort();
+    const rows = [
+      ["measure", "value", "target"],
+      [
+        "users (participants + researchers)",
+        `${users.length} (${USERS.participants} + ${USERS.researchers})`,
+        "50",
+      ],
+      [
+        "seed (listings, extracts)",
+        `${world.listings.length}, ${world.extracts.length} in ${seedSeconds.toFixed(0)} s`,
+        "",
+      ],
+      ["requests in the measured window", String(samples.length), ""],
+      ...byName.map((name) => {
+        const of = samples.filter((sample) => sample.name === name).map((sample) => sample.ms);
+        return [
+          `  ${name}: count, p50 / p99 ms`,
+          `${of.length}, ${Math.round(percentile(of, 50))} / ${Math.round(percentile(of, 99))}`,
+          "",
+        ];
+      }),
+      ["errors", String(errors.length), `0 ${errors.length === 0 ? "met" : "MISSED"}`],
+      ["p99 of reads, ms", String(p99Read), `< 200 ${p99Read < 200 ? "met" : "MISSED"}`],
+      [
+        "p99 of writes, ms",
+        String(
+          Math.round(
+            percentile(
+              writes.map((sample) => sample.ms),
+              99,
+            ),
+          ),
+        ),
+        "",
+      ],
+      [
+        "server RSS after warm-up / at end, MB",
+        `${rssAfterWarmup.toFixed(0)} / ${rssAtEnd.toFixed(0)}`,
+        "",
+      ],
+      ["memory growth, %", String(growth), `<= 20 ${growth <= 20 ? "met" : "MISSED"}`],
+      [
+        "outbox drained after the load, s",
+        String(drainSeconds),
+        `<= 30 ${drainSeconds <= 30 && backlog === 0 ? "met" : "MISSED"}`,
+      ],
+      ["outbox writes failed", String(failed.outbox.failed), ""],
+    ];
+    const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+    for (const row of rows)
+      console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join("  "));
+    console.log(
+      JSON.stringify({
+        requests: samples.length,
+        errors: errors.length,
+        p99_read_ms: p99Read,
+        mem_growth_pct: growth,
+        drain_seconds: backlog === 0 ? drainSeconds : null,
+      }),
+    );
+  } finally {
+    if (server && server.exitCode === null) {
+      const exited = new Promise((resolve) => server!.once("exit", resolve));
+      server.kill("SIGTERM");
+      await exited;
+    }
+    await chain.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
