@@ -43,7 +43,7 @@ export async function findIncomingItems(options: { db: DbClient; ownerId: string
   return items.map((item) => ({
     id: item.id,
     status: item.status,
-    isDecisionQueued: queued.some((row) => row.entityId === item.id),
+    isDecisionQueued: item.status === "PENDING" && queued.some((row) => row.entityId === item.id),
     price: formatTokens(item.priceWei.toFixed(0)),
     listing: item.listing,
     decisionTxHash: item.decisionTxHash,
