@@ -18,8 +18,9 @@ import { resetEnvCache } from "~/env";
 import { deployContracts } from "~/server/chain/deploy";
 import { openDatabase } from "~/server/db";
 import { applyMigrations } from "~/server/migrate";
-import { waitForHealth } from "../scripts/app-process";
+import { stopApp, waitForHealth } from "../scripts/app-process";
 import { localProvider, startLocalChain } from "../scripts/local-chain";
+import { printTable } from "./table";
 
 const LISTINGS = 100_000;
 const PORT = Number(process.env.BENCH_PORT ?? 3200);
@@ -161,9 +162,7 @@ async function main() {
       ],
       ["ratio to the trivial query", String(ratio), `>= 0.5 ${ratio >= 0.5 ? "met" : "MISSED"}`],
     ];
-    const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
-    for (const row of rows)
-      console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join("  "));
+    printTable(rows);
     console.log(
       JSON.stringify({
         listings: LISTINGS,
@@ -175,11 +174,7 @@ async function main() {
       }),
     );
   } finally {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server!.once("exit", resolve));
-      server.kill("SIGTERM");
-      await exited;
-    }
+    await stopApp(server);
     await chain.stop();
     await rm(work, { recursive: true, force: true });
   }

@@ -11,6 +11,7 @@ import { parseUnits, Wallet } from "ethers";
 import { deployContracts } from "~/server/chain/deploy";
 import { localProvider, startLocalChain } from "../scripts/local-chain";
 import { createHarness, listingInput } from "../test/integration/harness";
+import { printTable } from "./table";
 
 const LISTINGS = 500;
 const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -98,9 +99,7 @@ async function main() {
       ],
       ["setup (not timed): 500 listings", `${setupSeconds.toFixed(0)} s`, ""],
     ];
-    const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
-    for (const row of rows)
-      console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join("  "));
+    printTable(rows);
     console.log(JSON.stringify({ listings: LISTINGS, seconds: Number(seconds.toFixed(2)), gas }));
   } finally {
     await harness.close();

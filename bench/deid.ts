@@ -14,6 +14,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { promisify } from "node:util";
 import { deidentifyFile } from "~/server/privacy/pipeline";
+import { printTable } from "./table";
 
 const HEADER = [
   "patient_id",
@@ -150,11 +151,7 @@ async function main() {
       ],
       ["peak RSS", `${peakRssMb} MB`, `< 300 MB ${peakRssMb < 300 ? "met" : "MISSED"}`],
     ];
-    const widths = [0, 1, 2].map((column) =>
-      Math.max(...lines.map((line) => line[column]!.length)),
-    );
-    for (const line of lines)
-      console.log(line.map((cell, column) => cell.padEnd(widths[column]!)).join("  "));
+    printTable(lines);
     console.log(JSON.stringify({ cells_per_second: cellsPerSecond, peak_rss_mb: peakRssMb }));
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import path from "node:path";
 import { resetEnvCache } from "~/env";
 import { connectChain } from "~/server/chain/client";
 import { createChainDrain } from "~/server/chain/drain";
-import { enqueueChainWrite } from "~/server/chain/outbox";
+import { enqueueTokenMint } from "~/server/chain/mint";
 import { openDatabase } from "~/server/db";
 import { applyMigrations } from "~/server/migrate";
 import { demoCsv } from "~/server/seed/seed-demo";
@@ -101,19 +101,10 @@ export async function seedLoadWorld(options: {
       });
       world.researchers.push(user);
       await db.$transaction((tx) =>
-        enqueueChainWrite(tx, {
-          kind: "token.mint",
-          entityId: user.id,
+        enqueueTokenMint(tx, chain, {
+          to: user.walletAddress,
+          amount: 100_000n * 10n ** 18n,
           idempotencyKey: `load:mint:${user.id}`,
-          signer: chain.relayer.address,
-          payload: {
-            type: "operator",
-            contract: "RewardToken",
-            data: chain.contracts.token.interface.encodeFunctionData("mint", [
-              user.walletAddress,
-              100_000n * 10n ** 18n,
-            ]),
-          },
         }),
       );
     }

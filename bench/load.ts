@@ -14,11 +14,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Wallet } from "ethers";
-import { encode } from "next-auth/jwt";
 import { deployContracts } from "~/server/chain/deploy";
 import type { SessionUser } from "~/server/session";
-import { waitForHealth } from "../scripts/app-process";
+import { stopApp, waitForHealth } from "../scripts/app-process";
 import { localProvider, startLocalChain } from "../scripts/local-chain";
+import { sessionCookie } from "../test/support/session-cookie";
+import { printTable } from "./table";
 import { seedLoadWorld, type LoadWorld } from "./load-seed";
 
 const USERS = { participants: 30, researchers: 20 };
@@ -218,18 +219,7 @@ async function main() {
 
     const users = [...world.participants, ...world.researchers];
     const apis = await Promise.all(
-      users.map(async (user) => {
-        const token = await encode({
-          token: {
-            sub: user.id,
-            role: user.role,
-            walletAddress: user.walletAddress,
-            displayName: user.displayName,
-          },
-          secret: SECRET,
-        });
-        return { user, api: client(`next-auth.session-token=${token}`) };
-      }),
+      users.map(async (user) => ({ user, api: client(await sessionCookie(user, SECRET)) })),
     );
     let running = true;
     const loops = apis.map(async ({ user, api }) => {
@@ -322,9 +312,7 @@ async function main() {
       ],
       ["outbox writes failed", String(failed.outbox.failed), ""],
     ];
-    const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
-    for (const row of rows)
-      console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join("  "));
+    printTable(rows);
     console.log(
       JSON.stringify({
         requests: samples.length,
@@ -335,11 +323,7 @@ async function main() {
       }),
     );
   } finally {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server!.once("exit", resolve));
-      server.kill("SIGTERM");
-      await exited;
-    }
+    await stopApp(server);
     await chain.stop();
     await rm(work, { recursive: true, force: true });
   }

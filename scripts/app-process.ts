@@ -18,3 +18,11 @@ export async function waitForHealth(
   }
   throw new Error(`${url} was not healthy within ${timeoutMs / 1000} s`);
 }
+
+/** Stops the app with SIGTERM (it closes its database cleanly) and waits until it has exited. */
+export async function stopApp(server: ChildProcess | undefined): Promise<void> {
+  if (!server || server.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  server.kill("SIGTERM");
+  await exited;
+}

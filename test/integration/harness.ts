@@ -14,7 +14,7 @@ import { readDeployment } from "~/server/chain/deployments";
 import { createChainDrain } from "~/server/chain/drain";
 import { openDatabase, setDatabase, type Database } from "~/server/db";
 import { applyMigrations } from "~/server/migrate";
-import { enqueueChainWrite } from "~/server/chain/outbox";
+import { enqueueTokenMint } from "~/server/chain/mint";
 import type { TAction } from "~/server/services/actions/registry";
 import { createUpload } from "~/server/services/uploads/create-upload";
 import { registerUser } from "~/server/services/users/register-user";
@@ -128,16 +128,10 @@ export async function createHarness(
   /** Mints reward tokens to an account through the outbox (the local token's owner is the relayer). */
   async function mintTokens(wallet: string, amount: bigint) {
     await db.$transaction((tx) =>
-      enqueueChainWrite(tx, {
-        kind: "token.mint",
-        entityId: wallet,
+      enqueueTokenMint(tx, chain, {
+        to: wallet,
+        amount,
         idempotencyKey: `test-mint:${wallet}:${Date.now()}:${Math.random()}`,
-        signer: chain.relayer.address,
-        payload: {
-          type: "operator",
-          contract: "RewardToken",
-          data: chain.contracts.token.interface.encodeFunctionData("mint", [wallet, amount]),
-        },
       }),
     );
     await settle();

@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { parseUnits } from "ethers";
 import Papa from "papaparse";
 import { fhirSchemaErrors } from "../fhir-schema";
@@ -13,11 +11,11 @@ import type { SessionUser } from "~/server/session";
 import { sessionCookie } from "../support/session-cookie";
 import { expectCode } from "./expect-code";
 import { createHarness, listingInput, type Harness } from "./harness";
+import { runVerify, verifySummary } from "./verify-cli";
 
 /** Pooled extracts: k-anonymity, the data use on chain before download, and who may download. */
 let harness: Harness;
 let work: string;
-const run = promisify(execFile);
 
 beforeAll(async () => {
   harness = await createHarness();
@@ -118,26 +116,11 @@ describe("pooled extracts", () => {
     const csvFile = path.join(work, "extract.csv");
     await writeFile(manifestFile, manifestText);
     await writeFile(csvFile, csvText);
-    const root = path.resolve(import.meta.dirname, "../..");
     const verifyExtract = () =>
-      run(
-        "npm",
-        [
-          "run",
-          "--silent",
-          "verify",
-          "--",
-          "extract",
-          manifestFile,
-          "--csv",
-          csvFile,
-          "--rpc",
-          getEnv().CHAIN_RPC_URL,
-        ],
-        { cwd: root },
-      );
+      runVerify(["extract", manifestFile, "--csv", csvFile, "--rpc", getEnv().CHAIN_RPC_URL]);
     const ok = await verifyExtract();
-    expect(JSON.parse(ok.stdout.trim().split("\n").at(-1)!)).toMatchObject({
+    expect(ok.code).toBe(0);
+    expect(verifySummary(ok.stdout)).toMatchObject({
       ok: true,
       dataUseRecorded: true,
       csvRootMatches: true,
@@ -146,10 +129,7 @@ describe("pooled extracts", () => {
 
     // A tampered extract file is caught.
     await writeFile(csvFile, csvText.replace(/,1[2-4]\d\r?\n/, ",999\n"));
-    const tampered = await verifyExtract().catch(
-      (error: unknown) => error as { code: number; stdout: string },
-    );
-    expect((tampered as { code: number }).code).toBe(1);
+    expect((await verifyExtract()).code).toBe(1);
 
     // Another researcher cannot see the request, download the extract or build one; no researcher can approve.
     const other = await harness.createUser("RESEARCHER");

@@ -1,9 +1,7 @@
 import { gzipSync } from "node:zlib";
-import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { parseUnits } from "ethers";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +10,7 @@ import { createExtract } from "~/server/services/extracts/create-extract";
 import { getExtractFile } from "~/server/services/extracts/get-extract-file";
 import type { SessionUser } from "~/server/session";
 import { createHarness, listingInput, type Harness } from "./harness";
+import { runVerify, verifySummary } from "./verify-cli";
 
 /** Hostile files: compressed bombs, binaries named .csv, and formulas aimed at spreadsheets. */
 let harness: Harness;
@@ -99,22 +98,15 @@ describe("hostile uploads", () => {
     const csvFile = path.join(work, "extract.csv");
     await writeFile(manifestFile, (await file("manifest")).body);
     await writeFile(csvFile, csv);
-    const { stdout } = await promisify(execFile)(
-      "npm",
-      [
-        "run",
-        "--silent",
-        "verify",
-        "--",
-        "extract",
-        manifestFile,
-        "--csv",
-        csvFile,
-        "--rpc",
-        getEnv().CHAIN_RPC_URL,
-      ],
-      { cwd: path.resolve(import.meta.dirname, "../..") },
-    );
-    expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toMatchObject({ csvRootMatches: true });
+    const verified = await runVerify([
+      "extract",
+      manifestFile,
+      "--csv",
+      csvFile,
+      "--rpc",
+      getEnv().CHAIN_RPC_URL,
+    ]);
+    expect(verified.code).toBe(0);
+    expect(verifySummary(verified.stdout)).toMatchObject({ csvRootMatches: true });
   });
 });

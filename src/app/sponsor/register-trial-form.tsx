@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { TRIAL_PHASES, type TrialPhase } from "~/server/services/trials/phases";
-import { field, hashDocument, MAX_PROTOCOL_BYTES } from "../_components/protocol-file";
+import { field, protocolFromForm } from "../_components/protocol-file";
 import { STEP_LABELS, useSignedAction } from "../_components/use-signed-action";
 
 const lines = (text: string) =>
@@ -20,11 +20,8 @@ export function RegisterTrialForm() {
     setFormError(null);
     const form = event.currentTarget;
     const data = new FormData(form);
-    const protocol = data.get("protocol");
-    if (!(protocol instanceof File) || protocol.size === 0)
-      return setFormError("Choose the protocol document.");
-    if (protocol.size > MAX_PROTOCOL_BYTES)
-      return setFormError("The protocol document is larger than 20 MB.");
+    const protocol = await protocolFromForm(data);
+    if (typeof protocol === "string") return setFormError(protocol);
     const isDone = await run({
       type: "trial.register",
       registryId: field(data, "registryId"),
@@ -32,8 +29,7 @@ export function RegisterTrialForm() {
       phase: field(data, "phase") as TrialPhase,
       conditions: lines(field(data, "conditions")),
       sites: lines(field(data, "sites")),
-      protocolDocumentName: protocol.name,
-      protocolHash: await hashDocument(protocol),
+      ...protocol,
     });
     if (isDone) form.reset();
   }

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createChainDrain } from "~/server/chain/drain";
-import { enqueueChainWrite } from "~/server/chain/outbox";
+import { enqueueTokenMint } from "~/server/chain/mint";
 import { handlerFor, type TAction } from "~/server/services/actions/registry";
 import { prepareAction, submitAction } from "~/server/services/actions/run-action";
 import { createExtract } from "~/server/services/extracts/create-extract";
@@ -95,22 +95,13 @@ export async function seedDemo(options: {
     // Reward tokens for the researcher's escrow and the sponsor's reward pool (local token only).
     const sponsor = users.get("SPONSOR")!;
     await db.$transaction(async (tx) => {
-      for (const holder of [researcher, sponsor]) {
-        await enqueueChainWrite(tx, {
-          kind: "token.mint",
-          entityId: holder.id,
+      for (const holder of [researcher, sponsor])
+        await enqueueTokenMint(tx, chain, {
+          to: holder.walletAddress,
+          amount: 10_000n * 10n ** 18n,
           idempotencyKey: `seed:mint:${holder.id}`,
-          signer: chain.relayer.address,
-          payload: {
-            type: "operator",
-            contract: "RewardToken",
-            data: chain.contracts.token.interface.encodeFunctionData("mint", [
-              holder.walletAddress,
-              10_000n * 10n ** 18n,
-            ]),
-          },
+          entityId: holder.id,
         });
-      }
     });
     await drain();
 

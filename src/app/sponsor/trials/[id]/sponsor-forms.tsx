@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { field, hashDocument, MAX_PROTOCOL_BYTES } from "../../../_components/protocol-file";
+import { field, protocolFromForm } from "../../../_components/protocol-file";
 import { STEP_LABELS, useSignedAction } from "../../../_components/use-signed-action";
 
 function Progress(props: { step: keyof typeof STEP_LABELS; error: string | null }) {
@@ -35,17 +35,9 @@ export function AmendProtocolForm({
     event.preventDefault();
     setFormError(null);
     const form = event.currentTarget;
-    const protocol = new FormData(form).get("protocol");
-    if (!(protocol instanceof File) || protocol.size === 0)
-      return setFormError("Choose the amended protocol document.");
-    if (protocol.size > MAX_PROTOCOL_BYTES)
-      return setFormError("The protocol document is larger than 20 MB.");
-    const isDone = await run({
-      type: "trial.amend",
-      trialId,
-      protocolDocumentName: protocol.name,
-      protocolHash: await hashDocument(protocol),
-    });
+    const protocol = await protocolFromForm(new FormData(form));
+    if (typeof protocol === "string") return setFormError(protocol);
+    const isDone = await run({ type: "trial.amend", trialId, ...protocol });
     if (isDone) form.reset();
   }
   return (

@@ -1,16 +1,14 @@
 import { getSessionFromRequest } from "~/server/auth";
 import { getChain } from "~/server/chain/client";
 import { getDb } from "~/server/db";
-import { isAppError } from "~/server/errors";
 import {
   getTrialExport,
   TRIAL_EXPORTS,
   type TrialExport,
 } from "~/server/services/audit/trial-exports";
+import { errorResponse, fileResponse } from "../../../file-response";
 
 export const dynamic = "force-dynamic";
-
-const STATUS = { NOT_FOUND: 404, FORBIDDEN: 403 } as Record<string, number>;
 
 /** Audit documents of a trial: the PDF report, the timeline CSV, the FHIR Bundle, SDTM DS. */
 export async function GET(
@@ -33,16 +31,8 @@ export async function GET(
       file: file as TrialExport,
       requestedBy: session.user,
     });
-    return new Response(new Uint8Array(result.body), {
-      headers: {
-        "content-type": result.type,
-        "content-disposition": `attachment; filename="${result.name}"`,
-        "cache-control": "no-store",
-      },
-    });
+    return fileResponse(result);
   } catch (error) {
-    if (isAppError(error))
-      return Response.json({ message: error.message }, { status: STATUS[error.code] ?? 400 });
-    throw error;
+    return errorResponse(error);
   }
 }

@@ -1,16 +1,14 @@
 import { getSessionFromRequest } from "~/server/auth";
 import { getChain } from "~/server/chain/client";
 import { getDb } from "~/server/db";
-import { isAppError } from "~/server/errors";
 import {
   EXTRACT_FILES,
   getExtractFile,
   type ExtractFile,
 } from "~/server/services/extracts/get-extract-file";
+import { errorResponse, fileResponse } from "../../../file-response";
 
 export const dynamic = "force-dynamic";
-
-const STATUS = { NOT_FOUND: 404, FORBIDDEN: 403 } as Record<string, number>;
 
 /** Downloads one file of an extract (csv, fhir or manifest) for the researcher who owns it. */
 export async function GET(
@@ -30,16 +28,8 @@ export async function GET(
       extractId: id,
       file: file as ExtractFile,
     });
-    return new Response(new Uint8Array(result.body), {
-      headers: {
-        "content-type": result.type,
-        "content-disposition": `attachment; filename="${result.name}"`,
-        "cache-control": "no-store",
-      },
-    });
+    return fileResponse(result);
   } catch (error) {
-    if (isAppError(error))
-      return Response.json({ message: error.message }, { status: STATUS[error.code] ?? 400 });
-    throw error;
+    return errorResponse(error);
   }
 }
