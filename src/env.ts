@@ -29,6 +29,8 @@ const schema = z.object({
   BLOB_DIR: z.string().default(".data/blobs"),
   /** JSON-RPC of the EVM chain; `npm run dev` starts a local node when unset. */
   CHAIN_RPC_URL: devDefault(z.string().url(), "http://127.0.0.1:8545"),
+  /** A node that does not answer within this is treated as down (actions queue meanwhile). */
+  CHAIN_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Folder of deployments/<chainId>.json address maps. */
   DEPLOYMENTS_DIR: z.string().default("deployments"),
   /** Blocks an event must be buried under before the indexer trusts it. */

@@ -1,11 +1,14 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseUnits, type JsonRpcProvider } from "ethers";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createProvider, type Chain } from "~/server/chain/client";
+import { connectChain, createProvider, type Chain } from "~/server/chain/client";
 import { createIndexer } from "~/server/chain/indexer";
 import { createOutboxWorker } from "~/server/chain/outbox-worker";
+import { prepareAction, submitAction } from "~/server/services/actions/run-action";
+import { publishListingAction } from "~/server/services/listings/listing-actions";
 import { OUTBOX_FAILURE_HANDLERS } from "~/server/services/outbox-handlers";
 import type { SessionUser } from "~/server/session";
 import { createHarness, listingInput, type Harness } from "./harness";
@@ -230,6 +233,50 @@ describe("node outage", () => {
   }, 240_000);
 });
 
+describe("hung node", () => {
+  it("waits out a node frozen with SIGSTOP: the action queues after the timeout, then goes once", async () => {
+    const { db } = harness;
+    const owner = participants[2]!;
+    const listingId = await draftListing(owner);
+    // The app as configured with a short RPC timeout, so the test need not wait ten seconds.
+    const impatient = await connectChain({
+      deploymentsDir,
+      rpcUrl: inject("chainRpcUrl"),
+      timeoutMs: 300,
+    });
+    const before = await relayerNonce();
+    process.kill(inject("chainPid"), "SIGSTOP");
+    try {
+      const context = { db, chain: impatient, user: owner };
+      const input = { listingId };
+      const prepared = await prepareAction(publishListingAction, context, input);
+      await submitAction(publishListingAction, context, input, {
+        request: prepared.typedData.message,
+      });
+      const worker = await restartedWorker(impatient);
+      expect(await worker.tick()).toBe(0);
+      await worker.release();
+      const row = await db.chainOutbox.findFirstOrThrow({
+        where: { entityId: listingId },
+        select: { status: true, lastError: true },
+      });
+      expect(row.status).toBe("PENDING");
+      expect(row.lastError).toMatch(/timeout/i);
+    } finally {
+      process.kill(inject("chainPid"), "SIGCONT");
+      impatient.provider.destroy();
+    }
+    await settleAll();
+    expect(await relayerNonce()).toBe(before + 1);
+    expect(
+      await db.listing.findUniqueOrThrow({
+        where: { id: listingId },
+        select: { anchorStatus: true },
+      }),
+    ).toEqual({ anchorStatus: "CONFIRMED" });
+  });
+});
+
 describe("outbox crashes", () => {
   it("sends a write committed before a crash, once, after the restart", async () => {
     const owner = participants[0]!;
@@ -325,6 +372,60 @@ describe("outbox crashes", () => {
     expect(rows).toEqual([]);
     expect(await relayerNonce()).toBe(before + 12);
   });
+});
+
+describe("worker processes", () => {
+  // Two processes on one database need a database server: this runs in the PostgreSQL pass.
+  it.skipIf(!inject("postgresUrl"))(
+    "two worker processes at once, one killed with SIGKILL mid-batch: every write sent once",
+    async () => {
+      const { db } = harness;
+      const entityIds: string[] = [];
+      for (const participant of participants)
+        for (let index = 0; index < 8; index += 1) {
+          const listingId = await draftListing(participant);
+          await harness.act(participant, { type: "listing.publish", listingId });
+          entityIds.push(listingId);
+        }
+      const before = await relayerNonce();
+      await harness.outbox.release();
+      const env = {
+        ...process.env,
+        CHAIN_RPC_URL: inject("chainRpcUrl"),
+        DEPLOYMENTS_DIR: deploymentsDir,
+        LOG_LEVEL: "silent",
+      };
+      const script = path.join(import.meta.dirname, "outbox-process.ts");
+      const tsx = path.resolve(import.meta.dirname, "../../node_modules/tsx/dist/cli.mjs");
+      const workers = [0, 1].map(() => {
+        const child = spawn(process.execPath, [tsx, script], { env, stdio: "ignore" });
+        return new Promise<NodeJS.Signals | number | null>((resolve) =>
+          child.once("exit", (code, signal) => resolve(signal ?? code)),
+        );
+      });
+      const rows = { entityId: { in: entityIds } };
+      const deadline = Date.now() + 60_000;
+      while ((await db.chainOutbox.count({ where: { ...rows, status: "CONFIRMED" } })) < 8) {
+        if (Date.now() > deadline) throw new Error("the worker processes sent nothing");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const lease = await db.workerLease.findUniqueOrThrow({ where: { name: "outbox" } });
+      const victim = Number(/^outbox-(\d+)-/.exec(lease.holder)![1]);
+      process.kill(victim, "SIGKILL");
+      const exits = await Promise.all(workers);
+      // One process was killed (tsx reports its child's SIGKILL), the other finished the work.
+      expect(exits.filter((exit) => exit !== 0)).toHaveLength(1);
+      expect(exits).toContain(0);
+      const sent = await db.chainOutbox.findMany({
+        where: rows,
+        select: { status: true, txHash: true },
+      });
+      expect(sent.filter((row) => row.status !== "CONFIRMED")).toEqual([]);
+      expect(new Set(sent.map((row) => row.txHash)).size).toBe(entityIds.length);
+      expect(await relayerNonce()).toBe(before + entityIds.length);
+    },
+    120_000,
+  );
 });
 
 describe("stuck transactions", () => {

@@ -24,6 +24,7 @@ export async function startTestChain(port: number) {
   }
   return {
     rpcUrl: chain.rpcUrl,
+    pid: chain.process.pid!,
     deploymentsDir,
     blobDir,
     stop: async () => {
@@ -41,6 +42,7 @@ export function provideTestChain(
   postgresUrl: string,
 ) {
   project.provide("chainRpcUrl", chain.rpcUrl);
+  project.provide("chainPid", chain.pid);
   project.provide("deploymentsDir", chain.deploymentsDir);
   project.provide("blobDir", chain.blobDir);
   project.provide("postgresUrl", postgresUrl);
@@ -57,6 +59,8 @@ declare module "vitest" {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   export interface ProvidedContext {
     chainRpcUrl: string;
+    /** The node's process, for tests that freeze it. */
+    chainPid: number;
     deploymentsDir: string;
     blobDir: string;
     /** Admin URL of the PostgreSQL server of the PostgreSQL pass; "" for embedded PGlite. */

@@ -1,4 +1,4 @@
-import { JsonRpcProvider, Wallet } from "ethers";
+import { FetchRequest, JsonRpcProvider, Wallet } from "ethers";
 import { getEnv } from "~/env";
 import { AppError } from "~/server/errors";
 import {
@@ -15,21 +15,31 @@ import { readDeployment, type TDeployment } from "./deployments";
  */
 export type Chain = Awaited<ReturnType<typeof connectChain>>;
 
-export function createProvider(rpcUrl: string, chainId?: number): JsonRpcProvider {
+export function createProvider(
+  rpcUrl: string,
+  chainId?: number,
+  timeoutMs = 10_000,
+): JsonRpcProvider {
   // Batching adds ~10 ms per call against a local node and buys nothing for one-at-a-time use.
   // Once the chain id is known it is fixed: no network detection before each call, and a node
-  // outage fails calls at once instead of retrying detection in the background.
-  return new JsonRpcProvider(rpcUrl, chainId, {
+  // outage fails calls at once instead of retrying detection in the background. A hung node
+  // fails them after `timeoutMs` (ethers would wait five minutes).
+  const request = new FetchRequest(rpcUrl);
+  request.timeout = timeoutMs;
+  return new JsonRpcProvider(request, chainId, {
     batchMaxCount: 1,
     cacheTimeout: -1,
     staticNetwork: chainId !== undefined,
   });
 }
 
-export async function connectChain(options: { rpcUrl?: string; deploymentsDir?: string } = {}) {
+export async function connectChain(
+  options: { rpcUrl?: string; deploymentsDir?: string; timeoutMs?: number } = {},
+) {
   const env = getEnv();
   const rpcUrl = options.rpcUrl ?? env.CHAIN_RPC_URL;
-  const probe = createProvider(rpcUrl);
+  const timeoutMs = options.timeoutMs ?? env.CHAIN_RPC_TIMEOUT_MS;
+  const probe = createProvider(rpcUrl, undefined, timeoutMs);
   let chainId: number;
   try {
     chainId = Number((await probe.getNetwork()).chainId);
@@ -40,7 +50,7 @@ export async function connectChain(options: { rpcUrl?: string; deploymentsDir?: 
   } finally {
     probe.destroy();
   }
-  const provider = createProvider(rpcUrl, chainId);
+  const provider = createProvider(rpcUrl, chainId, timeoutMs);
   const deployment = await readDeployment(chainId, options.deploymentsDir);
   if (!deployment) {
     provider.destroy();

@@ -26,6 +26,8 @@ export type OutboxWorkerOptions = {
   batchSize?: number;
   receiptTimeoutMs?: number;
   stuckAfterMs?: number;
+  /** How long the lease outlives a holder that stops renewing it (a crashed process). */
+  leaseMs?: number;
 };
 
 type Row = {
@@ -57,6 +59,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const { db } = options;
   const holder = `outbox-${process.pid}-${randomUUID().slice(0, 8)}`;
   const batchSize = options.batchSize ?? 25;
+  const leaseMs = options.leaseMs ?? 60_000;
 
   async function markFailed(row: Row, reason: string): Promise<void> {
     // The idempotency key (signer and nonce for a signed request) is freed: the nonce was not
@@ -238,7 +241,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
 
   /** One pass: settles sent rows, then sends due rows. Returns how many rows it touched. */
   async function tick(): Promise<number> {
-    if (!(await tryAcquireLease(db, "outbox", holder, 60_000))) return 0;
+    if (!(await tryAcquireLease(db, "outbox", holder, leaseMs))) return 0;
     let chain: Chain;
     try {
       chain = await options.getChain();
@@ -285,7 +288,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     for (const row of [...sent, ...due]) {
       // Renewed per row: if this process stalled past its lease and another took over, stop
       // here rather than send what the other may be sending.
-      if (!(await tryAcquireLease(db, "outbox", holder, 60_000))) break;
+      if (!(await tryAcquireLease(db, "outbox", holder, leaseMs))) break;
       try {
         if (row.txHash && row.rawTx) await broadcastAndSettle(chain, row);
         else await send(chain, row);

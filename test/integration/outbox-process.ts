@@ -1,0 +1,30 @@
+/**
+ * An outbox worker as a process of its own, for the fault tests: what a second app process
+ * (or a restarted one) runs against the same PostgreSQL database. It ticks until killed, or
+ * until the outbox has been empty for a second. Configured by the app's environment.
+ */
+import { connectChain } from "~/server/chain/client";
+import { createOutboxWorker } from "~/server/chain/outbox-worker";
+import { openDatabase } from "~/server/db";
+import { OUTBOX_FAILURE_HANDLERS } from "~/server/services/outbox-handlers";
+
+const database = openDatabase({ databaseUrl: process.env.DATABASE_URL });
+const db = database.prisma;
+const chain = await connectChain();
+const worker = createOutboxWorker({
+  db,
+  getChain: () => Promise.resolve(chain),
+  onFailed: OUTBOX_FAILURE_HANDLERS,
+  leaseMs: Number(process.env.OUTBOX_LEASE_MS ?? 1_500),
+});
+console.log(`ready ${worker.holder}`);
+let idleSince = Date.now();
+while (Date.now() - idleSince < 1_000) {
+  const touched = await worker.tick();
+  const waiting = await db.chainOutbox.count({ where: { status: { in: ["PENDING", "SENT"] } } });
+  if (touched > 0 || waiting > 0) idleSince = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+await worker.release();
+chain.provider.destroy();
+await database.close();
