@@ -9,7 +9,7 @@ import { createIndexer } from "~/server/chain/indexer";
 import { createOutboxWorker } from "~/server/chain/outbox-worker";
 import { prepareAction, submitAction } from "~/server/services/actions/run-action";
 import { publishListingAction } from "~/server/services/listings/listing-actions";
-import { OUTBOX_FAILURE_HANDLERS } from "~/server/services/outbox-handlers";
+import { OUTBOX_HOOKS } from "~/server/services/outbox-handlers";
 import type { SessionUser } from "~/server/session";
 import { createHarness, listingInput, type Harness } from "./harness";
 import { startRpcProxy } from "./rpc-proxy";
@@ -84,7 +84,7 @@ async function restartedWorker(
   return createOutboxWorker({
     db: harness.db,
     getChain: () => Promise.resolve(chain),
-    onFailed: OUTBOX_FAILURE_HANDLERS,
+    ...OUTBOX_HOOKS,
     ...options,
   });
 }
@@ -351,7 +351,7 @@ describe("outbox crashes", () => {
     const second = createOutboxWorker({
       db: harness.db,
       getChain: () => Promise.resolve(harness.chain),
-      onFailed: OUTBOX_FAILURE_HANDLERS,
+      ...OUTBOX_HOOKS,
     });
     const run = async (worker: typeof first) => {
       for (let round = 0; round < 30; round += 1) {
@@ -426,6 +426,61 @@ describe("worker processes", () => {
     },
     120_000,
   );
+});
+
+describe("a request that fails for good", () => {
+  /** Breaks a queued request's signature, as if it had been signed wrongly: it will revert. */
+  async function spoil(listingId: string) {
+    const row = await harness.db.chainOutbox.findFirstOrThrow({
+      where: { entityId: listingId, kind: "listing.create" },
+      select: { id: true, payload: true },
+    });
+    const payload = row.payload as { request: { deadline: number } };
+    payload.request.deadline -= 1;
+    await harness.db.chainOutbox.update({ where: { id: row.id }, data: { payload } });
+  }
+  const anchorOf = async (listingId: string) =>
+    (
+      await harness.db.listing.findUniqueOrThrow({
+        where: { id: listingId },
+        select: { anchorStatus: true },
+      })
+    ).anchorStatus;
+
+  it("re-signs the later requests of a server-held wallet, and ends those of a browser wallet", async () => {
+    const owner = participants[3]!;
+    const [first, second, third] = [
+      await draftListing(owner),
+      await draftListing(owner),
+      await draftListing(owner),
+    ];
+    for (const listingId of [first, second, third])
+      await harness.act(owner, { type: "listing.publish", listingId });
+    await spoil(first);
+    await settleAll();
+    expect([await anchorOf(first), await anchorOf(second), await anchorOf(third)]).toEqual([
+      "FAILED",
+      "CONFIRMED",
+      "CONFIRMED",
+    ]);
+
+    const { user, wallet } = await harness.createWalletUser("PARTICIPANT");
+    const drafts = [await draftListing(user), await draftListing(user)];
+    for (const listingId of drafts)
+      await harness.act(user, { type: "listing.publish", listingId }, wallet);
+    await spoil(drafts[0]!);
+    await settleAll();
+    expect([await anchorOf(drafts[0]!), await anchorOf(drafts[1]!)]).toEqual(["FAILED", "FAILED"]);
+    const ended = await harness.db.chainOutbox.findFirstOrThrow({
+      where: { entityId: drafts[1]! },
+      select: { lastError: true },
+    });
+    expect(ended.lastError).toMatch(/must be signed again/);
+    // Signing again works: the freed nonce is taken by the new request.
+    await harness.act(user, { type: "listing.publish", listingId: drafts[1]! }, wallet);
+    await settleAll();
+    expect(await anchorOf(drafts[1]!)).toBe("CONFIRMED");
+  });
 });
 
 describe("stuck transactions", () => {

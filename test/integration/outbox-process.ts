@@ -6,7 +6,7 @@
 import { connectChain } from "~/server/chain/client";
 import { createOutboxWorker } from "~/server/chain/outbox-worker";
 import { openDatabase } from "~/server/db";
-import { OUTBOX_FAILURE_HANDLERS } from "~/server/services/outbox-handlers";
+import { OUTBOX_HOOKS } from "~/server/services/outbox-handlers";
 
 const database = openDatabase({ databaseUrl: process.env.DATABASE_URL });
 const db = database.prisma;
@@ -14,7 +14,7 @@ const chain = await connectChain();
 const worker = createOutboxWorker({
   db,
   getChain: () => Promise.resolve(chain),
-  onFailed: OUTBOX_FAILURE_HANDLERS,
+  ...OUTBOX_HOOKS,
   leaseMs: Number(process.env.OUTBOX_LEASE_MS ?? 1_500),
 });
 console.log(`ready ${worker.holder}`);

@@ -1,5 +1,5 @@
 import type { DbClient } from "~/server/db";
-import { OUTBOX_FAILURE_HANDLERS } from "~/server/services/outbox-handlers";
+import { OUTBOX_HOOKS } from "~/server/services/outbox-handlers";
 import { enqueueDueSettlements } from "~/server/services/requests/settle-requests";
 import type { Chain } from "./client";
 import { createIndexer } from "./indexer";
@@ -13,7 +13,7 @@ import { createOutboxWorker } from "./outbox-worker";
 export function createChainDrain(options: { db: DbClient; chain: Chain; confirmations?: number }) {
   const { db, chain } = options;
   const getChain = () => Promise.resolve(chain);
-  const outbox = createOutboxWorker({ db, getChain, onFailed: OUTBOX_FAILURE_HANDLERS });
+  const outbox = createOutboxWorker({ db, getChain, ...OUTBOX_HOOKS });
   const indexer = createIndexer({ db, getChain, confirmations: options.confirmations ?? 0 });
 
   async function drain(maxRounds = 50): Promise<void> {

@@ -28,12 +28,21 @@ export type OutboxWorkerOptions = {
   stuckAfterMs?: number;
   /** How long the lease outlives a holder that stops renewing it (a crashed process). */
   leaseMs?: number;
+  /** After a user's forwarded request fails for good: what becomes of their later ones. */
+  onForwardFailed?: (failure: {
+    db: DbClient;
+    chain: Chain;
+    signer: string;
+    failedNonce: number;
+  }) => Promise<void>;
 };
 
 type Row = {
   id: bigint;
   kind: string;
   idempotencyKey: string;
+  signer: string;
+  signerNonce: number | null;
   entityId: string;
   payload: unknown;
   txHash: string | null;
@@ -60,8 +69,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const holder = `outbox-${process.pid}-${randomUUID().slice(0, 8)}`;
   const batchSize = options.batchSize ?? 25;
   const leaseMs = options.leaseMs ?? 60_000;
+  let hasRewrittenRows = false;
 
-  async function markFailed(row: Row, reason: string): Promise<void> {
+  async function markFailed(row: Row, reason: string, chain: Chain): Promise<void> {
     // The idempotency key (signer and nonce for a signed request) is freed: the nonce was not
     // used on chain, so the signer's next request will carry it again.
     await db.chainOutbox.update({
@@ -74,13 +84,23 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     });
     logger.warn("outbox write failed", { outboxId: row.id, kind: row.kind, reason });
     await options.onFailed?.[row.kind]?.(db, row.entityId, reason);
+    if (row.signerNonce !== null && options.onForwardFailed) {
+      // Later rows of this signer may be rewritten: what this tick read of them is stale.
+      hasRewrittenRows = true;
+      await options.onForwardFailed({
+        db,
+        chain,
+        signer: row.signer,
+        failedNonce: row.signerNonce,
+      });
+    }
   }
 
-  async function retryLater(row: Row, error: unknown): Promise<void> {
+  async function retryLater(row: Row, error: unknown, chain: Chain): Promise<void> {
     const attempts = row.attempts + 1;
     // An unreachable node is waited out however long it takes; only real failures give up.
     if (attempts >= MAX_ATTEMPTS && !isTransportError(error))
-      return markFailed(row, `gave up after ${attempts} attempts: ${describeError(error)}`);
+      return markFailed(row, `gave up after ${attempts} attempts: ${describeError(error)}`, chain);
     await db.chainOutbox.update({
       where: { id: row.id },
       data: {
@@ -91,14 +111,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     });
   }
 
-  async function finalize(row: Row, receipt: TransactionReceipt): Promise<void> {
+  async function finalize(chain: Chain, row: Row, receipt: TransactionReceipt): Promise<void> {
     if (receipt.status === 1) {
       await db.chainOutbox.update({
         where: { id: row.id },
         data: { status: "CONFIRMED", blockNumber: receipt.blockNumber, lastError: null },
       });
     } else {
-      await markFailed(row, `transaction ${receipt.hash} reverted on chain`);
+      await markFailed(row, `transaction ${receipt.hash} reverted on chain`, chain);
     }
   }
 
@@ -146,7 +166,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     const payload = ZOutboxPayloadSchema.parse(row.payload);
     const call = buildCall(chain, payload);
     const revert = await preflight(chain, payload, call);
-    if (revert) return markFailed(row, revert);
+    if (revert) return markFailed(row, revert, chain);
     const populated = await chain.relayer.populateTransaction({
       ...call,
       nonce: await chain.provider.getTransactionCount(chain.relayer.address, "pending"),
@@ -210,7 +230,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   async function broadcastAndSettle(chain: Chain, sentRow: Row): Promise<void> {
     let row = sentRow;
     const mined = await minedReceipt(chain, row);
-    if (mined) return finalize(row, mined);
+    if (mined) return finalize(chain, row, mined);
     const isPending = (await chain.provider.getTransaction(row.txHash!)) !== null;
     const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
     if (isPending && row.sentAt && Date.now() - row.sentAt.getTime() > stuckAfterMs)
@@ -236,7 +256,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       1,
       options.receiptTimeoutMs ?? 30_000,
     );
-    if (receipt) await finalize(row, receipt);
+    if (receipt) await finalize(chain, row, receipt);
   }
 
   /** One pass: settles sent rows, then sends due rows. Returns how many rows it touched. */
@@ -260,11 +280,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       sentAt: true,
       attempts: true,
       idempotencyKey: true,
+      signer: true,
+      signerNonce: true,
     };
     const sent = await db.chainOutbox.findMany({
       where: { status: "SENT" },
       orderBy: { id: "asc" },
-      select: { ...select, signer: true },
+      select,
     });
     // Oldest first; a signer whose earlier write waits out a back-off waits with it, since
     // its next forwarder nonce cannot be used before the previous one.
@@ -273,7 +295,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       where: { status: "PENDING" },
       orderBy: { id: "asc" },
       take: batchSize * 4,
-      select: { ...select, signer: true, availableAt: true },
+      select: { ...select, availableAt: true },
     });
     const waiting = new Set(sent.map((row) => row.signer));
     const due = pending
@@ -290,11 +312,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       // here rather than send what the other may be sending.
       if (!(await tryAcquireLease(db, "outbox", holder, leaseMs))) break;
       try {
+        hasRewrittenRows = false;
         if (row.txHash && row.rawTx) await broadcastAndSettle(chain, row);
         else await send(chain, row);
         touched += 1;
+        if (hasRewrittenRows) break;
       } catch (error) {
-        await retryLater(row, error);
+        await retryLater(row, error, chain);
         logger.warn("outbox send deferred", {
           outboxId: row.id,
           kind: row.kind,

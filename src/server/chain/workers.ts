@@ -1,7 +1,7 @@
 import { getEnv } from "~/env";
 import { getDb } from "~/server/db";
 import { describeError, logger } from "~/server/logger";
-import { OUTBOX_FAILURE_HANDLERS } from "~/server/services/outbox-handlers";
+import { OUTBOX_HOOKS } from "~/server/services/outbox-handlers";
 import { enqueueDueSettlements } from "~/server/services/requests/settle-requests";
 import { getChain } from "./client";
 import { createIndexer } from "./indexer";
@@ -39,7 +39,7 @@ function loop(name: string, intervalMs: number, tick: () => Promise<number>) {
 export function startWorkers(): Workers {
   const env = getEnv();
   const db = getDb();
-  const outbox = createOutboxWorker({ db, getChain, onFailed: OUTBOX_FAILURE_HANDLERS });
+  const outbox = createOutboxWorker({ db, getChain, ...OUTBOX_HOOKS });
   const indexer = createIndexer({ db, getChain, confirmations: env.CHAIN_CONFIRMATIONS });
   const stops = [
     loop("outbox", env.OUTBOX_POLL_MS, outbox.tick),

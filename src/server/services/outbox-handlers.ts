@@ -1,12 +1,17 @@
-import type { OutboxFailureHandler } from "~/server/chain/outbox-worker";
+import type { OutboxFailureHandler, OutboxWorkerOptions } from "~/server/chain/outbox-worker";
+import { reissueAfterFailure } from "~/server/services/signing/reissue";
 
 /**
  * What the domain does when a chain write fails for good: the row it belongs to is marked,
  * so the page shows the failure and its reason instead of "pending" forever.
  */
 export const OUTBOX_FAILURE_HANDLERS: Record<string, OutboxFailureHandler> = {
+  // Back to a draft, so its owner can publish it again (signing anew).
   "listing.create": async (db, entityId) => {
-    await db.listing.updateMany({ where: { id: entityId }, data: { anchorStatus: "FAILED" } });
+    await db.listing.updateMany({
+      where: { id: entityId },
+      data: { anchorStatus: "FAILED", status: "DRAFT" },
+    });
   },
   "trial.register": async (db, entityId) => {
     await db.trial.updateMany({ where: { id: entityId }, data: { anchorStatus: "FAILED" } });
@@ -27,3 +32,10 @@ export const OUTBOX_FAILURE_HANDLERS: Record<string, OutboxFailureHandler> = {
     await db.dataUse.updateMany({ where: { id: entityId }, data: { anchorStatus: "FAILED" } });
   },
 };
+
+/** Everything the outbox worker calls back into the domain for, in one place for every worker. */
+export const OUTBOX_HOOKS = {
+  onFailed: OUTBOX_FAILURE_HANDLERS,
+  onForwardFailed: (failure: Omit<Parameters<typeof reissueAfterFailure>[0], "onFailed">) =>
+    reissueAfterFailure({ ...failure, onFailed: OUTBOX_FAILURE_HANDLERS }),
+} satisfies Partial<OutboxWorkerOptions>;

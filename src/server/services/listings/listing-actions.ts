@@ -80,7 +80,7 @@ export const publishListingAction: ActionHandler<{ listingId: string }> = {
       async apply(tx) {
         const published = await tx.listing.updateMany({
           where: { id: listing.id, status: "DRAFT" },
-          data: { status: "ACTIVE" },
+          data: { status: "ACTIVE", anchorStatus: "PENDING" },
         });
         if (published.count !== 1)
           throw new AppError("CONFLICT", "This listing is already published.");
