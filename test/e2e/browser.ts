@@ -1,5 +1,6 @@
 import { chromium, type Browser, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { mkdir } from "node:fs/promises";
+import { afterAll, beforeAll, expect } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~/server/seed/demo-accounts";
 import { CHROMIUM_PATH } from "./global-setup";
 
@@ -17,6 +18,20 @@ export function launchBrowser(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+}
+
+/** One browser for a test file: launched before its tests, closed after, none when skipped. */
+export function browserForFile(isSkipped: boolean): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (isSkipped) return;
+    await mkdir("test-results", { recursive: true });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
 }
 
 /** Signs in with a demo account's email and password and waits for the header to say so. */

@@ -1,25 +1,15 @@
-import { mkdir, readFile } from "node:fs/promises";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { DEMO_TRIAL_REGISTRY_ID, DEMO_WALLET_PARTICIPANT } from "~/server/seed/demo-accounts";
-import { launchBrowser, signInWithPassword as signIn } from "./browser";
+import { signInWithPassword as signIn, browserForFile } from "./browser";
 import { injectTestWallet } from "./test-wallet";
 
 const skipReason = inject("e2eSkipReason");
 if (skipReason) console.warn(`[e2e] skipped: ${skipReason}`);
 const appUrl = skipReason ? "" : inject("appUrl");
 
-let browser: Browser;
-
-beforeAll(async () => {
-  if (skipReason) return;
-  await mkdir("test-results", { recursive: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile(Boolean(skipReason));
 
 const signInWithPassword = (page: Page, role: string) => signIn(page, appUrl, role);
 
@@ -33,7 +23,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
   it("a wallet participant uploads, reviews and publishes; a researcher requests; the participant approves and withdraws", async () => {
     // Markup in listing text must reach other users' pages as text, never as HTML.
     const title = `E2E blood pressure ${Date.now()} <img src=x onerror="window.__xss=1">`;
-    const participantContext = await browser.newContext();
+    const participantContext = await browser().newContext();
     const page = await participantContext.newPage();
     await injectTestWallet(page, DEMO_WALLET_PARTICIPANT.privateKey, 31337);
     await page.goto(`${appUrl}/sign-in`);
@@ -81,7 +71,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     await page.screenshot({ path: "test-results/slice-listing.png", fullPage: true });
 
     // A researcher finds it and requests access, paying into escrow by signature.
-    const researcherContext = await browser.newContext();
+    const researcherContext = await browser().newContext();
     const researcher = await researcherContext.newPage();
     await signInWithPassword(researcher, "RESEARCHER");
     await researcher.goto(`${appUrl}/catalogue`);
@@ -154,7 +144,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
   });
 
   it("an auditor audits the demo trial and downloads the report", async () => {
-    const context = await browser.newContext({ acceptDownloads: true });
+    const context = await browser().newContext({ acceptDownloads: true });
     const page = await context.newPage();
     await signInWithPassword(page, "AUDITOR");
     await page.getByRole("navigation").getByRole("link", { name: "Audit" }).click();
@@ -186,7 +176,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
   });
 
   it("shows a clear error for a wrong password and stays signed out", async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(`${appUrl}/sign-in`);
     await page.getByLabel("Email").fill("researcher@demo.trialshare.test");

@@ -1,23 +1,13 @@
-import { mkdir, readFile } from "node:fs/promises";
-import type { Browser, Download, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import type { Download, Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { DEMO_TRIAL_REGISTRY_ID } from "~/server/seed/demo-accounts";
 import { fhirSchemaErrors } from "../fhir-schema";
-import { launchBrowser, signInWithPassword } from "./browser";
+import { signInWithPassword, browserForFile } from "./browser";
 
 const skipReason = inject("e2eSkipReason");
 const appUrl = skipReason ? "" : inject("appUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  if (skipReason) return;
-  await mkdir("test-results", { recursive: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile(Boolean(skipReason));
 
 async function downloaded(page: Page, testId: string): Promise<Buffer> {
   const [download]: [Download, void] = await Promise.all([
@@ -29,7 +19,7 @@ async function downloaded(page: Page, testId: string): Promise<Buffer> {
 
 describe.skipIf(Boolean(skipReason))("sponsor journey in a browser", () => {
   it("registers a trial, amends its protocol and funds its rewards", async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await signInWithPassword(page, appUrl, "SPONSOR");
     await page.getByRole("navigation").getByRole("link", { name: "My trials" }).click();
@@ -80,7 +70,7 @@ describe.skipIf(Boolean(skipReason))("sponsor journey in a browser", () => {
   });
 
   it("sees the demo trial's enrolment and usage, its timeline and its regulator exports", async () => {
-    const context = await browser.newContext({ acceptDownloads: true });
+    const context = await browser().newContext({ acceptDownloads: true });
     const page = await context.newPage();
     await signInWithPassword(page, appUrl, "SPONSOR");
     await page.goto(`${appUrl}/sponsor`);

@@ -2,7 +2,8 @@
 
 import type { ReactNode } from "react";
 import type { TAction } from "~/server/services/actions/registry";
-import { STEP_LABELS, useSignedAction } from "./use-signed-action";
+import { ActionStatus } from "./action-status";
+import { useSignedAction } from "./use-signed-action";
 
 /** A button that runs one signed action and says where it stands. */
 export function ActionButton(props: {
@@ -33,16 +34,7 @@ export function ActionButton(props: {
       >
         {props.children}
       </button>
-      {step !== "idle" && (
-        <span className="text-xs text-slate-600" aria-live="polite">
-          {STEP_LABELS[step]}
-        </span>
-      )}
-      {error && (
-        <span role="alert" className="text-xs text-red-800">
-          {error}
-        </span>
-      )}
+      <ActionStatus step={step} error={error} small />
     </span>
   );
 }

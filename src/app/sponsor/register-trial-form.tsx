@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from "react";
 import { TRIAL_PHASES, type TrialPhase } from "~/server/services/trials/phases";
 import { field, protocolFromForm } from "../_components/protocol-file";
-import { STEP_LABELS, useSignedAction } from "../_components/use-signed-action";
+import { ActionStatus } from "../_components/action-status";
+import { useSignedAction } from "../_components/use-signed-action";
 
 const lines = (text: string) =>
   text
@@ -68,17 +69,8 @@ export function RegisterTrialForm() {
         <button type="submit" className="btn" disabled={isBusy}>
           Register trial
         </button>
-        {step !== "idle" && (
-          <span className="text-sm text-slate-600" aria-live="polite">
-            {STEP_LABELS[step]}
-          </span>
-        )}
+        <ActionStatus step={step} error={formError ?? error} />
       </div>
-      {(formError ?? error) && (
-        <p role="alert" className="text-sm text-red-800">
-          {formError ?? error}
-        </p>
-      )}
     </form>
   );
 }

@@ -70,25 +70,16 @@ export async function nextSignerNonce(
 }
 
 /**
- * The signer's forwarder nonce as the chain has it, or, when the node cannot be reached, as
- * our own confirmed writes imply (one past the highest confirmed nonce): the app relays every
- * request its users sign, so a chain outage queues actions instead of refusing them.
+ * The signer's forwarder nonce as the chain has it, or 0 when the node cannot be reached:
+ * `nextSignerNonce` then goes by our own writes (the app relays every request its users sign),
+ * so a chain outage queues actions instead of refusing them.
  */
-export async function forwarderNonce(
-  db: DbClient | DbTransaction,
-  chain: Chain,
-  signer: string,
-): Promise<bigint> {
+export async function forwarderNonce(chain: Chain, signer: string): Promise<bigint> {
   try {
     return await chain.contracts.forwarder.nonces(signer);
   } catch (error) {
     if (!isTransportError(error)) throw error;
-    const confirmed = await db.chainOutbox.aggregate({
-      where: { signer: signer.toLowerCase(), status: "CONFIRMED" },
-      _max: { signerNonce: true },
-    });
-    const highest = confirmed._max.signerNonce;
-    return highest === null ? 0n : BigInt(highest + 1);
+    return 0n;
   }
 }
 

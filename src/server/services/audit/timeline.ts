@@ -1,27 +1,9 @@
 import { formatUnits } from "ethers";
 import type { DbClient } from "~/server/db";
+import type { TimelineCategory } from "./timeline-categories";
+import { Prisma } from "~/server/generated/prisma/client";
 import { fromPurposeMask, PURPOSES, purposeLabel } from "~/server/services/consent/purposes";
 import { TOKEN_DECIMALS } from "~/server/services/listings/listing-dto";
-
-/**
- * Every on-chain event of one trial, as the indexer stored it (ChainEvent rows): the trial's
- * own events, its listings' events, the requests that include one of its listings, and the
- * withdrawals of its participants and listing owners. Listings belong to a trial only in the
- * database, so their keys come from there; everything else is read from the indexed events.
- */
-export const TIMELINE_CATEGORIES = [
-  "registration",
-  "enrollment",
-  "rewards",
-  "listing",
-  "consent",
-  "request",
-  "decision",
-  "data use",
-  "settlement",
-  "withdrawal",
-] as const;
-export type TimelineCategory = (typeof TIMELINE_CATEGORIES)[number];
 
 export type TimelineEntry = {
   id: string;
@@ -49,7 +31,6 @@ type Row = {
   args: Record<string, unknown>;
 };
 
-const MAX_ENTRIES = 5_000;
 const amount = (value: unknown) => `${formatUnits(String(value), TOKEN_DECIMALS)} TSR`;
 const short = (hex: unknown) => `${String(hex).slice(0, 10)}…`;
 const purposeOf = (index: unknown) => PURPOSES[Number(index)]?.label ?? `purpose ${String(index)}`;
@@ -114,13 +95,27 @@ function actorOf(args: Record<string, unknown>): string | null {
   return typeof actor === "string" ? actor : null;
 }
 
+/**
+ * Every on-chain event of one trial, as the indexer stored it (ChainEvent rows): the trial's
+ * own events, its listings' events, the requests that include one of its listings, and the
+ * withdrawals of its participants and listing owners. Listings belong to a trial only in the
+ * database, so their keys come from there; everything else is read from the indexed events.
+ */
 export async function readTrialTimeline(options: {
   db: DbClient;
   chainId: number;
   trial: { id: string; chainKey: string };
   categories?: readonly TimelineCategory[];
+  /** The oldest this many; all when not given. */
+  limit?: number;
 }): Promise<TimelineEntry[]> {
   const { db, chainId, trial } = options;
+  // Filtered in the query, so a limit counts only the kinds asked for.
+  const eventNames = Object.entries(DESCRIBE)
+    .filter(
+      ([, [category]]) => !options.categories?.length || options.categories.includes(category),
+    )
+    .map(([name]) => name);
   const listings = await db.listing.findMany({
     where: { trialId: trial.id },
     select: { chainKey: true },
@@ -141,7 +136,7 @@ export async function readTrialTimeline(options: {
     )
     SELECT id, "blockNumber", "txHash", "logIndex", "blockTime", "eventName", args
     FROM "ChainEvent"
-    WHERE "chainId" = ${chainId} AND (
+    WHERE "chainId" = ${chainId} AND "eventName" = ANY(${eventNames}::text[]) AND (
       lower(args->>'trialId') = ${trialKey}
       OR lower(args->>'listingId') = ANY(${listingKeys}::text[])
       -- a request's events about other trials' listings are theirs, not this trial's
@@ -150,27 +145,21 @@ export async function readTrialTimeline(options: {
           AND lower(args->>'account') IN (SELECT account FROM trial_accounts))
     )
     ORDER BY "blockNumber", "logIndex"
-    LIMIT ${MAX_ENTRIES}`;
-  const wanted = options.categories?.length ? new Set(options.categories) : null;
-  return rows.flatMap((row) => {
-    const describe = DESCRIBE[row.eventName];
-    if (!describe) return [];
-    const [category, summarize] = describe;
-    if (wanted && !wanted.has(category)) return [];
-    return [
-      {
-        id: String(row.id),
-        time: new Date(row.blockTime),
-        blockNumber: Number(row.blockNumber),
-        txHash: row.txHash,
-        logIndex: Number(row.logIndex),
-        event: row.eventName,
-        category,
-        summary: summarize(row.args),
-        actor: actorOf(row.args),
-        amountWei: typeof row.args.amount === "string" ? row.args.amount : null,
-        args: row.args,
-      },
-    ];
+    ${options.limit ? Prisma.sql`LIMIT ${options.limit}` : Prisma.empty}`;
+  return rows.map((row) => {
+    const [category, summarize] = DESCRIBE[row.eventName]!;
+    return {
+      id: String(row.id),
+      time: new Date(row.blockTime),
+      blockNumber: Number(row.blockNumber),
+      txHash: row.txHash,
+      logIndex: Number(row.logIndex),
+      event: row.eventName,
+      category,
+      summary: summarize(row.args),
+      actor: actorOf(row.args),
+      amountWei: typeof row.args.amount === "string" ? row.args.amount : null,
+      args: row.args,
+    };
   });
 }

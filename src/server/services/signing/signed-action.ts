@@ -28,7 +28,7 @@ export async function prepareSignedAction(options: {
   call: ExpectedCall;
 }): Promise<ForwardTypedData> {
   const { chain, signer, call } = options;
-  const onChainNonce = await forwarderNonce(options.db, chain, signer);
+  const onChainNonce = await forwarderNonce(chain, signer);
   const message: ForwardRequestMessage = {
     from: signer,
     to: call.to,
@@ -116,7 +116,7 @@ export async function enqueueSignedAction(
 ): Promise<void> {
   // Serialises a user's signed actions so two cannot claim the same forwarder nonce.
   await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${options.userId} FOR UPDATE`;
-  const onChainNonce = await forwarderNonce(tx, options.chain, options.signer);
+  const onChainNonce = await forwarderNonce(options.chain, options.signer);
   const expectedNonce = await nextSignerNonce(tx, options.signer, onChainNonce);
   if (Number(options.request.nonce) !== expectedNonce) {
     throw new AppError(

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { parseUnits, solidityPackedKeccak256 } from "ethers";
+import { formatUnits, parseUnits, solidityPackedKeccak256 } from "ethers";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import type { ActionHandler } from "~/server/services/actions/action-plan";
@@ -157,7 +157,7 @@ export const fundRewardsAction: ActionHandler<{
     if (balance < amount)
       throw new AppError(
         "BAD_INPUT",
-        `Your wallet holds ${balance / 10n ** BigInt(TOKEN_DECIMALS)} tokens, fewer than the ${input.amount} to fund.`,
+        `Your wallet holds ${formatUnits(balance, TOKEN_DECIMALS)} TSR, less than the ${input.amount} to fund.`,
       );
     return {
       entityId: trial.id,

@@ -99,13 +99,12 @@ export async function getTrialOverview(options: {
   const revenueOf = (listingId: string) =>
     BigInt(revenue.find((row) => row.listingId === listingId)?._sum.amountWei?.toFixed(0) ?? "0");
 
-  const [pool, sponsorBalance] =
+  const [pool, sponsorBalance] = await Promise.all([
     trial.anchorStatus === "CONFIRMED"
-      ? await Promise.all([
-          chain.contracts.trialRegistry.rewardPool(trial.chainKey),
-          chain.contracts.token.balanceOf(trial.sponsor.walletAddress),
-        ])
-      : [null, await chain.contracts.token.balanceOf(trial.sponsor.walletAddress)];
+      ? chain.contracts.trialRegistry.rewardPool(trial.chainKey)
+      : null,
+    chain.contracts.token.balanceOf(trial.sponsor.walletAddress),
+  ]);
 
   const usesByPurpose = (uses: { request: { purpose: number } }[]) =>
     PURPOSES.map((purpose, index) => ({

@@ -2,7 +2,11 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { TIMELINE_CATEGORIES, type TimelineCategory } from "~/server/services/audit/timeline";
+import {
+  TIMELINE_CATEGORIES,
+  TIMELINE_PAGE_LIMIT,
+  type TimelineCategory,
+} from "~/server/services/audit/timeline-categories";
 import { api } from "~/trpc/react";
 import { TrialDownloads } from "../../../_components/trial-downloads";
 
@@ -60,6 +64,12 @@ export function TimelineView({ trialId }: { trialId: string }) {
         value={text}
         onChange={(event) => setText(event.target.value)}
       />
+      {timeline.data?.length === TIMELINE_PAGE_LIMIT && (
+        <p className="text-sm text-amber-800">
+          Showing the first {TIMELINE_PAGE_LIMIT.toLocaleString()} events; the timeline CSV and the
+          PDF report have them all.
+        </p>
+      )}
       {timeline.error && (
         <p role="alert" className="card text-red-800">
           {timeline.error.message}

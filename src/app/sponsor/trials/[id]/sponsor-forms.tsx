@@ -2,24 +2,8 @@
 
 import { useState, type FormEvent } from "react";
 import { field, protocolFromForm } from "../../../_components/protocol-file";
-import { STEP_LABELS, useSignedAction } from "../../../_components/use-signed-action";
-
-function Progress(props: { step: keyof typeof STEP_LABELS; error: string | null }) {
-  return (
-    <>
-      {props.step !== "idle" && (
-        <span className="text-sm text-slate-600" aria-live="polite">
-          {STEP_LABELS[props.step]}
-        </span>
-      )}
-      {props.error && (
-        <span role="alert" className="text-sm text-red-800">
-          {props.error}
-        </span>
-      )}
-    </>
-  );
-}
+import { ActionStatus } from "../../../_components/action-status";
+import { useSignedAction } from "../../../_components/use-signed-action";
 
 /** A new protocol version: enrolled participants are asked to re-consent to it. */
 export function AmendProtocolForm({
@@ -49,7 +33,7 @@ export function AmendProtocolForm({
       <button type="submit" className="btn" disabled={isBusy}>
         Amend protocol
       </button>
-      <Progress step={step} error={formError ?? error} />
+      <ActionStatus step={step} error={formError ?? error} />
     </form>
   );
 }
@@ -94,7 +78,7 @@ export function FundRewardsForm({ trialId }: { trialId: string }) {
       <button type="submit" className="btn" disabled={isBusy}>
         Fund rewards
       </button>
-      <Progress step={step} error={error} />
+      <ActionStatus step={step} error={error} />
     </form>
   );
 }

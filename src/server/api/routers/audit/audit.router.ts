@@ -2,7 +2,11 @@ import { z } from "zod";
 import { getChain } from "~/server/chain/client";
 import { findAuditableTrial } from "~/server/services/audit/auditable-trial";
 import { runAudit } from "~/server/services/audit/run-audit";
-import { readTrialTimeline, TIMELINE_CATEGORIES } from "~/server/services/audit/timeline";
+import { readTrialTimeline } from "~/server/services/audit/timeline";
+import {
+  TIMELINE_CATEGORIES,
+  TIMELINE_PAGE_LIMIT,
+} from "~/server/services/audit/timeline-categories";
 import { auditorProcedure, createTRPCRouter } from "../../trpc";
 
 const ZAuditReport = z.object({
@@ -61,6 +65,7 @@ export const auditRouter = createTRPCRouter({
         chainId: chain.chainId,
         trial,
         categories: input.categories,
+        limit: TIMELINE_PAGE_LIMIT,
       });
     }),
 
