@@ -20,10 +20,11 @@ import { openDatabase } from "~/server/db";
 import { applyMigrations } from "~/server/migrate";
 import { stopApp, waitForHealth } from "../scripts/app-process";
 import { localProvider, startLocalChain } from "../scripts/local-chain";
+import { portFromEnv } from "../scripts/free-port";
 import { printTable } from "./table";
 
 const LISTINGS = 100_000;
-const PORT = Number(process.env.BENCH_PORT ?? 3200);
+const PORT = await portFromEnv("BENCH_PORT");
 const SECRET = "bench-secret-that-is-at-least-thirty-two-characters";
 const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const root = path.resolve(import.meta.dirname, "..");
@@ -71,7 +72,7 @@ function load(url: string, cookie: string) {
 async function main() {
   const work = await mkdtemp(path.join(tmpdir(), "bench-api-"));
   const chain = await startLocalChain({
-    port: Number(process.env.BENCH_CHAIN_PORT ?? 9045),
+    port: await portFromEnv("BENCH_CHAIN_PORT"),
     quiet: true,
   });
   let server: ChildProcess | undefined;

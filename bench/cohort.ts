@@ -10,6 +10,7 @@ import path from "node:path";
 import { parseUnits, Wallet } from "ethers";
 import { deployContracts } from "~/server/chain/deploy";
 import { localProvider, startLocalChain } from "../scripts/local-chain";
+import { portFromEnv } from "../scripts/free-port";
 import { createHarness, listingInput } from "../test/integration/harness";
 import { printTable } from "./table";
 
@@ -18,7 +19,7 @@ const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae7
 
 async function main() {
   const chain = await startLocalChain({
-    port: Number(process.env.BENCH_CHAIN_PORT ?? 8945),
+    port: await portFromEnv("BENCH_CHAIN_PORT"),
     quiet: true,
   });
   const work = await mkdtemp(path.join(tmpdir(), "bench-cohort-"));

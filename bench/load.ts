@@ -18,6 +18,7 @@ import { deployContracts } from "~/server/chain/deploy";
 import type { SessionUser } from "~/server/session";
 import { stopApp, waitForHealth } from "../scripts/app-process";
 import { localProvider, startLocalChain } from "../scripts/local-chain";
+import { portFromEnv } from "../scripts/free-port";
 import { sessionCookie } from "../test/support/session-cookie";
 import { printTable } from "./table";
 import { seedLoadWorld, type LoadWorld } from "./load-seed";
@@ -25,7 +26,7 @@ import { seedLoadWorld, type LoadWorld } from "./load-seed";
 const USERS = { participants: 30, researchers: 20 };
 const DURATION_S = Number(process.env.LOAD_SECONDS ?? 60);
 const WARMUP_S = 30;
-const PORT = Number(process.env.BENCH_PORT ?? 3300);
+const PORT = await portFromEnv("BENCH_PORT");
 const BASE = `http://localhost:${PORT}`;
 const SECRET = "load-secret-that-is-at-least-thirty-two-characters";
 const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -176,7 +177,7 @@ const percentile = (values: number[], p: number) => {
 async function main() {
   const work = await mkdtemp(path.join(tmpdir(), "bench-load-"));
   const chain = await startLocalChain({
-    port: Number(process.env.BENCH_CHAIN_PORT ?? 9145),
+    port: await portFromEnv("BENCH_CHAIN_PORT"),
     quiet: true,
   });
   let server: ChildProcess | undefined;

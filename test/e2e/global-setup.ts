@@ -8,6 +8,7 @@ import type { TestProject } from "vitest/node";
 import { deployContracts } from "~/server/chain/deploy";
 import { waitForHealth } from "../../scripts/app-process";
 import { localProvider, startLocalChain } from "../../scripts/local-chain";
+import { portFromEnv } from "../../scripts/free-port";
 
 /**
  * The real app for browser tests: a fresh local chain with the contracts, a production build
@@ -22,10 +23,10 @@ export default async function setup(project: TestProject) {
     project.provide("e2eSkipReason", `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
     return;
   }
-  const port = Number(process.env.E2E_PORT ?? 3100);
+  const port = await portFromEnv("E2E_PORT");
   const appUrl = `http://localhost:${port}`;
   const chain = await startLocalChain({
-    port: Number(process.env.E2E_CHAIN_PORT ?? 8745),
+    port: await portFromEnv("E2E_CHAIN_PORT"),
     quiet: true,
   });
   const work = await mkdtemp(path.join(tmpdir(), "trialshare-e2e-"));

@@ -5,6 +5,7 @@ import { Wallet } from "ethers";
 import type { TestProject } from "vitest/node";
 import { deployContracts } from "~/server/chain/deploy";
 import { localProvider, startLocalChain } from "../../scripts/local-chain";
+import { portFromEnv } from "../../scripts/free-port";
 
 /** One real Hardhat node for all integration files, with the contracts deployed fresh. */
 const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -49,7 +50,7 @@ export function provideTestChain(
 }
 
 export default async function setup(project: TestProject) {
-  const chain = await startTestChain(Number(process.env.TEST_CHAIN_PORT ?? 8645));
+  const chain = await startTestChain(await portFromEnv("TEST_CHAIN_PORT"));
   provideTestChain(project, chain, "");
   return chain.stop;
 }

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { provideTestChain, startTestChain } from "./global-setup";
+import { portFromEnv } from "../../scripts/free-port";
 
 /**
  * The integration suite's second pass, on a real PostgreSQL server: TEST_DATABASE_URL's, or
@@ -60,9 +61,9 @@ export default async function setup(project: TestProject) {
   const external = process.env.TEST_DATABASE_URL;
   const postgres = external
     ? { url: external, stop: async () => {} }
-    : await startPostgres(Number(process.env.TEST_POSTGRES_PORT ?? 5544));
+    : await startPostgres(await portFromEnv("TEST_POSTGRES_PORT"));
   try {
-    const chain = await startTestChain(Number(process.env.TEST_PG_CHAIN_PORT ?? 8646));
+    const chain = await startTestChain(await portFromEnv("TEST_PG_CHAIN_PORT"));
     provideTestChain(project, chain, postgres.url);
     return async () => {
       await chain.stop();
