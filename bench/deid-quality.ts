@@ -1,0 +1,253 @@
+/**
+ * `npm run --silent bench:deid-quality`: how well de-identification holds on an adversarial
+ * corpus it was not written against. Builds CSV files and FHIR Bundles with identifiers of
+ * all 18 Safe Harbor kinds (telling and uninformative column names, free text, headers,
+ * non-English and NFD names, international formats, FHIR narrative and extensions) and
+ * clinical values that must stay, runs each through deidentifyFile (the function uploads and
+ * the CLI call), and prints recall, clinical values kept and cells per second, for the dev
+ * split and the held-out split. BENCH_SMOKE=1: a few small files. Last line: JSON.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import { deidentifyFile } from "~/server/privacy/pipeline";
+import { buildCorpus, type CorpusFile, type Split } from "./deid-corpus";
+import { scoreFile, type Outcome } from "./deid-corpus/score";
+import { printTable } from "./table";
+
+const isSmoke = process.env.BENCH_SMOKE === "1";
+const NOW = new Date("2026-12-01T00:00:00Z");
+const SIZE = isSmoke
+  ? { csvFiles: 2, fhirFiles: 1, rowsPerFile: 10 }
+  : { csvFiles: 16, fhirFiles: 10, rowsPerFile: 60 };
+
+let work: string | null = null;
+async function cleanUp() {
+  if (work) await rm(work, { recursive: true, force: true });
+  work = null;
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+
+type FileRun = { outcome: Outcome; cells: number; seconds: number; flagged: number };
+
+async function runFile(directory: string, file: CorpusFile): Promise<FileRun> {
+  const inputPath = path.join(directory, file.name);
+  await writeFile(
+    inputPath,
+    file.format === "csv" ? stringify([file.headers, ...file.rows]) : JSON.stringify(file.bundle),
+  );
+  const chunks: Buffer[] = [];
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk);
+      callback();
+    },
+  });
+  const started = performance.now();
+  const result = await deidentifyFile({ inputPath, format: file.format, output, now: NOW });
+  const seconds = (performance.now() - started) / 1000;
+  const text = Buffer.concat(chunks).toString("utf8");
+  const table: string[][] = parse(text, { relax_column_count: true });
+  const headers = table[0] ?? [];
+  const withSources = result as { sourceColumns?: number[] };
+  const sourceColumns =
+    withSources.sourceColumns ??
+    result.columns.map((column) => (file.format === "csv" ? file.headers.indexOf(column) : -1));
+  const outcome = scoreFile(
+    file,
+    file.format === "csv" ? { headers, rows: table.slice(1), sourceColumns } : { text },
+  );
+  const report = result.report as { flagged?: { count: number }[] };
+  return {
+    outcome,
+    cells: result.report.rowsIn * result.report.columnsIn.length,
+    seconds,
+    flagged: (report.flagged ?? []).reduce((sum, item) => sum + item.count, 0),
+  };
+}
+
+type Totals = {
+  planted: number;
+  leaked: number;
+  clinical: number;
+  kept: number;
+  cells: number;
+  seconds: number;
+  flagged: number;
+  wrongYears: number;
+};
+
+function percent(part: number, whole: number) {
+  return whole === 0 ? 100 : Math.round((1000 * part) / whole) / 10;
+}
+
+function breakdown(outcomes: Outcome[], key: (item: Outcome["planted"][number]["item"]) => string) {
+  const groups = new Map<string, { planted: number; leaked: number; examples: string[] }>();
+  for (const outcome of outcomes)
+    for (const { item, isLeaked } of outcome.planted) {
+      const group = groups.get(key(item)) ?? { planted: 0, leaked: 0, examples: [] };
+      group.planted += 1;
+      if (isLeaked) {
+        group.leaked += 1;
+        if (group.examples.length < 2)
+          group.examples.push(`${item.variant}: ${item.text}`.slice(0, 60));
+      }
+      groups.set(key(item), group);
+    }
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+async function runSplit(split: Split): Promise<{ totals: Totals; outcomes: Outcome[] }> {
+  const files = buildCorpus({ split, now: NOW, ...SIZE });
+  const directory = path.join(work!, split);
+  await import("node:fs/promises").then((fs) => fs.mkdir(directory));
+  const totals: Totals = {
+    planted: 0,
+    leaked: 0,
+    clinical: 0,
+    kept: 0,
+    cells: 0,
+    seconds: 0,
+    flagged: 0,
+    wrongYears: 0,
+  };
+  const outcomes: Outcome[] = [];
+  for (const file of files) {
+    const run = await runFile(directory, file);
+    outcomes.push(run.outcome);
+    totals.planted += run.outcome.planted.length;
+    totals.leaked += run.outcome.planted.filter((item) => item.isLeaked).length;
+    totals.clinical += run.outcome.kept.length;
+    totals.kept += run.outcome.kept.filter((item) => item.isKept).length;
+    totals.wrongYears += run.outcome.wrongYears.length;
+    totals.cells += run.cells;
+    totals.seconds += run.seconds;
+    totals.flagged += run.flagged;
+  }
+  return { totals, outcomes };
+}
+
+async function main() {
+  work = await mkdtemp(path.join(tmpdir(), "bench-deid-quality-"));
+  const dev = await runSplit("dev");
+  const holdout = await runSplit("holdout");
+  const all = [...dev.outcomes, ...holdout.outcomes];
+  const sum = (field: keyof Totals) => dev.totals[field] + holdout.totals[field];
+  const planted = sum("planted");
+  const leaked = sum("leaked");
+  const clinical = sum("clinical");
+  const kept = sum("kept");
+  const cellsPerSecond = Math.round(sum("cells") / sum("seconds"));
+
+  console.log("By Safe Harbor kind (both splits)");
+  printTable([
+    ["kind", "planted", "leaked", "recall", "leaked examples"],
+    ...breakdown(all, (item) => item.kind).map(([kind, group]) => [
+      kind,
+      String(group.planted),
+      String(group.leaked),
+      `${percent(group.planted - group.leaked, group.planted)} %`,
+      group.examples.join(" | "),
+    ]),
+  ]);
+  console.log("\nBy placement (both splits)");
+  printTable([
+    ["placement", "planted", "leaked", "recall", "leaked examples"],
+    ...breakdown(all, (item) => item.placement).map(([placement, group]) => [
+      placement,
+      String(group.planted),
+      String(group.leaked),
+      `${percent(group.planted - group.leaked, group.planted)} %`,
+      group.examples.join(" | "),
+    ]),
+  ]);
+  const lost = new Map<string, { total: number; lost: number; examples: string[] }>();
+  for (const outcome of all)
+    for (const { item, isKept } of outcome.kept) {
+      const group = lost.get(item.what) ?? { total: 0, lost: 0, examples: [] };
+      group.total += 1;
+      if (!isKept) {
+        group.lost += 1;
+        if (group.examples.length < 3) group.examples.push(item.text.slice(0, 40));
+      }
+      lost.set(item.what, group);
+    }
+  console.log("\nClinical values that must stay (both splits)");
+  printTable([
+    ["what", "planted", "lost", "kept", "lost examples"],
+    ...[...lost.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([what, group]) => [
+        what,
+        String(group.total),
+        String(group.lost),
+        `${percent(group.total - group.lost, group.total)} %`,
+        group.examples.join(" | "),
+      ]),
+  ]);
+  console.log("");
+  const line = (name: string, totals: Totals) => [
+    name,
+    totals.planted.toLocaleString("en-US"),
+    totals.leaked.toLocaleString("en-US"),
+    `${percent(totals.planted - totals.leaked, totals.planted)} %`,
+    `${percent(totals.kept, totals.clinical)} % of ${totals.clinical}`,
+    totals.flagged.toLocaleString("en-US"),
+    String(totals.wrongYears),
+    Math.round(totals.cells / totals.seconds).toLocaleString("en-US"),
+  ];
+  printTable([
+    [
+      "split",
+      "planted",
+      "leaked",
+      "recall (>= 98 %)",
+      "clinical kept (>= 95 %)",
+      "flagged",
+      "wrong years",
+      "cells/s (>= 50,000)",
+    ],
+    line("dev", dev.totals),
+    line("held out", holdout.totals),
+    line("both", {
+      planted,
+      leaked,
+      clinical,
+      kept,
+      cells: sum("cells"),
+      seconds: sum("seconds"),
+      flagged: sum("flagged"),
+      wrongYears: sum("wrongYears"),
+    }),
+  ]);
+  console.log(
+    JSON.stringify({
+      planted,
+      leaked,
+      recall_pct: percent(planted - leaked, planted),
+      kept_pct: percent(kept, clinical),
+      cells_per_s: cellsPerSecond,
+      clinical_values: clinical,
+      dev_recall_pct: percent(dev.totals.planted - dev.totals.leaked, dev.totals.planted),
+      dev_kept_pct: percent(dev.totals.kept, dev.totals.clinical),
+      holdout_recall_pct: percent(
+        holdout.totals.planted - holdout.totals.leaked,
+        holdout.totals.planted,
+      ),
+      holdout_kept_pct: percent(holdout.totals.kept, holdout.totals.clinical),
+      flagged: sum("flagged"),
+      wrong_years: sum("wrongYears"),
+    }),
+  );
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanUp());
