@@ -66,7 +66,10 @@ export function personName(context: GeneratorContext, options: { first?: string 
     text = text.normalize("NFD");
     variant = "nfd-name";
   }
-  const leak = isCjk ? [text, first] : text.split(/\s+/).filter((part) => part.length >= 2);
+  // Lower-case particles ("van der", "de") are not the name on their own.
+  const leak = isCjk
+    ? [text, first]
+    : text.split(/\s+/).filter((part) => part.length >= 2 && !/^\p{Ll}/u.test(part));
   return { text, first, last, leak, variant };
 }
 
@@ -245,7 +248,9 @@ export const GEOGRAPHIC_GENERATORS: Record<string, Generator> = {
   },
   "uk-postcode": ({ random }) => {
     const area = random.pick(["SW", "N", "E", "M", "B", "LS", "EH", "CF", "BT", "G", "OX", "CB"]);
-    const text = `${area}${random.int(1, 20)}${random.chance(0.2) ? "A" : ""} ${random.int(0, 9)}${random.letters(2, "ABDEFGHJLNPQRSTUWXYZ")}`;
+    const district = random.int(1, 20);
+    // Outward codes are A9, A99, AA9, AA99, A9A or AA9A: a letter only after a single digit.
+    const text = `${area}${district}${district < 10 && random.chance(0.3) ? "A" : ""} ${random.int(0, 9)}${random.letters(2, "ABDEFGHJLNPQRSTUWXYZ")}`;
     return value("GEOGRAPHIC", "uk-postcode", text);
   },
   "ca-postcode": ({ random }) => {

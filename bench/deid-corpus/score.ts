@@ -18,21 +18,27 @@ export type Outcome = {
   wrongYears: { expected: number; got: string }[];
 };
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const isWordChar = (char: string | undefined) => char !== undefined && /[\p{L}\p{N}]/u.test(char);
 
 export function containsToken(haystack: string, needle: string): boolean {
   if (needle === "") return false;
   const text = haystack.normalize("NFC");
   const token = needle.normalize("NFC");
-  if (!text.includes(token)) return false;
-  return new RegExp(`(?<![\\p{L}\\p{N}])${escape(token)}(?![\\p{L}\\p{N}])`, "u").test(text);
+  for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + 1)) {
+    const before = at > 0 ? text.charAt(at - 1) : undefined;
+    const after = text.charAt(at + token.length);
+    // "90" is not left in "90+": a plus after a number is the generalisation.
+    if (!isWordChar(before) && !isWordChar(after) && after !== "+") return true;
+  }
+  return false;
 }
 
-function scoreCell(truth: CellTruth, text: string, outcome: Outcome) {
+function scoreCell(truth: CellTruth, text: string, outcome: Outcome, isWholeFile = false) {
   for (const item of truth.planted) {
     const isLeaked = item.leak.some((leak) => containsToken(text, leak));
     outcome.planted.push({ item, isLeaked });
-    if (item.year !== undefined && item.placement !== "free text") {
+    // A wrong century shows in the date's own cell; a whole FHIR file has many other years.
+    if (item.year !== undefined && item.placement !== "free text" && !isWholeFile) {
       const years = text.match(/\b(1[89]\d\d|20\d\d)\b/g) ?? [];
       for (const year of years)
         if (Number(year) !== item.year) outcome.wrongYears.push({ expected: item.year, got: year });
@@ -45,7 +51,7 @@ function scoreCell(truth: CellTruth, text: string, outcome: Outcome) {
 export function scoreFile(file: CorpusFile, output: FileOutput | { text: string }): Outcome {
   const outcome: Outcome = { planted: [], kept: [], wrongYears: [] };
   if (file.format === "fhir") {
-    scoreCell(file.truth, "text" in output ? output.text : "", outcome);
+    scoreCell(file.truth, "text" in output ? output.text : "", outcome, true);
     return outcome;
   }
   const table = output as FileOutput;

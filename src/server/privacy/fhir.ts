@@ -1,25 +1,15 @@
-import type {
-  AllergyIntolerance,
-  Bundle,
-  CodeableConcept,
-  Condition,
-  Immunization,
-  MedicationRequest,
-  MedicationStatement,
-  Observation,
-  Patient,
-  Procedure,
-  Quantity,
-  Resource,
-} from "fhir/r4";
 import { AppError } from "~/server/errors";
+import { foldName } from "./dictionaries";
 
 /**
- * Flattens an HL7 FHIR R4 Bundle into one table: a row per Patient (with every identifying
- * element in its own column, so the de-identifier removes and reports them) and a row per
- * clinical fact (Observation and each of its components, Condition, MedicationStatement,
- * MedicationRequest, Procedure, Immunization, AllergyIntolerance) carrying the patient's
- * quasi-identifiers (birth date, gender, ZIP, state) for analysis.
+ * Flattens an HL7 FHIR R4 Bundle into one table: a row per Patient (every identifying element
+ * in its own column, so the de-identifier removes and reports it) and a row per clinical fact
+ * (Observation and each component, Condition, MedicationStatement, MedicationRequest,
+ * Procedure, Immunization, AllergyIntolerance) with the patient's quasi-identifiers. The
+ * JSON is read defensively: a Bundle from elsewhere may put an object where R4 has an array,
+ * a string where it has a list, or null in an entry. Extensions other than race and ethnicity
+ * are not carried over; the names in them (maiden names, contacts) are still looked for in
+ * the text that is.
  */
 export const FHIR_COLUMNS = [
   "resource_type",
@@ -56,6 +46,7 @@ export const FHIR_COLUMNS = [
 
 type Column = (typeof FHIR_COLUMNS)[number];
 type Row = Partial<Record<Column, string>>;
+type Json = Record<string, unknown>;
 
 const SUPPORTED = new Set([
   "Patient",
@@ -74,227 +65,257 @@ export type FlattenedBundle = {
   skipped: Record<string, number>;
 };
 
-export function parseBundle(text: string): Bundle {
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+/** An R4 list, tolerating a single object where a list belongs. */
+const objects = (value: unknown): Json[] =>
+  Array.isArray(value) ? value.filter(isObject) : isObject(value) ? [value] : [];
+/** A list of strings, tolerating a single string where a list belongs. */
+const strings = (value: unknown): string[] =>
+  typeof value === "string"
+    ? [value]
+    : Array.isArray(value)
+      ? value.filter((item): item is string => typeof item === "string")
+      : [];
+const text = (value: unknown): string =>
+  typeof value === "string"
+    ? value
+    : typeof value === "number" || typeof value === "boolean"
+      ? String(value)
+      : "";
+const field = (value: unknown, ...path: string[]): unknown => {
+  let current = value;
+  for (const key of path) current = isObject(current) ? current[key] : undefined;
+  return current;
+};
+
+export function parseBundle(json: string): Json {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(json);
   } catch (error) {
     throw new AppError("BAD_INPUT", `The file is not valid JSON: ${(error as Error).message}`);
   }
-  const resourceType = (parsed as { resourceType?: unknown } | null)?.resourceType;
-  if (resourceType !== "Bundle") {
+  const resourceType = isObject(parsed) ? parsed.resourceType : undefined;
+  if (!isObject(parsed) || resourceType !== "Bundle") {
     throw new AppError(
       "BAD_INPUT",
-      `This is not a FHIR R4 Bundle (resourceType is ${typeof resourceType === "string" ? resourceType : "missing"}).`,
+      `This is not a FHIR R4 Bundle (resourceType is ${typeof resourceType === "string" ? resourceType.slice(0, 40) : "missing"}).`,
     );
   }
-  const bundle = parsed as Bundle;
-  if (!Array.isArray(bundle.entry) || bundle.entry.length === 0) {
-    throw new AppError("BAD_INPUT", "The FHIR Bundle has no entries.");
-  }
-  return bundle;
+  if (objects(parsed.entry).filter((entry) => isObject(entry.resource)).length === 0)
+    throw new AppError("BAD_INPUT", "The FHIR Bundle has no entries with a resource.");
+  return parsed;
 }
 
-function coding(concept: CodeableConcept | undefined) {
-  const first = concept?.coding?.[0];
+function coding(concept: unknown) {
+  const first = objects(field(concept, "coding"))[0];
   return {
-    code_system: first?.system ?? "",
-    code: first?.code ?? "",
-    description: concept?.text ?? first?.display ?? "",
+    code_system: text(first?.system),
+    code: text(first?.code),
+    description: text(field(concept, "text")) || text(first?.display),
   };
 }
 
-function quantity(value: Quantity | undefined) {
-  return value
-    ? {
-        value: value.value === undefined ? "" : String(value.value),
-        unit: value.unit ?? value.code ?? "",
-      }
-    : {};
+function quantity(value: unknown): Row {
+  if (!isObject(value)) return {};
+  return { value: text(value.value), unit: text(value.unit) || text(value.code) };
 }
 
-function reference(value: { reference?: string } | undefined): string {
-  const target = value?.reference ?? "";
-  return target.replace(/^urn:uuid:/, "").replace(/^Patient\//, "");
+function reference(value: unknown): string {
+  return text(field(value, "reference"))
+    .replace(/^urn:uuid:/, "")
+    .replace(/^Patient\//, "");
 }
 
-function extensionText(patient: Patient, suffix: string): string {
-  const extension = patient.extension?.find((item) => item.url.endsWith(suffix));
-  const text = extension?.extension?.find((item) => item.url === "text")?.valueString;
-  return text ?? "";
+function extensionText(patient: Json, suffix: string): string {
+  const extension = objects(patient.extension).find((item) => text(item.url).endsWith(suffix));
+  return text(objects(extension?.extension).find((item) => item.url === "text")?.valueString);
 }
 
-function identifier(patient: Patient, code: string): string {
-  return (
-    patient.identifier?.find((item) => item.type?.coding?.some((entry) => entry.code === code))
-      ?.value ?? ""
+function identifier(patient: Json, code: string): string {
+  const item = objects(patient.identifier).find((entry) =>
+    objects(field(entry, "type", "coding")).some((coded) => coded.code === code),
   );
+  return text(item?.value);
 }
 
-function patientRow(patient: Patient): Row {
-  const address = patient.address?.[0];
-  const names = (patient.name ?? []).map((name) =>
-    [...(name.prefix ?? []), ...(name.given ?? []), name.family ?? "", ...(name.suffix ?? [])]
-      .join(" ")
-      .trim(),
-  );
+function nameText(name: Json): string {
+  const parts = [
+    ...strings(name.prefix),
+    ...strings(name.given),
+    ...strings(name.family),
+    ...strings(name.suffix),
+  ];
+  return parts.length > 0 ? parts.join(" ") : text(name.text);
+}
+
+function narrative(resource: Json): string {
+  return text(field(resource, "text", "div"))
+    .replace(/<[^>]{0,2000}>/g, " ")
+    .replace(/&[a-z#0-9]{1,8};/gi, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+const notes = (resource: Json) =>
+  objects(resource.note)
+    .map((item) => text(item.text))
+    .filter(Boolean)
+    .join(" ");
+
+function patientRow(patient: Json): Row {
+  const address = objects(patient.address)[0];
+  const telecom = objects(patient.telecom);
+  const language = objects(patient.communication)[0]?.language;
   return {
     resource_type: "Patient",
-    resource_id: patient.id ?? "",
-    patient_id: patient.id ?? "",
-    name: names.join("; "),
-    birth_date: patient.birthDate ?? "",
-    deceased_date: patient.deceasedDateTime ?? "",
-    gender: patient.gender ?? "",
-    phone:
-      patient.telecom
-        ?.filter((item) => item.system === "phone")
-        .map((item) => item.value)
-        .join("; ") ?? "",
-    email:
-      patient.telecom
-        ?.filter((item) => item.system === "email")
-        .map((item) => item.value)
-        .join("; ") ?? "",
-    address_line: address?.line?.join(", ") ?? "",
-    city: address?.city ?? "",
-    state: address?.state ?? "",
-    postal_code: address?.postalCode ?? "",
+    resource_id: text(patient.id),
+    patient_id: text(patient.id),
+    name: objects(patient.name).map(nameText).join("; "),
+    birth_date: text(patient.birthDate),
+    deceased_date: text(patient.deceasedDateTime),
+    gender: text(patient.gender),
+    phone: telecom
+      .filter((item) => item.system === "phone")
+      .map((item) => text(item.value))
+      .join("; "),
+    email: telecom
+      .filter((item) => item.system === "email")
+      .map((item) => text(item.value))
+      .join("; "),
+    address_line: strings(address?.line).join(", "),
+    city: text(address?.city),
+    state: text(address?.state),
+    postal_code: text(address?.postalCode),
     ssn: identifier(patient, "SS"),
     mrn: identifier(patient, "MR"),
     drivers_license: identifier(patient, "DL"),
     passport: identifier(patient, "PPN"),
-    marital_status: patient.maritalStatus?.text ?? patient.maritalStatus?.coding?.[0]?.code ?? "",
+    marital_status:
+      text(field(patient, "maritalStatus", "text")) ||
+      text(objects(field(patient, "maritalStatus", "coding"))[0]?.code),
     race: extensionText(patient, "us-core-race"),
     ethnicity: extensionText(patient, "us-core-ethnicity"),
-    language:
-      patient.communication?.[0]?.language?.text ??
-      patient.communication?.[0]?.language?.coding?.[0]?.display ??
-      "",
-    note: patient.text?.div
-      ? patient.text.div
-          .replace(/<[^>]+>/g, " ")
-          .replace(/\s+/g, " ")
-          .trim()
-      : "",
+    language: text(field(language, "text")) || text(objects(field(language, "coding"))[0]?.display),
+    note: narrative(patient),
   };
 }
 
-function clinicalRows(resource: Resource): Row[] {
-  const base = { resource_type: resource.resourceType, resource_id: resource.id ?? "" };
-  switch (resource.resourceType) {
+/** Every name a Patient carries, wherever it is: names, text-only names, extensions. */
+function patientNames(patient: Json): string[] {
+  const names = objects(patient.name).flatMap((name) => [
+    ...strings(name.given),
+    ...strings(name.family),
+    ...strings(name.text),
+  ]);
+  for (const extension of objects(patient.extension))
+    if (/maiden|name/i.test(text(extension.url))) names.push(text(extension.valueString));
+  for (const contact of objects(patient.contact))
+    names.push(...objects(contact.name).map(nameText));
+  return names;
+}
+
+function clinicalRows(resource: Json): Row[] {
+  const type = text(resource.resourceType);
+  const base = {
+    resource_type: type,
+    resource_id: text(resource.id),
+    note: [notes(resource), narrative(resource)].filter(Boolean).join(" "),
+  };
+  const subject = reference(resource.subject) || reference(resource.patient);
+  const status =
+    text(resource.status) || text(objects(field(resource, "clinicalStatus", "coding"))[0]?.code);
+  switch (type) {
     case "Observation": {
-      const observation = resource as Observation;
       const shared = {
         ...base,
-        patient_id: reference(observation.subject),
+        patient_id: subject,
         effective_date:
-          observation.effectiveDateTime ??
-          observation.effectivePeriod?.start ??
-          observation.issued ??
-          "",
-        category: observation.category?.[0]?.coding?.[0]?.code ?? "",
-        status: observation.status,
-        note: observation.note?.map((item) => item.text).join(" ") ?? "",
+          text(resource.effectiveDateTime) ||
+          text(field(resource, "effectivePeriod", "start")) ||
+          text(resource.issued),
+        category: text(objects(field(objects(resource.category)[0], "coding"))[0]?.code),
+        status,
       };
-      if (observation.component?.length) {
-        return observation.component.map((component) => ({
+      const components = objects(resource.component);
+      const valueOf = (item: Json): Row => ({
+        ...quantity(item.valueQuantity),
+        ...(isObject(item.valueCodeableConcept)
+          ? { value: coding(item.valueCodeableConcept).description }
+          : {}),
+        ...(typeof item.valueString === "string" ? { value: item.valueString } : {}),
+      });
+      if (components.length > 0)
+        return components.map((component) => ({
           ...shared,
           ...coding(component.code),
-          ...quantity(component.valueQuantity),
-          ...(component.valueString ? { value: component.valueString } : {}),
+          ...valueOf(component),
         }));
-      }
-      return [
-        {
-          ...shared,
-          ...coding(observation.code),
-          ...quantity(observation.valueQuantity),
-          ...(observation.valueCodeableConcept
-            ? { value: coding(observation.valueCodeableConcept).description }
-            : {}),
-          ...(observation.valueString ? { value: observation.valueString } : {}),
-        },
-      ];
+      return [{ ...shared, ...coding(resource.code), ...valueOf(resource) }];
     }
-    case "Condition": {
-      const condition = resource as Condition;
+    case "Condition":
       return [
         {
           ...base,
-          patient_id: reference(condition.subject),
-          effective_date: condition.onsetDateTime ?? condition.recordedDate ?? "",
-          category: condition.category?.[0]?.coding?.[0]?.code ?? "",
-          ...coding(condition.code),
-          status: condition.clinicalStatus?.coding?.[0]?.code ?? "",
-          note: condition.note?.map((item) => item.text).join(" ") ?? "",
+          patient_id: subject,
+          effective_date: text(resource.onsetDateTime) || text(resource.recordedDate),
+          category: text(objects(field(objects(resource.category)[0], "coding"))[0]?.code),
+          ...coding(resource.code),
+          status,
         },
       ];
-    }
     case "MedicationStatement":
-    case "MedicationRequest": {
-      const medication = resource as MedicationStatement | MedicationRequest;
-      const date =
-        "effectiveDateTime" in medication
-          ? medication.effectiveDateTime
-          : (medication as MedicationRequest).authoredOn;
+    case "MedicationRequest":
       return [
         {
           ...base,
-          patient_id: reference(medication.subject),
-          effective_date: date ?? "",
-          ...coding(medication.medicationCodeableConcept),
-          status: medication.status,
-          note: medication.note?.map((item) => item.text).join(" ") ?? "",
+          patient_id: subject,
+          effective_date: text(resource.effectiveDateTime) || text(resource.authoredOn),
+          ...coding(resource.medicationCodeableConcept),
+          status,
         },
       ];
-    }
-    case "Procedure": {
-      const procedure = resource as Procedure;
+    case "Procedure":
       return [
         {
           ...base,
-          patient_id: reference(procedure.subject),
-          effective_date: procedure.performedDateTime ?? procedure.performedPeriod?.start ?? "",
-          ...coding(procedure.code),
-          status: procedure.status,
-          note: procedure.note?.map((item) => item.text).join(" ") ?? "",
+          patient_id: subject,
+          effective_date:
+            text(resource.performedDateTime) || text(field(resource, "performedPeriod", "start")),
+          ...coding(resource.code),
+          status,
         },
       ];
-    }
-    case "Immunization": {
-      const immunization = resource as Immunization;
+    case "Immunization":
       return [
         {
           ...base,
-          patient_id: reference(immunization.patient),
-          effective_date: immunization.occurrenceDateTime ?? "",
-          ...coding(immunization.vaccineCode),
-          status: immunization.status,
+          patient_id: subject,
+          effective_date: text(resource.occurrenceDateTime),
+          ...coding(resource.vaccineCode),
+          status,
         },
       ];
-    }
-    case "AllergyIntolerance": {
-      const allergy = resource as AllergyIntolerance;
+    case "AllergyIntolerance":
       return [
         {
           ...base,
-          patient_id: reference(allergy.patient),
-          effective_date: allergy.recordedDate ?? "",
-          category: allergy.category?.[0] ?? "",
-          ...coding(allergy.code),
-          status: allergy.clinicalStatus?.coding?.[0]?.code ?? "",
+          patient_id: subject,
+          effective_date: text(resource.recordedDate),
+          category: strings(resource.category)[0] ?? "",
+          ...coding(resource.code),
+          status,
         },
       ];
-    }
     default:
       return [];
   }
 }
 
-export function flattenBundle(bundle: Bundle): FlattenedBundle {
-  const resources = (bundle.entry ?? []).flatMap((entry) =>
-    entry.resource ? [entry.resource] : [],
+export function flattenBundle(bundle: Json): FlattenedBundle {
+  const resources = objects(bundle.entry).flatMap((entry) =>
+    isObject(entry.resource) ? [entry.resource] : [],
   );
   const patients = new Map<string, Row>();
   const knownNames = new Set<string>();
@@ -302,19 +323,21 @@ export function flattenBundle(bundle: Bundle): FlattenedBundle {
   const skipped: Record<string, number> = {};
   for (const resource of resources) {
     if (resource.resourceType !== "Patient") continue;
-    const row = patientRow(resource as Patient);
+    const row = patientRow(resource);
     patients.set(row.patient_id ?? "", row);
-    for (const name of (resource as Patient).name ?? []) {
-      for (const part of [...(name.given ?? []), name.family ?? ""]) {
-        for (const token of part.toLowerCase().split(/\s+/))
-          if (token.length >= 2) knownNames.add(token);
+    for (const name of patientNames(resource))
+      for (const token of name.split(/[\s,;]+/)) {
+        const bare = token.replace(/[.()]/g, "");
+        if (bare.length >= 2 && !/^(mr|mrs|ms|dr|miss|prof)$/i.test(bare))
+          knownNames.add(foldName(bare));
       }
-    }
     rows.push(row);
   }
   for (const resource of resources) {
-    if (!SUPPORTED.has(resource.resourceType)) {
-      skipped[resource.resourceType] = (skipped[resource.resourceType] ?? 0) + 1;
+    const type = text(resource.resourceType) || "(no resourceType)";
+    if (type === "Patient") continue;
+    if (!SUPPORTED.has(type)) {
+      skipped[type.slice(0, 60)] = (skipped[type.slice(0, 60)] ?? 0) + 1;
       continue;
     }
     for (const row of clinicalRows(resource)) {

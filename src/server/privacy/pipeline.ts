@@ -3,20 +3,24 @@ import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
 import { AppError } from "~/server/errors";
-import { Deidentifier, nameTokens } from "./deidentifier";
+import { planColumn, type ColumnPlan } from "./column-classifier";
+import { ColumnProfile } from "./column-profile";
+import { readCsvRows } from "./csv-reader";
+import { Deidentifier } from "./deidentifier";
+import { dictionaries } from "./dictionaries";
 import { flattenBundle, FHIR_COLUMNS, parseBundle } from "./fhir";
 import type { DeidReport } from "./report";
-import { readCsvRows } from "./csv-reader";
+import type { ScanOptions } from "./text-scanner";
 import { decodeUtf8Text } from "./text-input";
-import { nameOnlyTokens } from "./value-scanner";
 
 /**
- * De-identifies a CSV file or a FHIR R4 Bundle into CSV, streaming CSV in two passes (names
- * first, so a name seen anywhere in a name column is redacted everywhere, then the rewrite),
- * so memory stays flat whatever the file size. The same function serves uploads and the CLI.
+ * De-identifies a CSV file or a FHIR R4 Bundle into CSV. CSV streams in two passes: the first
+ * profiles every column with bounded memory (shapes, a distinct-count sketch, date evidence,
+ * name tokens of name columns), the second rewrites rows under each column's plan; so memory
+ * stays flat whatever the file size. The same function serves uploads and the CLI.
  */
 export type DeidProgress = {
-  phase: "reading names" | "de-identifying";
+  phase: "profiling columns" | "de-identifying";
   bytes: number;
   totalBytes: number;
   rows: number;
@@ -29,20 +33,42 @@ export type DeidentifyFileOptions = {
   dropColumns?: readonly string[];
   onProgress?: (progress: DeidProgress) => void;
   now?: Date;
+  /** Flagged text: kept in review markers for the review page, or withheld (default). */
+  flags?: ScanOptions["flags"];
 };
 
 export type DeidentifyResult = {
   report: DeidReport;
   pseudonyms: ReadonlyMap<string, string>;
+  /** The output's headers. */
   columns: string[];
+  /** For each output column, its index among the input's columns. */
+  sourceColumns: number[];
 };
 
 const MAX_EXAMPLES = 20;
 
+/** The format a file holds, checked against what its name says. */
 export function detectFormat(fileName: string, firstBytes: Buffer): "csv" | "fhir" {
-  if (/\.json$/i.test(fileName)) return "fhir";
-  if (/\.csv$/i.test(fileName)) return "csv";
-  return firstBytes.toString("utf8").trimStart().startsWith("{") ? "fhir" : "csv";
+  const start = firstBytes
+    .toString("utf8")
+    .replace(/^\uFEFF/, "")
+    .trimStart();
+  const looksLikeJson = start.startsWith("{") || start.startsWith("[");
+  if (/\.json$/i.test(fileName)) {
+    if (!looksLikeJson && start !== "")
+      throw new AppError(
+        "BAD_INPUT",
+        "The file is named .json but does not hold JSON; a CSV file must be named .csv.",
+      );
+    return "fhir";
+  }
+  if (/\.csv$/i.test(fileName) && looksLikeJson)
+    throw new AppError(
+      "BAD_INPUT",
+      "The file is named .csv but holds JSON (a FHIR Bundle?); name it .json to have it read as FHIR.",
+    );
+  return looksLikeJson ? "fhir" : "csv";
 }
 
 function progressReporter(
@@ -60,82 +86,76 @@ function progressReporter(
   };
 }
 
+/** Plans for every column, and the file's own names (from the columns that hold names). */
+function planColumns(
+  headers: readonly string[],
+  profiles: readonly ColumnProfile[],
+  options: DeidentifyFileOptions,
+  now: Date,
+) {
+  const participantDrops = new Set(options.dropColumns ?? []);
+  const knownNames = new Set<string>();
+  const plans = headers.map((header, index): ColumnPlan => {
+    const plan = planColumn(header, profiles[index]!, now);
+    if (plan.action === "drop" && plan.type === "NAME")
+      for (const token of profiles[index]!.nameTokens ?? []) knownNames.add(token);
+    if (participantDrops.has(header))
+      return {
+        action: "drop",
+        type: "PARTICIPANT_CHOICE",
+        class: plan.class,
+        reason: "the participant's choice",
+      };
+    return plan;
+  });
+  return { plans, knownNames };
+}
+
 async function deidentifyCsv(
   options: DeidentifyFileOptions,
   totalBytes: number,
+  now: Date,
 ): Promise<DeidentifyResult> {
-  // Pass 1: headers, names from name columns, rows.
-  // Pass 1: headers, names from name columns, and columns that hold names under another header.
   let headers = null as string[] | null;
-  let nameColumns: number[] = [];
-  let filled: number[] = [];
-  let nameLike: number[] = [];
-  const namesByColumn: (Set<string> | undefined)[] = [];
-  const knownNames = new Set<string>();
+  let profiles: ColumnProfile[] = [];
   let rows = 0;
   await readCsvRows(
     options.inputPath,
     (record) => {
       if (!headers) {
         headers = record.map((header) => header.trim());
-        nameColumns = headers.flatMap((header, index) =>
-          Deidentifier.isNameColumn(header) ? [index] : [],
-        );
-        filled = headers.map(() => 0);
-        nameLike = headers.map(() => 0);
-        for (let index = 0; index < headers.length; index += 1) namesByColumn.push(new Set());
+        profiles = headers.map(() => new ColumnProfile());
         return;
       }
       rows += 1;
-      for (const index of nameColumns)
-        for (const token of nameTokens(record[index] ?? "")) knownNames.add(token);
-      for (let index = 0; index < record.length && index < filled.length; index += 1) {
-        const value = record[index]!;
-        const names = namesByColumn[index];
-        if (value === "" || value.length > 60 || !names) continue;
-        filled[index]! += 1;
-        if (nameOnlyTokens(value)) nameLike[index]! += 1;
-        // Every value of a column that may turn out to be a name column is a name to look for,
-        // including unusual names the dictionary lacks; clearly non-name columns stop early.
-        if (filled[index]! >= 200 && nameLike[index]! * 10 < filled[index]! * 3)
-          namesByColumn[index] = undefined;
-        else if (names.size < 100_000) for (const token of nameTokens(value)) names.add(token);
-      }
+      if (record.length !== profiles.length) return;
+      for (let index = 0; index < record.length; index += 1) profiles[index]!.add(record[index]!);
     },
-    progressReporter(totalBytes, "reading names", options.onProgress, () => rows),
+    progressReporter(totalBytes, "profiling columns", options.onProgress, () => rows),
   );
   const header: string[] | null = headers;
   if (!header) throw new AppError("BAD_INPUT", "The file is empty.");
   if (rows === 0) throw new AppError("BAD_INPUT", "The CSV has a header row but no data rows.");
-  if (new Set(header).size !== header.length) {
+  if (new Set(header).size !== header.length)
     throw new AppError(
       "BAD_INPUT",
       "The CSV header repeats a column name; give every column a distinct name.",
     );
-  }
 
-  // Pass 2: rewrite, streaming into the output with back-pressure.
-  // A column most of whose values are nothing but personal names is a name column.
-  const hiddenNameColumns = header.filter(
-    (_column, index) =>
-      !nameColumns.includes(index) && filled[index]! > 0 && nameLike[index]! * 2 > filled[index]!,
-  );
-  for (const column of hiddenNameColumns)
-    for (const token of namesByColumn[header.indexOf(column)] ?? []) knownNames.add(token);
+  const { plans, knownNames } = planColumns(header, profiles, options, now);
   const deidentifier = new Deidentifier({
     headers: header,
+    plans,
     knownNames,
-    dropColumns: options.dropColumns,
-    nameColumns: hiddenNameColumns,
     format: "csv",
-    now: options.now,
+    now,
+    flags: options.flags ?? "withhold",
   });
-  if (deidentifier.outputHeaders.length === 0) {
+  if (deidentifier.outputHeaders.length === 0)
     throw new AppError(
       "BAD_INPUT",
       "Every column of this file is an identifier; nothing would be left to publish.",
     );
-  }
   const dropped: DeidReport["droppedRows"] = { count: 0, examples: [] };
   const expected = header.length;
   let written = 0;
@@ -149,18 +169,16 @@ async function deidentifyCsv(
         if (rowNumber === 1) return;
         if (record.length !== expected) {
           dropped.count += 1;
-          if (dropped.examples.length < MAX_EXAMPLES) {
+          if (dropped.examples.length < MAX_EXAMPLES)
             dropped.examples.push({
               line: rowNumber,
               reason: `has ${record.length} fields, the header has ${expected}`,
             });
-          }
           return;
         }
         written += 1;
-        if (!output.write(deidentifier.transform(record))) {
+        if (!output.write(deidentifier.transform(record)))
           return new Promise<void>((resolve) => output.once("drain", () => resolve()));
-        }
       },
       progressReporter(totalBytes, "de-identifying", options.onProgress, () => written),
     );
@@ -181,12 +199,14 @@ async function deidentifyCsv(
     report: deidentifier.report(dropped, notes),
     pseudonyms: deidentifier.pseudonymMap(),
     columns: deidentifier.outputHeaders,
+    sourceColumns: deidentifier.sourceColumns,
   };
 }
 
 async function deidentifyFhir(
   options: DeidentifyFileOptions,
   totalBytes: number,
+  now: Date,
 ): Promise<DeidentifyResult> {
   const flattened = flattenBundle(parseBundle(decodeUtf8Text(await readFile(options.inputPath))));
   if (flattened.rows.length === 0)
@@ -195,12 +215,19 @@ async function deidentifyFhir(
       "The Bundle holds no Patient or clinical resources this app reads.",
     );
   options.onProgress?.({ phase: "de-identifying", bytes: totalBytes, totalBytes, rows: 0 });
+  const headers = [...FHIR_COLUMNS];
+  const profiles = headers.map(() => new ColumnProfile());
+  for (const row of flattened.rows)
+    for (const [index, value] of row.entries()) profiles[index]!.add(value);
+  const { plans, knownNames } = planColumns(headers, profiles, options, now);
+  for (const name of flattened.knownNames) knownNames.add(name);
   const deidentifier = new Deidentifier({
-    headers: [...FHIR_COLUMNS],
-    knownNames: flattened.knownNames,
-    dropColumns: options.dropColumns,
+    headers,
+    plans,
+    knownNames,
     format: "fhir",
-    now: options.now,
+    now,
+    flags: options.flags ?? "withhold",
   });
   const output = stringify();
   const done = pipeline(output, options.output);
@@ -218,11 +245,16 @@ async function deidentifyFhir(
     report: deidentifier.report({ count: 0, examples: [] }, skipped),
     pseudonyms: deidentifier.pseudonymMap(),
     columns: deidentifier.outputHeaders,
+    sourceColumns: deidentifier.sourceColumns,
   };
 }
 
 export async function deidentifyFile(options: DeidentifyFileOptions): Promise<DeidentifyResult> {
   const { size } = await stat(options.inputPath);
   if (size === 0) throw new AppError("BAD_INPUT", "The file is empty.");
-  return options.format === "fhir" ? deidentifyFhir(options, size) : deidentifyCsv(options, size);
+  dictionaries(); // loaded once per process, before the clock of the first file starts
+  const now = options.now ?? new Date();
+  return options.format === "fhir"
+    ? deidentifyFhir(options, size, now)
+    : deidentifyCsv(options, size, now);
 }
