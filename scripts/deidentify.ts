@@ -1,13 +1,15 @@
 /**
  * `npm run --silent deidentify -- INPUT --out OUTPUT.csv --report REPORT.json`
- * De-identifies a CSV or FHIR R4 Bundle (.json) with the same engine as uploads. Exit 0 on
- * success; otherwise 1 (bad input) or 2 (bad arguments) with a one-line reason on stderr, and
- * no output file left behind. The npm script caps V8's old generation (and widens the young
- * one, where almost all of this work's garbage dies): streaming keeps the live set small, but
- * V8 otherwise lets the heap grow well past 300 MB before collecting.
+ * De-identifies a CSV or FHIR R4 Bundle (.json) with the same engine as uploads. Text the
+ * scanner is not sure about is withheld ("[WITHHELD]") and counted in the report. Exit 0 on
+ * success; any failure (bad arguments, unreadable or malformed input, a missing output
+ * folder, SIGTERM or SIGINT mid-run) prints one line on stderr, exits 2 and leaves no output
+ * or temporary file. The npm script caps V8's old generation (and widens the young one,
+ * where almost all of this work's garbage dies): streaming keeps the live set small, but V8
+ * otherwise lets the heap grow well past 300 MB before collecting.
  */
-import { createReadStream, createWriteStream } from "node:fs";
-import { open, rename, rm, writeFile } from "node:fs/promises";
+import { createWriteStream, rmSync, type WriteStream } from "node:fs";
+import { open, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { isAppError } from "~/server/errors";
@@ -16,10 +18,22 @@ import { deidentifyFile, detectFormat } from "~/server/privacy/pipeline";
 const USAGE =
   "usage: npm run --silent deidentify -- INPUT(.csv|.json) --out OUTPUT.csv --report REPORT.json [--drop COLUMN]...";
 
-function fail(code: number, message: string): never {
-  process.stderr.write(`deidentify: ${message}\n`);
-  process.exit(code);
+const temporaryFiles: string[] = [];
+let output: WriteStream | null = null;
+
+function removeTemporaryFiles() {
+  output?.destroy();
+  for (const file of temporaryFiles) rmSync(file, { force: true });
 }
+
+function fail(message: string): never {
+  removeTemporaryFiles();
+  process.stderr.write(`deidentify: ${message.replace(/\s*\n\s*/g, " ")}\n`);
+  process.exit(2);
+}
+
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const)
+  process.once(signal, () => fail(`stopped by ${signal}; nothing was written`));
 
 async function firstBytes(file: string): Promise<Buffer> {
   const handle = await open(file, "r");
@@ -29,6 +43,14 @@ async function firstBytes(file: string): Promise<Buffer> {
     return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
+  }
+}
+
+async function isFolder(folder: string): Promise<boolean> {
+  try {
+    return (await stat(folder)).isDirectory();
+  } catch {
+    return false;
   }
 }
 
@@ -44,52 +66,46 @@ async function main() {
       },
     });
   } catch (error) {
-    fail(2, `${(error as Error).message}\n${USAGE}`);
+    fail(`${(error as Error).message} ${USAGE}`);
   }
   const [input] = parsed.positionals;
   const { out, report, drop } = parsed.values;
-  if (!input || !out || !report || parsed.positionals.length !== 1) fail(2, USAGE);
+  if (!input || !out || !report || parsed.positionals.length !== 1) fail(USAGE);
+  for (const file of [out, report]) {
+    const folder = path.dirname(path.resolve(file));
+    if (!(await isFolder(folder))) fail(`the output folder ${folder} does not exist; create it first`);
+  }
 
   let head: Buffer;
   try {
     head = await firstBytes(input);
-    createReadStream(input).destroy();
   } catch (error) {
-    fail(
-      1,
-      `cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
+    fail(`cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const temporaryOut = path.join(
-    path.dirname(path.resolve(out)),
-    `.${path.basename(out)}.${process.pid}.tmp`,
-  );
-  const temporaryReport = path.join(
-    path.dirname(path.resolve(report)),
-    `.${path.basename(report)}.${process.pid}.tmp`,
-  );
+  const temporary = (file: string) =>
+    path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
+  const temporaryOut = temporary(out);
+  const temporaryReport = temporary(report);
+  temporaryFiles.push(temporaryOut, temporaryReport);
   try {
-    const result = await deidentifyFile({
-      inputPath: input,
-      format: detectFormat(input, head),
-      output: createWriteStream(temporaryOut),
-      dropColumns: drop,
-    });
+    const format = detectFormat(input, head);
+    output = createWriteStream(temporaryOut);
+    const result = await deidentifyFile({ inputPath: input, format, output, dropColumns: drop, flags: "withhold" });
     await writeFile(temporaryReport, `${JSON.stringify(result.report, null, 2)}\n`);
     await rename(temporaryOut, out);
     await rename(temporaryReport, report);
-    const { rowsIn, rowsOut, columnsOut, removedColumns } = result.report;
+    temporaryFiles.length = 0;
+    const { rowsIn, rowsOut, columnsOut, removedColumns, flagged = [] } = result.report;
+    const withheld = flagged.reduce((sum, item) => sum + item.count, 0);
     process.stderr.write(
-      `deidentify: ${rowsOut} of ${rowsIn} rows written with ${columnsOut.length} columns; ${removedColumns.length} columns removed; report in ${report}\n`,
+      `deidentify: ${rowsOut} of ${rowsIn} rows written with ${columnsOut.length} columns; ${removedColumns.length} columns removed; ${withheld} uncertain values withheld; report in ${report}\n`,
     );
     // For bench:deid, which measures this very process.
     if (process.env.DEIDENTIFY_PEAK_RSS === "1") {
       process.stderr.write(`peak_rss_bytes=${process.resourceUsage().maxRSS * 1024}\n`);
     }
   } catch (error) {
-    await rm(temporaryOut, { force: true });
-    await rm(temporaryReport, { force: true });
-    fail(1, isAppError(error) ? error.message : `failed: ${(error as Error).message}`);
+    fail(isAppError(error) ? error.message : `failed: ${(error as Error).message}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -83,12 +83,48 @@ describe("npm run deidentify", () => {
       /not a FHIR R4 Bundle \(resourceType is Patient\)/,
     ],
     ["broken.json", '{ "resourceType": "Bundle", ', /not valid JSON/],
+    [
+      "fhir-named.csv",
+      JSON.stringify({
+        resourceType: "Bundle",
+        entry: [
+          {
+            resource: { resourceType: "Patient", name: [{ given: ["Megan"], family: "Holloway" }] },
+          },
+        ],
+      }),
+      /named \.csv but holds JSON/,
+    ],
+    [
+      "null-entry.json",
+      JSON.stringify({ resourceType: "Bundle", entry: [null] }),
+      /malformed at entry\[0\]/,
+    ],
+    [
+      "name-object.json",
+      JSON.stringify({
+        resourceType: "Bundle",
+        entry: [{ resource: { resourceType: "Patient", name: { family: "Holloway" } } }],
+      }),
+      /malformed at entry\[0\]\.resource\.name/,
+    ],
+    [
+      "given-string.json",
+      JSON.stringify({
+        resourceType: "Bundle",
+        entry: [
+          { resource: { resourceType: "Patient", name: [{ given: "Megan", family: "Holloway" }] } },
+        ],
+      }),
+      /malformed at .*given/,
+    ],
   ])(
     "refuses %s with a one-line reason and leaves no output",
     async (name, content, reason) => {
       const result = await deidentify(await input(name, content));
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(result.stderr).not.toMatch(/Holloway|Megan/);
       expect(result.stderr).toMatch(reason);
       expect(await leftovers()).toEqual([]);
     },
@@ -111,15 +147,99 @@ describe("npm run deidentify", () => {
     await rm(result.report);
   }, 30_000);
 
-  it("exits 2 with usage on missing arguments, and 1 for a missing input file", async () => {
+  it("exits 2 with usage on missing arguments, a missing input file or a missing output folder", async () => {
     const usage = await run("npm", ["run", "--silent", "deidentify", "--", "only-input.csv"]).catch(
       (error: unknown) => error as { code: number; stderr: string },
     );
     expect((usage as { code: number }).code).toBe(2);
     expect((usage as { stderr: string }).stderr).toMatch(/usage:/);
     const missing = await deidentify(path.join(work, "does-not-exist.csv"));
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read/);
     expect(existsSync(missing.out)).toBe(false);
+    const source = await input("fine.csv", "code,value\n4548-4,6.1\n");
+    const noFolder = await run("npm", [
+      "run",
+      "--silent",
+      "deidentify",
+      "--",
+      source,
+      "--out",
+      path.join(work, "no-such-folder", "out.csv"),
+      "--report",
+      path.join(work, "report.json"),
+    ]).catch((error: unknown) => error as { code: number; stderr: string });
+    expect((noFolder as { code: number }).code).toBe(2);
+    expect((noFolder as { stderr: string }).stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/output folder .*no-such-folder does not exist/),
+    ]);
+    expect(await leftovers()).toEqual([]);
   }, 30_000);
+
+  it("withholds a 400 KB value whole, in linear time, and says so in the report", async () => {
+    const huge = `Pt Megan Holloway ${"call 617-555-0188 or write to megan@example.org; ".repeat(8_000)}`;
+    const result = await deidentify(await input("huge.csv", `id,note\np1,"${huge}"\np2,stable\n`));
+    expect(result.code).toBe(0);
+    const text = await readFile(result.out, "utf8");
+    expect(text).not.toMatch(/Megan|617-555-0188/);
+    const report = JSON.parse(await readFile(result.report, "utf8")) as {
+      longValues: number;
+      notes: string[];
+    };
+    expect(report.longValues).toBe(1);
+    expect(report.notes.join(" ")).toMatch(/withheld whole/);
+    await rm(result.out);
+    await rm(result.report);
+  }, 60_000);
+
+  it("stopped by SIGTERM mid-run, exits 2 and leaves no output or temporary file", async () => {
+    const rows = Array.from(
+      { length: 150_000 },
+      (_unused, index) => `${index},"Pt Megan Holloway seen; call 617-555-0188 on 03/04/2021"`,
+    );
+    const source = await input("long-run.csv", `id,note\n${rows.join("\n")}\n`);
+    const child = spawn(
+      "npm",
+      [
+        "run",
+        "--silent",
+        "deidentify",
+        "--",
+        source,
+        "--out",
+        path.join(work, "out.csv"),
+        "--report",
+        path.join(work, "report.json"),
+      ],
+      {
+        cwd: path.resolve(import.meta.dirname, "../.."),
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once("exit", (code) => resolve(code)),
+    );
+    // The CLI's own process writes its temporary output as .out.csv.PID.tmp.
+    let pid: number | null = null;
+    await expect
+      .poll(
+        async () => {
+          const temporary = (await readdir(work)).find((name) =>
+            /^\.out\.csv\.\d+\.tmp$/.test(name),
+          );
+          pid = temporary ? Number(/\.(\d+)\.tmp$/.exec(temporary)![1]) : null;
+          return pid;
+        },
+        { timeout: 30_000, interval: 50 },
+      )
+      .not.toBeNull();
+    process.kill(pid!, "SIGTERM");
+    expect(await exited).toBe(2);
+    expect(stderr.trim().split("\n")).toEqual([
+      "deidentify: stopped by SIGTERM; nothing was written",
+    ]);
+    expect(await leftovers()).toEqual([]);
+    await rm(source);
+  }, 90_000);
 });

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { AppError } from "~/server/errors";
 import { foldName } from "./dictionaries";
 
@@ -89,6 +90,55 @@ const field = (value: unknown, ...path: string[]): unknown => {
   return current;
 };
 
+/**
+ * The parts of R4 this flattener relies on, checked before anything is read: a malformed
+ * Bundle is refused with the place where it breaks R4, never half-read.
+ */
+const strings0 = z.array(z.string()).optional();
+const ZHumanName = z.looseObject({
+  text: z.string().optional(),
+  family: z.string().optional(),
+  given: strings0,
+  prefix: strings0,
+  suffix: strings0,
+});
+const ZPatient = z.looseObject({
+  name: z.array(ZHumanName).optional(),
+  telecom: z
+    .array(z.looseObject({ system: z.string().optional(), value: z.string().optional() }))
+    .optional(),
+  address: z
+    .array(
+      z.looseObject({
+        line: strings0,
+        city: z.string().optional(),
+        postalCode: z.string().optional(),
+      }),
+    )
+    .optional(),
+  identifier: z.array(z.looseObject({ value: z.string().optional() })).optional(),
+  birthDate: z.string().optional(),
+  contact: z.array(z.looseObject({ name: ZHumanName.optional() })).optional(),
+});
+const ZBundle = z.looseObject({
+  resourceType: z.literal("Bundle"),
+  entry: z
+    .array(
+      z.looseObject({ resource: z.looseObject({ resourceType: z.string() }) }),
+      "entry must be a list",
+    )
+    .min(1, "The FHIR Bundle has no entries."),
+});
+
+function describeIssue(error: z.ZodError, prefix: (string | number)[] = []): string {
+  const issue = error.issues[0]!;
+  const path = [...prefix, ...issue.path]
+    .map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`))
+    .join("")
+    .replace(/^\./, "");
+  return `The FHIR Bundle is malformed at ${path || "its top level"}: ${issue.message.replace(/\s+/g, " ")}.`;
+}
+
 export function parseBundle(json: string): Json {
   let parsed: unknown;
   try {
@@ -103,8 +153,20 @@ export function parseBundle(json: string): Json {
       `This is not a FHIR R4 Bundle (resourceType is ${typeof resourceType === "string" ? resourceType.slice(0, 40) : "missing"}).`,
     );
   }
-  if (objects(parsed.entry).filter((entry) => isObject(entry.resource)).length === 0)
-    throw new AppError("BAD_INPUT", "The FHIR Bundle has no entries with a resource.");
+  const bundle = ZBundle.safeParse(parsed);
+  if (!bundle.success)
+    throw new AppError(
+      "BAD_INPUT",
+      bundle.error.issues[0]?.message.startsWith("The FHIR")
+        ? bundle.error.issues[0].message
+        : describeIssue(bundle.error),
+    );
+  for (const [index, entry] of bundle.data.entry.entries()) {
+    if (entry.resource.resourceType !== "Patient") continue;
+    const patient = ZPatient.safeParse(entry.resource);
+    if (!patient.success)
+      throw new AppError("BAD_INPUT", describeIssue(patient.error, ["entry", index, "resource"]));
+  }
   return parsed;
 }
 
