@@ -5,6 +5,7 @@ import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { hashDocument, StreamingDataRoot } from "~/server/integrity/merkle";
 import type { DeidReport } from "~/server/privacy/report";
+import { createReviewResolver } from "~/server/privacy/review";
 import { getBlob, putBlob } from "~/server/storage/blob-store";
 import { toPurposeMask, type PurposeKey } from "~/server/services/consent/purposes";
 import { TOKEN_DECIMALS } from "./listing-dto";
@@ -12,6 +13,9 @@ import { TOKEN_DECIMALS } from "./listing-dto";
 export type CreateListingDraftInput = {
   uploadId: string;
   dropColumns: string[];
+  /** Review of flagged text: flagged columns and values the participant keeps. */
+  keepColumns?: string[];
+  keepValues?: { column: string; text: string }[];
   trialId?: string;
   title: string;
   description: string;
@@ -61,8 +65,22 @@ export async function createListingDraft({
   const unknown = input.dropColumns.filter((column) => !upload.columns.includes(column));
   if (unknown.length > 0)
     throw new AppError("BAD_INPUT", `These columns are not in the upload: ${unknown.join(", ")}.`);
-  const kept = upload.columns.filter((column) => !input.dropColumns.includes(column));
+  const uploadReport = upload.report as unknown as DeidReport;
+  // A column with flagged text is withheld unless the participant keeps it.
+  const flaggedColumns = new Set((uploadReport.flagged ?? []).map((item) => item.column));
+  const keepColumns = new Set(input.keepColumns ?? []);
+  const withheldColumns = upload.columns.filter(
+    (column) =>
+      flaggedColumns.has(column) && !keepColumns.has(column) && !input.dropColumns.includes(column),
+  );
+  const kept = upload.columns.filter(
+    (column) => !input.dropColumns.includes(column) && !withheldColumns.includes(column),
+  );
   if (kept.length === 0) throw new AppError("BAD_INPUT", "Keep at least one column.");
+  const review = createReviewResolver(kept, {
+    keepColumns: [...keepColumns],
+    keepValues: input.keepValues ?? [],
+  });
 
   let protocolVersion: number | null = null;
   if (input.trialId) {
@@ -99,7 +117,7 @@ export async function createListingDraft({
         isHeader = false;
         return;
       }
-      const values = keptIndexes.map((index) => row[index] ?? "");
+      const values = review.resolve(keptIndexes.map((index) => row[index] ?? ""));
       root.add(Object.fromEntries(kept.map((column, position) => [column, values[position]])));
       rows.push(values);
     },
@@ -107,12 +125,14 @@ export async function createListingDraft({
   if (root.count === 0) throw new AppError("BAD_INPUT", "The upload has no rows left to publish.");
 
   const report: DeidReport = {
-    ...(upload.report as unknown as DeidReport),
+    ...uploadReport,
     columnsOut: kept,
     removedColumns: [
-      ...(upload.report as unknown as DeidReport).removedColumns,
+      ...uploadReport.removedColumns,
       ...input.dropColumns.map((column) => ({ column, type: "PARTICIPANT_CHOICE" as const })),
+      ...withheldColumns.map((column) => ({ column, type: "WITHHELD_FOR_REVIEW" as const })),
     ],
+    review: { ...review.outcome, withheldColumns },
   };
   const priceWei = parseUnits(input.price, TOKEN_DECIMALS);
   const purposes = toPurposeMask(input.purposes);

@@ -43,6 +43,9 @@ export async function createUpload(options: {
       format,
       output: createWriteStream(output),
       onProgress: options.onProgress,
+      // Uncertain text stays, marked, in the encrypted upload for the participant's review;
+      // publishing withholds whatever they do not keep.
+      flags: "mark",
     });
     const [blobKey, pseudonymBlobKey] = await Promise.all([
       putBlob(await readFile(output)),

@@ -6,6 +6,12 @@ const id = z.string().min(1).max(64);
 export const ZCreateListingDraftSchema = z.object({
   uploadId: id,
   dropColumns: z.array(z.string().max(200)).max(500).default([]),
+  /** Flagged columns and values the participant keeps after reviewing them. */
+  keepColumns: z.array(z.string().max(200)).max(500).default([]),
+  keepValues: z
+    .array(z.object({ column: z.string().max(200), text: z.string().max(2_000) }))
+    .max(5_000)
+    .default([]),
   trialId: id.optional(),
   title: z.string().trim().min(3, "Give the listing a title of at least 3 characters").max(120),
   description: z.string().trim().max(2_000).default(""),

@@ -19,6 +19,38 @@ const ZReportSchema = z.object({
     examples: z.array(z.object({ line: z.number(), reason: z.string() })),
   }),
   notes: z.array(z.string()),
+  columns: z
+    .array(
+      z.object({ column: z.string(), class: z.string(), action: z.string(), reason: z.string() }),
+    )
+    .optional(),
+  flagged: z
+    .array(z.object({ column: z.string(), type: z.string(), count: z.number() }))
+    .optional(),
+  dates: z
+    .array(
+      z.object({ column: z.string(), order: z.string(), century: z.string(), removed: z.number() }),
+    )
+    .optional(),
+  longValues: z.number().optional(),
+  headersRewritten: z.number().optional(),
+});
+
+/** A cell of the preview: plain parts and flagged parts (type set), in order. */
+const ZPreviewPartSchema = z.object({ text: z.string(), type: z.string().nullable() });
+
+const ZFlaggedColumnSchema = z.object({
+  column: z.string(),
+  count: z.number(),
+  isTruncated: z.boolean(),
+  values: z.array(
+    z.object({
+      text: z.string(),
+      type: z.string(),
+      count: z.number(),
+      examples: z.array(z.object({ before: z.string(), after: z.string() })),
+    }),
+  ),
 });
 
 /** Uploads are created by POST /api/uploads (a file stream with progress); these read them. */
@@ -49,7 +81,8 @@ export const uploadsRouter = createTRPCRouter({
         columns: z.array(z.string()),
         rowCount: z.number(),
         report: ZReportSchema,
-        preview: z.array(z.array(z.string())),
+        preview: z.array(z.array(z.array(ZPreviewPartSchema))),
+        flagged: z.array(ZFlaggedColumnSchema),
         listingId: z.string().nullable(),
         createdAt: z.date(),
       }),
