@@ -21,6 +21,7 @@ import { printTable } from "./table";
 
 const isSmoke = process.env.BENCH_SMOKE === "1";
 const NOW = new Date("2026-12-01T00:00:00Z");
+const WARM_PASSES = isSmoke ? 0 : 3;
 const SIZE = isSmoke
   ? { csvFiles: 2, fhirFiles: 1, rowsPerFile: 10 }
   : { csvFiles: 16, fhirFiles: 10, rowsPerFile: 60 };
@@ -160,16 +161,36 @@ async function main() {
   const loadStarted = performance.now();
   dictionaries();
   const loadSeconds = (performance.now() - loadStarted) / 1000;
-  if (process.env.BENCH_TWICE === "1") await runSplit("dev");
   const dev = await runSplit("dev");
   const holdout = await runSplit("holdout");
+  // The first pass includes the JIT compiling the scanner (once per process, like a server's
+  // first upload); the figure a new upload sees in a running server is the warm one.
+  const warm: { cells: number; seconds: number; cpuSeconds: number }[] = [];
+  for (let pass = 0; pass < WARM_PASSES; pass += 1) {
+    const again = [await runSplit("dev"), await runSplit("holdout")];
+    warm.push({
+      cells: again.reduce((total, run) => total + run.totals.cells, 0),
+      seconds: again.reduce((total, run) => total + run.totals.seconds, 0),
+      cpuSeconds: again.reduce((total, run) => total + run.totals.cpuSeconds, 0),
+    });
+  }
   const all = [...dev.outcomes, ...holdout.outcomes];
   const sum = (field: keyof Totals) => dev.totals[field] + holdout.totals[field];
   const planted = sum("planted");
   const leaked = sum("leaked");
   const clinical = sum("clinical");
   const kept = sum("kept");
-  const cellsPerSecond = Math.round(sum("cells") / sum("seconds"));
+  const coldCellsPerSecond = Math.round(sum("cells") / sum("seconds"));
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const cellsPerSecond =
+    warm.length > 0
+      ? Math.round(median(warm.map((pass) => pass.cells / pass.seconds)))
+      : coldCellsPerSecond;
+  const cellsPerCpuSecond =
+    warm.length > 0
+      ? Math.round(median(warm.map((pass) => pass.cells / pass.cpuSeconds)))
+      : Math.round(sum("cells") / sum("cpuSeconds"));
 
   console.log("By Safe Harbor kind (both splits)");
   printTable([
@@ -256,13 +277,18 @@ async function main() {
   ]);
   console.log(`word lists loaded once per process in ${loadSeconds.toFixed(2)} s (not in cells/s)`);
   console.log(
+    `cells/s: first pass ${coldCellsPerSecond.toLocaleString("en-US")} (JIT warming up); warm, median of ${warm.length} passes: ${cellsPerSecond.toLocaleString("en-US")} (${cellsPerCpuSecond.toLocaleString("en-US")} per CPU-second)`,
+  );
+  console.log(
     JSON.stringify({
       planted,
       leaked,
       recall_pct: percent(planted - leaked, planted),
       kept_pct: percent(kept, clinical),
       cells_per_s: cellsPerSecond,
-      cells_per_cpu_s: Math.round(sum("cells") / sum("cpuSeconds")),
+      cells_per_cpu_s: cellsPerCpuSecond,
+      cold_cells_per_s: coldCellsPerSecond,
+      dictionary_load_s: Math.round(loadSeconds * 100) / 100,
       clinical_values: clinical,
       dev_recall_pct: percent(dev.totals.planted - dev.totals.leaked, dev.totals.planted),
       dev_kept_pct: percent(dev.totals.kept, dev.totals.clinical),

@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { deidentifyContent } from "../../../test/support/deidentify";
+import { dictionaries } from "./dictionaries";
+
+// The word lists load once per process; on a busy machine that takes seconds.
+beforeAll(() => void dictionaries(), 120_000);
 
 const bundle = (patient: object, ...others: object[]) => ({
   resourceType: "Bundle",
@@ -10,7 +14,7 @@ const bundle = (patient: object, ...others: object[]) => ({
   ],
 });
 
-describe("FHIR R4 Bundles (issue 14)", () => {
+describe("FHIR R4 Bundles (issue 14)", { timeout: 60_000 }, () => {
   it("finds a name given only in name.text wherever else it is written", async () => {
     const { text } = await deidentifyContent(
       bundle(

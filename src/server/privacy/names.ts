@@ -43,6 +43,7 @@ type Token = {
   script: "latin" | "han" | "hangul" | "other";
 };
 
+const NON_ASCII = /[^\t-~]/;
 const TOKEN = /[\p{L}\p{M}][\p{L}\p{M}\p{N}'’-]*|\p{N}+[A-Za-z]?/gu;
 const ABBREVIATIONS_BEFORE_PERIOD = new Set([
   "dr",
@@ -145,26 +146,36 @@ function tokenize(text: string, spans: readonly Span[]): Token[] {
       continue;
     }
     const word = match[0];
-    const between = text.slice(previousEnd, start);
     const previous = tokens.at(-1);
-    const isSentenceStart =
-      !previous ||
-      /[!?;:\n]/.test(between) ||
-      (between.includes(".") && !ABBREVIATIONS_BEFORE_PERIOD.has(previous.lower));
-    const first = word.charAt(0);
+    // What lies between this word and the last: a stop, a clause mark, a line break.
+    let hasStop = false;
+    let hasPeriod = false;
+    let hasClauseMark = false;
+    for (let at = previousEnd; at < start; at += 1) {
+      const char = text.charCodeAt(at);
+      if (char === 46) hasPeriod = true; // .
+      else if (char === 33 || char === 63 || char === 59 || char === 58 || char === 10) hasStop = true; // ! ? ; : newline
+      else if (char === 44 || char === 40 || char === 41 || char === 91 || char === 93 || char === 34) hasClauseMark = true; // , ( ) [ ] "
+    }
+    const isSentenceStart = !previous || hasStop || (hasPeriod && !ABBREVIATIONS_BEFORE_PERIOD.has(previous.lower));
+    const firstCode = word.charCodeAt(0);
+    const isNumber = firstCode >= 48 && firstCode <= 57 ? true : firstCode < 128 ? false : /^\p{N}/u.test(word);
+    const lower = word.toLowerCase();
+    const isCapitalized = !isNumber && word.charAt(0) !== lower.charAt(0);
+    const bare = lower.endsWith("'s") || lower.endsWith("’s") ? lower.slice(0, -2) : lower;
     tokens.push({
       start,
       end,
       text: word,
-      lower: word.toLowerCase(),
-      folded: foldName(word.replace(/['’]s$/, "")),
-      isCapitalized: first !== first.toLowerCase(),
-      isAllCaps: word.length > 1 && word === word.toUpperCase() && /\p{Lu}/u.test(word),
-      isNumber: /^\p{N}/u.test(word),
+      lower,
+      folded: firstCode < 128 && !NON_ASCII.test(bare) ? bare : foldName(bare),
+      isCapitalized,
+      isAllCaps: isCapitalized && word.length > 1 && word === word.toUpperCase(),
+      isNumber,
       isSentenceStart,
       isAfterBarrier: barrier,
-      isClauseStart: isSentenceStart || /[,;:()[\]"]/.test(between),
-      script: scriptOf(word),
+      isClauseStart: isSentenceStart || hasClauseMark,
+      script: firstCode < 0x250 ? "latin" : scriptOf(word),
     });
     barrier = false;
     previousEnd = end;

@@ -6,6 +6,10 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheaFile } from "../../../test/support/synthea";
 import { deidentifyFile } from "./pipeline";
+import { dictionaries } from "./dictionaries";
+
+// The word lists load once per process; on a busy machine that takes seconds.
+beforeAll(() => void dictionaries(), 120_000);
 
 let work: string;
 
@@ -48,7 +52,7 @@ async function syntheaIdentifiers() {
   );
 }
 
-describe("de-identifying the Synthea CSV export", () => {
+describe("de-identifying the Synthea CSV export", { timeout: 60_000 }, () => {
   it("removes every direct identifier of every patient and keeps year, ZIP3 and clinical fields", async () => {
     const { rows, text, report } = await run(syntheaFile("csv/patients.csv"), "csv");
     for (const identifier of await syntheaIdentifiers()) expect(text).not.toContain(identifier);
@@ -161,7 +165,7 @@ describe("de-identifying the Synthea CSV export", () => {
   });
 });
 
-describe("de-identifying FHIR R4 Bundles", () => {
+describe("de-identifying FHIR R4 Bundles", { timeout: 60_000 }, () => {
   it("flattens a Synthea bundle and removes its patient's identifiers", async () => {
     const file = syntheaFile("fhir/Aletha771_Dooley940_95bb0833-636d-7616-11b8-483c6212f852.json");
     const bundle = JSON.parse(await readFile(file, "utf8")) as {

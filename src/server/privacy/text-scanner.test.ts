@@ -1,7 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { TEST_NOW } from "../../../test/support/deidentify";
 import { splitFlags } from "./review-markers";
 import { MAX_SCANNED_LENGTH, scanText, TOO_LONG } from "./text-scanner";
+import { dictionaries } from "./dictionaries";
+
+// The word lists load once per process; on a busy machine that takes seconds.
+beforeAll(() => void dictionaries(), 120_000);
 
 const scan = (value: string, options: { knownNames?: string[]; isFreeText?: boolean } = {}) =>
   scanText(value, {
@@ -11,7 +15,7 @@ const scan = (value: string, options: { knownNames?: string[]; isFreeText?: bool
     flags: "withhold",
   }).value;
 
-describe("free text: the examples of issue 14", () => {
+describe("free text: the examples of issue 14", { timeout: 60_000 }, () => {
   it.each([
     ["Pt Megan Holloway seen for follow-up", ["Megan", "Holloway"], "Pt [NAME] [NAME] seen"],
     ["Seen by Dr. Hiroshi Tanaka on March 3, 2021", ["Hiroshi", "Tanaka", "March 3"], "on 2021"],
@@ -68,7 +72,7 @@ describe("free text: the examples of issue 14", () => {
   });
 });
 
-describe("names", () => {
+describe("names", { timeout: 60_000 }, () => {
   it("redacts the file's own names wherever they appear, digits and accents included", () => {
     expect(
       scan("Blaine377 called; farías160 too", { knownNames: ["blaine377", "farias160"] }),
@@ -93,7 +97,7 @@ describe("names", () => {
   });
 });
 
-describe("dates and years", () => {
+describe("dates and years", { timeout: 60_000 }, () => {
   it("never guesses a century: 03/04/21 is removed, 14/07/48 is 1948", () => {
     expect(scan("seen 03/04/21")).toBe("seen [DATE]");
     expect(scan("seen 14/07/48")).toBe("seen 1948");
@@ -114,7 +118,7 @@ describe("dates and years", () => {
   });
 });
 
-describe("bounded work", () => {
+describe("bounded work", { timeout: 60_000 }, () => {
   it("withholds a value over the cap whole, unscanned", () => {
     const result = scanText("x".repeat(400 * 1024), {
       knownNames: new Set(),
@@ -135,15 +139,19 @@ describe("bounded work", () => {
     ["dotted numbers", "1.".repeat(MAX_SCANNED_LENGTH / 2)],
   ])("scans %s at the cap in linear time", (_name, value) => {
     const small = value.slice(0, value.length / 8);
-    const time = (text: string) => {
-      const started = performance.now();
-      scan(text);
-      return performance.now() - started;
-    };
+    // The fastest of three runs: a busy machine slows some runs, never speeds one up.
+    const time = (text: string) =>
+      Math.min(
+        ...[0, 1, 2].map(() => {
+          const started = performance.now();
+          scan(text);
+          return performance.now() - started;
+        }),
+      );
     time(small); // compile the expressions first
     const smallTime = Math.max(time(small), 1);
     const largeTime = time(value);
     // Eight times the text may take eight times as long (and noise); quadratic would be 64.
-    expect(largeTime).toBeLessThan(smallTime * 30 + 200);
+    expect(largeTime).toBeLessThan(smallTime * 24 + 300);
   });
 });

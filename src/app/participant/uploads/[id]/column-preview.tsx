@@ -1,5 +1,5 @@
 import { FlaggedParts } from "./flagged-parts";
-import type { UploadView } from "./review-types";
+import type { KeptValue, UploadView } from "./review-types";
 
 /** The first de-identified rows; unticking a column leaves it out of the listing. */
 export function ColumnPreview({
@@ -7,6 +7,7 @@ export function ColumnPreview({
   preview,
   dropped,
   withheld,
+  keptValues,
   onToggle,
 }: {
   columns: string[];
@@ -14,6 +15,8 @@ export function ColumnPreview({
   dropped: readonly string[];
   /** Flagged columns not (yet) kept: shown struck through like dropped ones. */
   withheld: readonly string[];
+  /** Flagged values kept, per column: shown as kept in the preview. */
+  keptValues: readonly KeptValue[];
   onToggle: (column: string, isKept: boolean) => void;
 }) {
   const isOut = (column: string) => dropped.includes(column) || withheld.includes(column);
@@ -52,7 +55,20 @@ export function ColumnPreview({
                     key={column}
                     className={`whitespace-nowrap px-2 py-1 ${isOut(columns[column] ?? "") ? "text-slate-300 line-through" : ""}`}
                   >
-                    <FlaggedParts parts={cell} />
+                    <FlaggedParts
+                      parts={cell}
+                      keptTexts={
+                        new Set(
+                          keptValues
+                            .filter(
+                              (value) =>
+                                value.column === columns[column] &&
+                                !withheld.includes(value.column),
+                            )
+                            .map((value) => value.text),
+                        )
+                      }
+                    />
                   </td>
                 ))}
               </tr>

@@ -40,6 +40,7 @@ export function UploadReview({ uploadId }: { uploadId: string }) {
         preview={preview}
         dropped={dropped}
         withheld={withheld}
+        keptValues={keptValues}
         onToggle={(column, isKept) =>
           setDropped(isKept ? dropped.filter((item) => item !== column) : [...dropped, column])
         }
