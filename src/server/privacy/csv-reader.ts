@@ -1,7 +1,10 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
 import Papa from "papaparse";
 import { AppError } from "~/server/errors";
-import { utf8Text } from "./text-input";
+import { decodeUtf8Text, utf8Text } from "./text-input";
+
+/** Files this small are read at once: streams cost more than they save below this size. */
+const READ_WHOLE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Streams the rows of a CSV file to `onRow`, one at a time, with back-pressure: when `onRow`
@@ -16,17 +19,28 @@ export function readCsvRows(
   onBytes?: (bytes: number) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const input = createReadStream(path).pipe(utf8Text(onBytes));
+    const size = statSync(path).size;
+    let input: ReturnType<typeof utf8Text> | string;
+    if (size <= READ_WHOLE_BYTES) {
+      try {
+        input = decodeUtf8Text(readFileSync(path));
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      onBytes?.(size);
+    } else input = createReadStream(path).pipe(utf8Text(onBytes));
     let rowNumber = 0;
     let failure: unknown = null;
-    input.on("error", (error) => {
-      failure = error;
-      reject(
-        error instanceof AppError
-          ? error
-          : new AppError("BAD_INPUT", `The file could not be read: ${error.message}`),
-      );
-    });
+    if (typeof input !== "string")
+      input.on("error", (error) => {
+        failure = error;
+        reject(
+          error instanceof AppError
+            ? error
+            : new AppError("BAD_INPUT", `The file could not be read: ${error.message}`),
+        );
+      });
     Papa.parse<string[]>(input, {
       skipEmptyLines: "greedy",
       step(results, parser) {

@@ -153,13 +153,25 @@ function tokenize(text: string, spans: readonly Span[]): Token[] {
     let hasClauseMark = false;
     for (let at = previousEnd; at < start; at += 1) {
       const char = text.charCodeAt(at);
-      if (char === 46) hasPeriod = true; // .
-      else if (char === 33 || char === 63 || char === 59 || char === 58 || char === 10) hasStop = true; // ! ? ; : newline
-      else if (char === 44 || char === 40 || char === 41 || char === 91 || char === 93 || char === 34) hasClauseMark = true; // , ( ) [ ] "
+      if (char === 46)
+        hasPeriod = true; // .
+      else if (char === 33 || char === 63 || char === 59 || char === 58 || char === 10)
+        hasStop = true; // ! ? ; : newline
+      else if (
+        char === 44 ||
+        char === 40 ||
+        char === 41 ||
+        char === 91 ||
+        char === 93 ||
+        char === 34
+      )
+        hasClauseMark = true; // , ( ) [ ] "
     }
-    const isSentenceStart = !previous || hasStop || (hasPeriod && !ABBREVIATIONS_BEFORE_PERIOD.has(previous.lower));
+    const isSentenceStart =
+      !previous || hasStop || (hasPeriod && !ABBREVIATIONS_BEFORE_PERIOD.has(previous.lower));
     const firstCode = word.charCodeAt(0);
-    const isNumber = firstCode >= 48 && firstCode <= 57 ? true : firstCode < 128 ? false : /^\p{N}/u.test(word);
+    const isNumber =
+      firstCode >= 48 && firstCode <= 57 ? true : firstCode < 128 ? false : /^\p{N}/u.test(word);
     const lower = word.toLowerCase();
     const isCapitalized = !isNumber && word.charAt(0) !== lower.charAt(0);
     const bare = lower.endsWith("'s") || lower.endsWith("’s") ? lower.slice(0, -2) : lower;

@@ -42,7 +42,8 @@ export type PatternContext = {
 };
 
 type Judge = (match: string, text: string, at: number, context: PatternContext) => Span[] | null;
-type Detector = { source: string; judge: Judge };
+/** `trigger`: a cheap test that a value may hold this detector's match at all. */
+type Detector = { source: string; judge: Judge; trigger?: RegExp };
 
 const placeholder = (type: IdentifierType) => `[${type}]`;
 const redact =
@@ -241,10 +242,12 @@ export const DETECTORS: Detector[] = [
   {
     source:
       "[\\p{L}\\p{N}._%+-]{1,64}@[\\p{L}\\p{N}-]{1,63}(?:\\.[\\p{L}\\p{N}-]{1,63}){0,8}\\.\\p{L}{2,24}",
+    trigger: /@/,
     judge: redact("EMAIL"),
   },
   {
     source: "(?:https?|ftp)://[^\\s<>\"']{1,2000}|www\\.[^\\s<>\"']{1,2000}",
+    trigger: /:\/\/|www\./i,
     judge: (match, text, at) =>
       isTerminologyUri(match)
         ? [{ start: at, end: at + match.length, type: "URL", action: "kept" }]
@@ -253,30 +256,44 @@ export const DETECTORS: Detector[] = [
   {
     source:
       "(?<![\\w/])[\\p{L}\\p{N}_.-]{1,120}\\.(?:jpe?g|png|gif|heic|bmp|tiff?|webp|dcm)(?![\\w])",
+    trigger: /\.(?:jpe?g|png|gif|heic|bmp|tiff?|webp|dcm)/i,
     judge: redact("PHOTO"),
   },
-  { source: "\\(01\\)\\d{14}(?:\\(\\d{2,4}\\)[^\\s()]{1,40}){0,8}", judge: redact("DEVICE") },
+  {
+    source: "\\(01\\)\\d{14}(?:\\(\\d{2,4}\\)[^\\s()]{1,40}){0,8}",
+    judge: redact("DEVICE"),
+    trigger: /\(01\)/,
+  },
   {
     source: "(?<![\\w+])\\+[A-Z][A-Z0-9]{3}[A-Z0-9]{1,20}(?:/[A-Z0-9$+%]{1,40})?(?![\\w])",
+    trigger: /\+[A-Z]/,
     judge: redact("DEVICE"),
   },
-  { source: "(?<![\\w])[A-Z]{2}\\d{2}\\s?[A-Z]{3}(?![\\w])", judge: redact("VEHICLE") },
+  {
+    source: "(?<![\\w])[A-Z]{2}\\d{2}\\s?[A-Z]{3}(?![\\w])",
+    judge: redact("VEHICLE"),
+    trigger: /[A-Z]{2}\d{2}/,
+  },
   {
     source: "(?<![\\w])(?:[A-PR-UWYZ][A-HK-Y]?\\d[A-Z\\d]?)\\s?\\d[ABD-HJLNP-UW-Z]{2}(?![\\w])",
+    trigger: /\d[A-Z]{2}/,
     judge: redact("GEOGRAPHIC"),
   },
   {
     source:
       "(?<![\\w])[ABCEGHJ-NPRSTVXY]\\d[ABCEGHJ-NPRSTV-Z]\\s?\\d[ABCEGHJ-NPRSTV-Z]\\d(?![\\w])",
+    trigger: /[A-Z]\d[A-Z]/,
     judge: redact("GEOGRAPHIC"),
   },
   {
     source:
       "(?<![\\d.])(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?!\\d|\\.\\d)",
+    trigger: /\d\.\d{1,3}\.\d/,
     judge: redact("IP"),
   },
   {
     source: "(?<![\\w:.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:]{2,39}(?:%\\w{1,15})?(?![\\w:])",
+    trigger: /[0-9A-Fa-f]:[0-9A-Fa-f]|::/,
     judge: (match, text, at) => {
       if (isIPv6(match.replace(/%\w+$/, "")) && match.length >= 6)
         return redact("IP")(match, text, at);
@@ -288,21 +305,25 @@ export const DETECTORS: Detector[] = [
   {
     source:
       "(?<![\\w-])[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}(?![\\w-])|(?<![\\w.])[0-9a-fA-F]{4}\\.[0-9a-fA-F]{4}\\.[0-9a-fA-F]{4}(?![\\w.])",
+    trigger: /[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|[0-9a-fA-F]{4}\./,
     judge: redact("DEVICE"),
   },
   {
     source:
       "(?<![\\w-])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![\\w-])",
+    trigger: /[0-9a-fA-F]{8}-/,
     judge: redact("OTHER_ID"),
   },
   {
     source: "(?<![\\w])[A-Z]{2}\\d{2}(?:\\s?[A-Z0-9]{4}){2,7}(?:\\s?[A-Z0-9]{1,4})?(?![\\w])",
+    trigger: /[A-Z]{2}\d{2}/,
     judge: (match, text, at) =>
       isIban(match.replace(/\s/g, "")) ? redact("ACCOUNT")(match, text, at) : null,
   },
   {
     // City, ST 12345: the city goes, the state stays, the ZIP keeps its first three digits.
     source: `(?:[\\p{Lu}][\\p{L}\\p{M}'’.-]{1,30}\\s){0,3}[\\p{Lu}][\\p{L}\\p{M}'’.-]{1,30},\\s{1,3}(?:${US_STATE_PATTERN})\\s{1,3}\\d{5}(?:-\\d{4})?(?![\\w-])`,
+    trigger: /,\s{1,3}[A-Z]{2}\s{1,3}\d{5}/,
     judge: (match, _text, at) => {
       const parts = /^(.*?),(\s+[A-Z]{2}\s+)(\d{5})/.exec(match)!;
       const cityWords = parts[1]!.split(/\s+/);
@@ -331,6 +352,7 @@ export const DETECTORS: Detector[] = [
   },
   {
     source: `(?<![\\w])(?:(?:${US_STATE_PATTERN})|(?i:zip(?:\\s?code)?|postal\\s?code|post\\s?code))[\\s:#]{1,4}\\d{5}(?:-\\d{4})?(?![\\w-])`,
+    trigger: /\d{5}/,
     judge: (match, _text, at) => {
       const zip = /(\d{5})(?:-\d{4})?$/.exec(match)!;
       return [
@@ -348,19 +370,27 @@ export const DETECTORS: Detector[] = [
     // Whatever follows "Address:" up to the end of its clause is the address.
     source:
       "(?<=\\b(?:[Aa]ddress(?:es)?|ADDRESS|[Aa]ddr\\.?)\\s{0,2}[:#-]\\s{0,3})[^;\\n]{2,160}?(?=[;\\n]|\\.(?:\\s|$)|$)",
+    trigger: /ddr/i,
     judge: redact("GEOGRAPHIC"),
   },
   {
     source: "(?<![\\w.])-?\\d{1,3}\\.\\d{4,8},\\s?-?\\d{1,3}\\.\\d{4,8}(?![\\w.])",
+    trigger: /\.\d{4}/,
     judge: redact("GEOGRAPHIC"),
   },
   {
     source: `(?<![\\w/.-])(?:${DATE_SOURCES.join("|")})(?![\\w/]|-\\d)`,
+    trigger: /\d/,
     judge: judgeDate(false),
   },
-  { source: "(?<![\\w/.-])\\d{1,2}/\\d{1,2}(?![\\w/]|\\.\\d)", judge: judgeDate(true) },
+  {
+    source: "(?<![\\w/.-])\\d{1,2}/\\d{1,2}(?![\\w/]|\\.\\d)",
+    trigger: /\d\/\d/,
+    judge: judgeDate(true),
+  },
   {
     source: `(?<![\\w.])${AGE}(?=[- ]?(?:years?|yrs?|y/?o|yo)\\b)|(?<=\\b(?:[Aa]ged?|AGE|[Aa]ge:)\\s{0,3})${AGE}(?![\\w.])|(?<![\\w.])${AGE}(?=\\s?[MF]\\b)`,
+    trigger: /\d/,
     judge: (match, _text, at) => [
       {
         start: at,
@@ -374,6 +404,7 @@ export const DETECTORS: Detector[] = [
   {
     source:
       "(?<=\\b(?:[Bb]orn|[Bb]\\.|DOB|[Dd]ob|[Bb]irth\\s[Yy]ear|[Yy]ear\\sof\\sbirth)[:\\s]{1,3}(?:in\\s)?)(?:18|19|20)\\d{2}(?!\\d|\\.\\d)",
+    trigger: /\d/,
     judge: (match, _text, at, context) =>
       context.now.getUTCFullYear() - Number(match) >= 90
         ? [
@@ -390,6 +421,7 @@ export const DETECTORS: Detector[] = [
   {
     // A year so long ago that it may be a birth year of someone now over 89: flagged.
     source: "(?<![\\d.,/-])(?:18\\d{2}|19\\d{2})(?!\\d|[.,/-]\\d)",
+    trigger: /\d/,
     judge: (match, _text, at, context) =>
       context.now.getUTCFullYear() - Number(match) >= 90
         ? [{ start: at, end: at + match.length, type: "AGE_OVER_89", action: "flagged" }]
@@ -397,16 +429,19 @@ export const DETECTORS: Detector[] = [
   },
   {
     source: "(?<![\\w.])\\d{16,64}(?![\\w.])",
+    trigger: /\d{16}/,
     judge: (match, text, at) => redact(labelType(text, at) ?? "OTHER_ID")(match, text, at),
   },
   {
     source:
-      "(?<![\\w.+/-])(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,5}\\)\\s?)?\\d{1,15}(?:[ .-]\\d{1,15}){0,7}(?:\\s?(?:x|ext\\.?)\\s?\\d{1,5})?(?![\\w]|[./-]\\d)",
+      "(?<![\\w.+/-])(?=[+(]?\\d(?:[ .()-]{0,2}\\d){3})(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{1,5}\\)\\s?)?\\d{1,15}(?:[ .-]\\d{1,15}){0,7}(?:\\s?(?:x|ext\\.?)\\s?\\d{1,5})?(?![\\w]|[./-]\\d)",
+    trigger: /\d/,
     judge: judgeDigits,
   },
   {
     source:
-      "(?<![\\p{L}\\p{N}_])[A-Za-z0-9](?:[A-Za-z0-9]|[-_/.](?=[A-Za-z0-9])){4,63}(?![\\p{L}\\p{N}_])",
+      "(?<![\\p{L}\\p{N}_])(?=[A-Za-z0-9_./-]{0,63}\\d)[A-Za-z0-9](?:[A-Za-z0-9]|[-_/.](?=[A-Za-z0-9])){4,63}(?![\\p{L}\\p{N}_])",
+    trigger: /\d/,
     judge: judgeCode,
   },
 ];
@@ -435,24 +470,43 @@ for (const detector of DETECTORS)
 
 // Every identifier starts where a word starts: one shared look-behind lets the engine skip the
 // inside of words at once instead of trying every alternative there. Numbered groups (one per
-// detector) are much cheaper per match than named ones.
-const COMBINED = new RegExp(
-  `(?<![\\p{L}\\p{N}_])(?:${DETECTORS.map((detector) => `(${detector.source})`).join("|")})`,
-  "gu",
-);
+// detector) are much cheaper per match than named ones. Only the detectors whose trigger the
+// value has take part: one expression per combination seen, compiled once.
+type Combined = { expression: RegExp; detectors: Detector[] };
+const combinedByMask = new Map<number, Combined>();
+
+function combinedFor(text: string): Combined {
+  let mask = 0;
+  for (const [index, detector] of DETECTORS.entries())
+    if (!detector.trigger || detector.trigger.test(text)) mask |= 1 << index;
+  let combined = combinedByMask.get(mask);
+  if (!combined) {
+    const detectors = DETECTORS.filter((_detector, index) => (mask & (1 << index)) !== 0);
+    const expression = new RegExp(
+      detectors.length === 0
+        ? "(?!)"
+        : `(?<![\\p{L}\\p{N}_])(?:${detectors.map((detector) => `(${detector.source})`).join("|")})`,
+      "gu",
+    );
+    combined = { expression, detectors };
+    if (combinedByMask.size < 1024) combinedByMask.set(mask, combined);
+  }
+  return combined;
+}
 
 /** All pattern spans of a value, in order, not overlapping. */
 export function findPatternSpans(text: string, context: PatternContext): Span[] {
   const spans: Span[] = [];
-  COMBINED.lastIndex = 0;
-  let match = COMBINED.exec(text);
+  const { expression, detectors } = combinedFor(text);
+  expression.lastIndex = 0;
+  let match = expression.exec(text);
   while (match) {
     let index = 1;
     while (match[index] === undefined) index += 1;
-    const found = DETECTORS[index - 1]!.judge(match[0], text, match.index, context);
+    const found = detectors[index - 1]!.judge(match[0], text, match.index, context);
     if (found) for (const span of found) spans.push(span);
-    if (match[0].length === 0) COMBINED.lastIndex += 1;
-    match = COMBINED.exec(text);
+    if (match[0].length === 0) expression.lastIndex += 1;
+    match = expression.exec(text);
   }
   return spans;
 }
