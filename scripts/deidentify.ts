@@ -73,14 +73,17 @@ async function main() {
   if (!input || !out || !report || parsed.positionals.length !== 1) fail(USAGE);
   for (const file of [out, report]) {
     const folder = path.dirname(path.resolve(file));
-    if (!(await isFolder(folder))) fail(`the output folder ${folder} does not exist; create it first`);
+    if (!(await isFolder(folder)))
+      fail(`the output folder ${folder} does not exist; create it first`);
   }
 
   let head: Buffer;
   try {
     head = await firstBytes(input);
   } catch (error) {
-    fail(`cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    fail(
+      `cannot read ${input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   const temporary = (file: string) =>
     path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
@@ -90,7 +93,13 @@ async function main() {
   try {
     const format = detectFormat(input, head);
     output = createWriteStream(temporaryOut);
-    const result = await deidentifyFile({ inputPath: input, format, output, dropColumns: drop, flags: "withhold" });
+    const result = await deidentifyFile({
+      inputPath: input,
+      format,
+      output,
+      dropColumns: drop,
+      flags: "withhold",
+    });
     await writeFile(temporaryReport, `${JSON.stringify(result.report, null, 2)}\n`);
     await rename(temporaryOut, out);
     await rename(temporaryReport, report);
