@@ -1,0 +1,223 @@
+import { PURPOSES } from "~/server/services/consent/purposes";
+import { Bitset, intersect, SlotSet } from "./slot-set";
+import { toQueryTerms, toSearchTerms } from "./search-terms";
+import { compareSlots, TopSlots } from "./top-slots";
+import type { CatalogueDoc, CatalogueQuery, CatalogueResult, IndexColumns } from "./types";
+
+/**
+ * The catalogue's search index, held in memory by each app server and kept in step with the
+ * database by catalogue-sync.ts. Each listing the catalogue may show (active, anchored, consent
+ * in force) takes a slot; a changed listing takes a new slot and its old one dies, so slots are
+ * only ever appended and the term sets stay sorted. Counts are exact: every match is counted.
+ */
+const DATA_TYPES = ["CSV", "FHIR"] as const;
+const PURPOSE_BITS = PURPOSES.map((purpose) => purpose.bit);
+
+function grow<T extends Float64Array | Uint8Array>(array: T, size: number): T {
+  if (size <= array.length) return array;
+  const grown = new (array.constructor as new (length: number) => T)(
+    Math.max(size, array.length * 2),
+  );
+  grown.set(array);
+  return grown;
+}
+
+function addTo(map: Map<string, SlotSet>, key: string, slot: number) {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new SlotSet()));
+  set.add(slot);
+}
+
+export class CatalogueIndex {
+  private slotCount = 0;
+  private deadCount = 0;
+  private readonly alive = new Bitset();
+  private readonly slotOf = new Map<string, number>();
+  private readonly columns: IndexColumns = {
+    ids: [],
+    created: new Float64Array(1024),
+    price: new Float64Array(1024),
+    exactPrice: new Map(),
+    records: new Float64Array(1024),
+    expires: new Float64Array(1024),
+    dataType: new Uint8Array(1024),
+    purposes: new Uint8Array(1024),
+  };
+  private readonly terms = new Map<string, SlotSet>();
+  private readonly titleTerms = new Map<string, SlotSet>();
+  private readonly trials = new Map<string, SlotSet>();
+  private readonly conditions = new Map<string, SlotSet>();
+  private scratch = new Uint32Array(1024);
+  private scoreScratch = new Float64Array(1024);
+
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  /** Dead slots cost memory and time; past a quarter of all, the index is worth rebuilding. */
+  get isWorthRebuilding(): boolean {
+    return this.deadCount > 10_000 && this.deadCount * 4 > this.slotCount;
+  }
+
+  /** Adds a listing, or replaces what the index knew of it. */
+  put(doc: CatalogueDoc): void {
+    this.remove(doc.id);
+    const slot = this.slotCount++;
+    const size = slot + 1;
+    const c = this.columns;
+    c.created = grow(c.created, size);
+    c.price = grow(c.price, size);
+    c.records = grow(c.records, size);
+    c.expires = grow(c.expires, size);
+    c.dataType = grow(c.dataType, size);
+    c.purposes = grow(c.purposes, size);
+    c.ids[slot] = doc.id;
+    c.created[slot] = doc.createdAt;
+    const price = Number(doc.priceWei);
+    c.price[slot] = price;
+    // Compared exactly whenever two prices round to the same double.
+    if (BigInt(price) !== doc.priceWei) c.exactPrice.set(slot, doc.priceWei);
+    c.records[slot] = doc.recordCount;
+    c.expires[slot] = doc.expiresAt;
+    c.dataType[slot] = DATA_TYPES.indexOf(doc.dataType);
+    c.purposes[slot] = doc.purposes;
+    for (const term of toSearchTerms(`${doc.title} ${doc.description} ${doc.conditions.join(" ")}`))
+      addTo(this.terms, term, slot);
+    for (const term of toSearchTerms(doc.title)) addTo(this.titleTerms, term, slot);
+    if (doc.trialId) addTo(this.trials, doc.trialId, slot);
+    for (const condition of new Set(doc.conditions.map(normalizeCondition)))
+      addTo(this.conditions, condition, slot);
+    this.alive.add(slot);
+    this.slotOf.set(doc.id, slot);
+  }
+
+  remove(id: string): void {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return;
+    this.slotOf.delete(id);
+    this.alive.delete(slot);
+    this.columns.exactPrice.delete(slot);
+    this.deadCount += 1;
+  }
+
+  search(query: CatalogueQuery, now = Date.now()): CatalogueResult {
+    const { filter } = query;
+    const terms = toQueryTerms(filter.query);
+    const sets: SlotSet[] = [];
+    const missing = () => ({ ids: [], total: 0, facets: emptyFacets() });
+    for (const term of terms) {
+      const set = this.terms.get(term);
+      if (!set) return missing();
+      sets.push(set);
+    }
+    if (filter.trialId) {
+      const set = this.trials.get(filter.trialId);
+      if (!set) return missing();
+      sets.push(set);
+    }
+    if (filter.condition) {
+      const set = this.conditions.get(normalizeCondition(filter.condition));
+      if (!set) return missing();
+      sets.push(set);
+    }
+    if (this.scratch.length < this.slotCount) this.scratch = new Uint32Array(this.slotCount * 2);
+    const count = intersect(this.alive, sets, this.slotCount, this.scratch);
+    return this.scan(query, terms, count, now);
+  }
+
+  /**
+   * One pass over the candidates: the filters no set answers, the facet counts, and the top of
+   * the requested order. A facet's counts ignore its own filter, so the researcher sees what
+   * choosing another value would give.
+   */
+  /** Scratch space for one search's scores (searches run one at a time on this thread). */
+  private scores(): Float64Array {
+    if (this.scoreScratch.length < this.slotCount)
+      this.scoreScratch = new Float64Array(this.slotCount * 2);
+    return this.scoreScratch;
+  }
+
+  private scan(query: CatalogueQuery, terms: string[], count: number, now: number) {
+    const { filter } = query;
+    const c = this.columns;
+    const candidates = this.scratch;
+    const dataTypeWanted = filter.dataType ? DATA_TYPES.indexOf(filter.dataType) : -1;
+    const purposeWanted = filter.purpose
+      ? PURPOSES.find((purpose) => purpose.key === filter.purpose)!.bit
+      : 0;
+    const minPrice = filter.minPriceWei;
+    const maxPrice = filter.maxPriceWei;
+    const minPriceApprox = minPrice === undefined ? -Infinity : Number(minPrice);
+    const maxPriceApprox = maxPrice === undefined ? Infinity : Number(maxPrice);
+    const minRecords = filter.minRecords ?? -Infinity;
+    const createdFrom = filter.publishedAfter?.getTime() ?? -Infinity;
+    const validUntil = filter.consentValidUntil?.getTime() ?? -Infinity;
+    const dataTypeCounts = [0, 0];
+    const purposeCounts = PURPOSES.map(() => 0);
+    // Relevance: how many of the query's words the title holds (then newest first).
+    const titleSets = terms.flatMap((term) => this.titleTerms.get(term) ?? []);
+    const scores = query.sort === "relevance" && titleSets.length > 0 ? this.scores() : null;
+    const top = new TopSlots(query.offset + query.limit, compareSlots(c, query.sort, scores));
+    let total = 0;
+    for (let index = 0; index < count; index += 1) {
+      const slot = candidates[index]!;
+      if (c.expires[slot]! <= now || c.expires[slot]! < validUntil) continue;
+      if (c.records[slot]! < minRecords || c.created[slot]! < createdFrom) continue;
+      const price = c.price[slot]!;
+      if (price < minPriceApprox || price > maxPriceApprox) continue;
+      if (
+        (price === minPriceApprox && exactPrice(c, slot) < minPrice!) ||
+        (price === maxPriceApprox && exactPrice(c, slot) > maxPrice!)
+      )
+        continue;
+      const dataType = c.dataType[slot]!;
+      const purposes = c.purposes[slot]!;
+      const isDataTypeOk = dataTypeWanted < 0 || dataType === dataTypeWanted;
+      const isPurposeOk = purposeWanted === 0 || (purposes & purposeWanted) !== 0;
+      if (isPurposeOk) dataTypeCounts[dataType]! += 1;
+      if (isDataTypeOk)
+        for (let purpose = 0; purpose < PURPOSE_BITS.length; purpose += 1)
+          if ((purposes & PURPOSE_BITS[purpose]!) !== 0) purposeCounts[purpose]! += 1;
+      if (isDataTypeOk && isPurposeOk) {
+        total += 1;
+        if (scores) {
+          let score = 0;
+          for (const set of titleSets) if (set.has(slot)) score += 1;
+          scores[slot] = score;
+        }
+        top.offer(slot);
+      }
+    }
+    return {
+      ids: top
+        .sorted()
+        .slice(query.offset)
+        .map((slot) => c.ids[slot]!),
+      total,
+      facets: {
+        dataType: { CSV: dataTypeCounts[0]!, FHIR: dataTypeCounts[1]! },
+        purpose: Object.fromEntries(
+          PURPOSES.map((purpose, index) => [purpose.key, purposeCounts[index]!]),
+        ) as CatalogueResult["facets"]["purpose"],
+      },
+    };
+  }
+}
+
+export function exactPrice(columns: IndexColumns, slot: number): bigint {
+  return columns.exactPrice.get(slot) ?? BigInt(columns.price[slot]!);
+}
+
+function normalizeCondition(condition: string): string {
+  return condition.normalize("NFKC").trim().toLowerCase();
+}
+
+function emptyFacets(): CatalogueResult["facets"] {
+  return {
+    dataType: { CSV: 0, FHIR: 0 },
+    purpose: Object.fromEntries(PURPOSES.map((purpose) => [purpose.key, 0])) as Record<
+      (typeof PURPOSES)[number]["key"],
+      number
+    >,
+  };
+}
