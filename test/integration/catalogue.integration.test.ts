@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { SessionUser } from "~/server/session";
 import { expectCode } from "./expect-code";
 import { createHarness, listingInput, SMALL_CSV, type Harness } from "./harness";
@@ -122,4 +123,94 @@ describe("catalogue search", () => {
     );
     await expectCode(harness.callerFor(participant.owner).listings.catalogue({}), "FORBIDDEN");
   });
+
+  it("counts each facet without its own filter, and says which filter to relax when empty", async () => {
+    const api = harness.callerFor(researcher);
+    const fhir = await api.listings.catalogue({
+      filter: { query: tag, dataType: "FHIR", purpose: "AI_TRAINING" },
+    });
+    expect(fhir.total).toBe(0);
+    // The other data type and the other purposes are what the researcher can switch to.
+    expect(fhir.facets.dataType).toEqual({ CSV: 1, FHIR: 0 });
+    expect(fhir.facets.purpose).toMatchObject({ ACADEMIC_RESEARCH: 0, AI_TRAINING: 0 });
+    expect(fhir.relax).toEqual([{ filter: "dataType", total: 1 }]);
+    expect(fhir.tookMs).toBeGreaterThanOrEqual(0);
+    const nothing = await api.listings.catalogue({ filter: { query: `${tag} zebrafish` } });
+    expect(nothing.relax).toEqual([expect.objectContaining({ filter: "query" })]);
+  });
+
+  it("reads quotes, operators and stray bytes in a search as plain words", async () => {
+    const api = harness.callerFor(researcher);
+    for (const query of [
+      `"${tag}`,
+      `${tag} & | ! ( <-> :*`,
+      `${tag}\u0000`,
+      `-${tag}`,
+      `'${tag}'`,
+    ]) {
+      const result = await api.listings.catalogue({ filter: { query } });
+      expect(result.total).toBe(2);
+    }
+  });
+
+  it("sees a change another app server wrote, without being told", async () => {
+    const api = harness.callerFor(researcher);
+    const word = `zz${tag}moved`;
+    // Written straight to the database, as another process would: this process's indexer
+    // never hears of it, so only the change stamps can bring it to the search.
+    await harness.db.listing.update({
+      where: { id: ids.a! },
+      data: { description: `readings ${tag} ${word}` },
+    });
+    await expect
+      .poll(async () => (await api.listings.catalogue({ filter: { query: word } })).total, {
+        timeout: 15_000,
+      })
+      .toBe(1);
+    await harness.db.listing.update({ where: { id: ids.a! }, data: { status: "UNLISTED" } });
+    await expect
+      .poll(async () => (await api.listings.catalogue({ filter: { query: word } })).total, {
+        timeout: 15_000,
+      })
+      .toBe(0);
+    await harness.db.listing.update({ where: { id: ids.a! }, data: { status: "ACTIVE" } });
+  });
+
+  it.runIf(Boolean(inject("postgresUrl")))(
+    "misses no change that commits after a later one (PostgreSQL, two connections)",
+    async () => {
+      const api = harness.callerFor(researcher);
+      const slow = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await slow.connect();
+      try {
+        // The slow transaction takes its id first, the fast one commits first.
+        await slow.query("BEGIN");
+        await slow.query(`UPDATE "Listing" SET "description" = $1 WHERE "id" = $2`, [
+          `readings ${tag} slowword${tag}`,
+          ids.a,
+        ]);
+        await harness.db.listing.update({
+          where: { id: ids.b! },
+          data: { description: `readings ${tag} fastword${tag}` },
+        });
+        await expect
+          .poll(
+            async () =>
+              (await api.listings.catalogue({ filter: { query: `fastword${tag}` } })).total,
+            { timeout: 15_000 },
+          )
+          .toBe(1);
+        await slow.query("COMMIT");
+        await expect
+          .poll(
+            async () =>
+              (await api.listings.catalogue({ filter: { query: `slowword${tag}` } })).total,
+            { timeout: 15_000 },
+          )
+          .toBe(1);
+      } finally {
+        await slow.end();
+      }
+    },
+  );
 });

@@ -50,7 +50,9 @@ const filterArbitrary: fc.Arbitrary<IndexFilter> = fc.record(
 );
 
 function matches(doc: CatalogueDoc, filter: IndexFilter, skip?: "dataType" | "purpose") {
-  const terms = new Set(toSearchTerms(`${doc.title} ${doc.description} ${doc.conditions.join(" ")}`));
+  const terms = new Set(
+    toSearchTerms(`${doc.title} ${doc.description} ${doc.conditions.join(" ")}`),
+  );
   const bit = (key: PurposeKey) => PURPOSES.find((purpose) => purpose.key === key)!.bit;
   return (
     doc.expiresAt > NOW &&
@@ -161,7 +163,13 @@ describe("catalogue index", () => {
     });
     const search = (query: string) =>
       index.search({ filter: { query }, sort: "relevance", offset: 0, limit: 10 }, NOW).ids;
-    for (const query of ['"diabetes', "diabetes & | ! (", "diabetes\u0000", "-diabetes:*", "DIABETIC'S"])
+    for (const query of [
+      '"diabetes',
+      "diabetes & | ! (",
+      "diabetes\u0000",
+      "-diabetes:*",
+      "DIABETIC'S",
+    ])
       expect(search(query)).toEqual(["a"]);
     expect(search(`${"retinopathy ".repeat(5_000)}`)).toEqual(["a"]);
     expect(search("the of and")).toEqual(["a"]);
@@ -193,6 +201,11 @@ describe("catalogue index", () => {
       (n) => n % 3 === 0 && n % 2 === 1 && n % 7 !== 0,
     );
     expect(result.total).toBe(expected.length);
-    expect(result.ids).toEqual(expected.reverse().slice(0, 3).map((n) => `l-${n}`));
+    expect(result.ids).toEqual(
+      expected
+        .reverse()
+        .slice(0, 3)
+        .map((n) => `l-${n}`),
+    );
   });
 });
