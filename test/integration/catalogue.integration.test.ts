@@ -174,6 +174,24 @@ describe("catalogue search", () => {
       })
       .toBe(0);
     await harness.db.listing.update({ where: { id: ids.a! }, data: { status: "ACTIVE" } });
+    // The cards show the owner's name: renaming the owner reaches them too.
+    const { ownerId } = await harness.db.listing.findUniqueOrThrow({
+      where: { id: ids.b! },
+      select: { ownerId: true },
+    });
+    await harness.db.user.update({
+      where: { id: ownerId },
+      data: { displayName: `Renamed ${tag}` },
+    });
+    await expect
+      .poll(
+        async () =>
+          (await api.listings.catalogue({ filter: { query: tag } })).items.find(
+            (item) => item.id === ids.b,
+          )?.ownerName,
+        { timeout: 15_000 },
+      )
+      .toBe(`Renamed ${tag}`);
   });
 
   it.runIf(Boolean(inject("postgresUrl")))(

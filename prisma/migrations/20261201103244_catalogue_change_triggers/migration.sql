@@ -22,6 +22,27 @@ END $$;
 CREATE TRIGGER "ConsentTerms_catalogue_stamp" AFTER INSERT OR UPDATE OR DELETE ON "ConsentTerms"
   FOR EACH ROW EXECUTE FUNCTION "catalogue_stamp_consent"();
 
+-- Result cards show the owner's name and the trial: their changes restamp the listings too.
+CREATE FUNCTION "catalogue_stamp_owner"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE "Listing" SET "catalogueTx" = pg_current_xact_id()::text::bigint WHERE "ownerId" = NEW."id";
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER "User_catalogue_stamp" AFTER UPDATE OF "displayName" ON "User"
+  FOR EACH ROW WHEN (OLD."displayName" IS DISTINCT FROM NEW."displayName")
+  EXECUTE FUNCTION "catalogue_stamp_owner"();
+
+CREATE FUNCTION "catalogue_stamp_trial"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE "Listing" SET "catalogueTx" = pg_current_xact_id()::text::bigint WHERE "trialId" = NEW."id";
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER "Trial_catalogue_stamp" AFTER UPDATE OF "title", "registryId" ON "Trial"
+  FOR EACH ROW WHEN (OLD."title" IS DISTINCT FROM NEW."title" OR OLD."registryId" IS DISTINCT FROM NEW."registryId")
+  EXECUTE FUNCTION "catalogue_stamp_trial"();
+
 -- A deleted listing leaves a tombstone, so the indexes drop it too.
 CREATE FUNCTION "catalogue_record_removal"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -105,11 +105,11 @@ export const ZCatalogueItemSchema = ZListingDtoSchema.pick({
   conditions: true,
   recordCount: true,
   price: true,
-  anchor: true,
   ownerName: true,
   trial: true,
   createdAt: true,
 }).extend({
+  anchor: z.object({ status: z.enum(["PENDING", "CONFIRMED", "FAILED"]) }),
   consent: z
     .object({
       purposes: z.array(z.enum(PURPOSE_KEYS)),

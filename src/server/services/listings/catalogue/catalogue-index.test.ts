@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
+import { formatUnits } from "ethers";
+import { fromPurposeMask, PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
 import { CatalogueIndex } from "./catalogue-index";
 import { toQueryTerms, toSearchTerms } from "./search-terms";
 import type { CatalogueDoc, CatalogueQuery, CatalogueSort, IndexFilter } from "./types";
@@ -21,7 +22,11 @@ const docArbitrary = fc.record({
   title: fc.array(fc.constantFrom(...WORDS), { maxLength: 3 }).map((words) => words.join(" ")),
   description: fc.array(fc.constantFrom(...WORDS), { maxLength: 4 }).map((w) => w.join(" ")),
   conditions: fc.uniqueArray(fc.constantFrom(...CONDITIONS), { maxLength: 2 }),
-  trialId: fc.constantFrom(null, "trial-1", "trial-2"),
+  trial: fc
+    .constantFrom(null, "trial-1", "trial-2")
+    .map((id) => (id ? { id, registryId: id.toUpperCase(), title: `Trial ${id}` } : null)),
+  ownerName: fc.constantFrom("Dana", "Sam"),
+  autoApprove: fc.boolean(),
   dataType: fc.constantFrom("CSV" as const, "FHIR" as const),
   // Prices a double cannot hold exactly, and ties, on purpose.
   priceWei: fc.constantFrom(WEI, 5n * WEI, 5n * WEI + 1n, 5n * WEI + 2n, 12345678901234567891n),
@@ -57,7 +62,7 @@ function matches(doc: CatalogueDoc, filter: IndexFilter, skip?: "dataType" | "pu
   return (
     doc.expiresAt > NOW &&
     toQueryTerms(filter.query).every((term) => terms.has(term)) &&
-    (!filter.trialId || doc.trialId === filter.trialId) &&
+    (!filter.trialId || doc.trial?.id === filter.trialId) &&
     (!filter.condition ||
       doc.conditions.some((c) => c.toLowerCase() === filter.condition!.trim().toLowerCase())) &&
     (skip === "dataType" || !filter.dataType || doc.dataType === filter.dataType) &&
@@ -91,10 +96,26 @@ function reference(docs: Map<string, CatalogueDoc>, query: CatalogueQuery) {
   const withoutDataType = all.filter((doc) => matches(doc, filter, "dataType"));
   const withoutPurpose = all.filter((doc) => matches(doc, filter, "purpose"));
   return {
-    ids: found
+    items: found
       .sort(order[query.sort])
       .slice(query.offset, query.offset + query.limit)
-      .map((doc) => doc.id),
+      .map((doc) => ({
+        id: doc.id,
+        title: doc.title,
+        dataType: doc.dataType,
+        conditions: doc.conditions,
+        recordCount: doc.recordCount,
+        price: formatUnits(doc.priceWei, 18),
+        anchor: { status: "CONFIRMED" },
+        ownerName: doc.ownerName,
+        trial: doc.trial,
+        createdAt: new Date(doc.createdAt),
+        consent: {
+          purposes: fromPurposeMask(doc.purposes),
+          expiresAt: new Date(doc.expiresAt),
+          autoApprove: doc.autoApprove,
+        },
+      })),
     total: found.length,
     facets: {
       dataType: {
@@ -153,7 +174,9 @@ describe("catalogue index", () => {
       title: "Diabetic retinopathy images",
       description: "",
       conditions: ["Diabetes"],
-      trialId: null,
+      trial: null,
+      ownerName: "Dana",
+      autoApprove: false,
       dataType: "CSV",
       priceWei: WEI,
       recordCount: 3,
@@ -162,7 +185,9 @@ describe("catalogue index", () => {
       expiresAt: NOW + DAY,
     });
     const search = (query: string) =>
-      index.search({ filter: { query }, sort: "relevance", offset: 0, limit: 10 }, NOW).ids;
+      index
+        .search({ filter: { query }, sort: "relevance", offset: 0, limit: 10 }, NOW)
+        .items.map((item) => item.id);
     for (const query of [
       '"diabetes',
       "diabetes & | ! (",
@@ -184,7 +209,9 @@ describe("catalogue index", () => {
         title: n % 3 === 0 ? "asthma series" : `rare${n} lipid`,
         description: "",
         conditions: [],
-        trialId: null,
+        trial: null,
+        ownerName: "Dana",
+        autoApprove: false,
         dataType: n % 2 ? "FHIR" : "CSV",
         priceWei: BigInt(n) * WEI,
         recordCount: n,
@@ -201,7 +228,7 @@ describe("catalogue index", () => {
       (n) => n % 3 === 0 && n % 2 === 1 && n % 7 !== 0,
     );
     expect(result.total).toBe(expected.length);
-    expect(result.ids).toEqual(
+    expect(result.items.map((item) => item.id)).toEqual(
       expected
         .reverse()
         .slice(0, 3)

@@ -2,6 +2,14 @@ import { PURPOSES } from "~/server/services/consent/purposes";
 import { Bitset, intersect, SlotSet } from "./slot-set";
 import { toQueryTerms, toSearchTerms } from "./search-terms";
 import { compareSlots, TopSlots } from "./top-slots";
+import {
+  createColumns,
+  DATA_TYPES,
+  exactPrice,
+  Interner,
+  toCard,
+  writeSlot,
+} from "./index-columns";
 import type { CatalogueDoc, CatalogueQuery, CatalogueResult, IndexColumns } from "./types";
 
 /**
@@ -10,17 +18,7 @@ import type { CatalogueDoc, CatalogueQuery, CatalogueResult, IndexColumns } from
  * in force) takes a slot; a changed listing takes a new slot and its old one dies, so slots are
  * only ever appended and the term sets stay sorted. Counts are exact: every match is counted.
  */
-const DATA_TYPES = ["CSV", "FHIR"] as const;
 const PURPOSE_BITS = PURPOSES.map((purpose) => purpose.bit);
-
-function grow<T extends Float64Array | Uint8Array>(array: T, size: number): T {
-  if (size <= array.length) return array;
-  const grown = new (array.constructor as new (length: number) => T)(
-    Math.max(size, array.length * 2),
-  );
-  grown.set(array);
-  return grown;
-}
 
 function addTo(map: Map<string, SlotSet>, key: string, slot: number) {
   let set = map.get(key);
@@ -33,16 +31,8 @@ export class CatalogueIndex {
   private deadCount = 0;
   private readonly alive = new Bitset();
   private readonly slotOf = new Map<string, number>();
-  private readonly columns: IndexColumns = {
-    ids: [],
-    created: new Float64Array(1024),
-    price: new Float64Array(1024),
-    exactPrice: new Map(),
-    records: new Float64Array(1024),
-    expires: new Float64Array(1024),
-    dataType: new Uint8Array(1024),
-    purposes: new Uint8Array(1024),
-  };
+  private readonly columns: IndexColumns = createColumns();
+  private readonly shared = new Interner();
   private readonly terms = new Map<string, SlotSet>();
   private readonly titleTerms = new Map<string, SlotSet>();
   private readonly trials = new Map<string, SlotSet>();
@@ -63,28 +53,11 @@ export class CatalogueIndex {
   put(doc: CatalogueDoc): void {
     this.remove(doc.id);
     const slot = this.slotCount++;
-    const size = slot + 1;
-    const c = this.columns;
-    c.created = grow(c.created, size);
-    c.price = grow(c.price, size);
-    c.records = grow(c.records, size);
-    c.expires = grow(c.expires, size);
-    c.dataType = grow(c.dataType, size);
-    c.purposes = grow(c.purposes, size);
-    c.ids[slot] = doc.id;
-    c.created[slot] = doc.createdAt;
-    const price = Number(doc.priceWei);
-    c.price[slot] = price;
-    // Compared exactly whenever two prices round to the same double.
-    if (BigInt(price) !== doc.priceWei) c.exactPrice.set(slot, doc.priceWei);
-    c.records[slot] = doc.recordCount;
-    c.expires[slot] = doc.expiresAt;
-    c.dataType[slot] = DATA_TYPES.indexOf(doc.dataType);
-    c.purposes[slot] = doc.purposes;
+    writeSlot(this.columns, slot, doc, this.shared);
     for (const term of toSearchTerms(`${doc.title} ${doc.description} ${doc.conditions.join(" ")}`))
       addTo(this.terms, term, slot);
     for (const term of toSearchTerms(doc.title)) addTo(this.titleTerms, term, slot);
-    if (doc.trialId) addTo(this.trials, doc.trialId, slot);
+    if (doc.trial) addTo(this.trials, doc.trial.id, slot);
     for (const condition of new Set(doc.conditions.map(normalizeCondition)))
       addTo(this.conditions, condition, slot);
     this.alive.add(slot);
@@ -104,7 +77,7 @@ export class CatalogueIndex {
     const { filter } = query;
     const terms = toQueryTerms(filter.query);
     const sets: SlotSet[] = [];
-    const missing = () => ({ ids: [], total: 0, facets: emptyFacets() });
+    const missing = () => ({ items: [], total: 0, facets: emptyFacets() });
     for (const term of terms) {
       const set = this.terms.get(term);
       if (!set) return missing();
@@ -189,10 +162,10 @@ export class CatalogueIndex {
       }
     }
     return {
-      ids: top
+      items: top
         .sorted()
         .slice(query.offset)
-        .map((slot) => c.ids[slot]!),
+        .map((slot) => toCard(c, slot)),
       total,
       facets: {
         dataType: { CSV: dataTypeCounts[0]!, FHIR: dataTypeCounts[1]! },
@@ -202,10 +175,6 @@ export class CatalogueIndex {
       },
     };
   }
-}
-
-export function exactPrice(columns: IndexColumns, slot: number): bigint {
-  return columns.exactPrice.get(slot) ?? BigInt(columns.price[slot]!);
 }
 
 function normalizeCondition(condition: string): string {

@@ -82,6 +82,10 @@ type Row = {
   description: string;
   conditions: string[];
   trialId: string | null;
+  trialRegistryId: string | null;
+  trialTitle: string | null;
+  ownerName: string;
+  autoApprove: boolean;
   dataType: "CSV" | "FHIR";
   priceWei: string;
   recordCount: number;
@@ -92,11 +96,15 @@ type Row = {
 };
 
 const COLUMNS = Prisma.sql`l."id", l."title", l."description", l."conditions", l."trialId",
-  l."dataType"::text AS "dataType", l."priceWei"::text AS "priceWei", l."recordCount",
+  t."registryId" AS "trialRegistryId", t."title" AS "trialTitle", u."displayName" AS "ownerName",
+  c."autoApprove", l."dataType"::text AS "dataType", l."priceWei"::text AS "priceWei", l."recordCount",
   floor(extract(epoch FROM l."createdAt") * 1000)::float8 AS "createdMs",
   c."purposes", floor(extract(epoch FROM c."expiresAt") * 1000)::float8 AS "expiresMs",
   (l."status" = 'ACTIVE' AND l."anchorStatus" = 'CONFIRMED' AND c."listingId" IS NOT NULL
     AND c."revokedAt" IS NULL AND c."expiresAt" > now()) AS "isShown"`;
+
+const JOINS = Prisma.sql`LEFT JOIN "ConsentTerms" c ON c."listingId" = l."id"
+  JOIN "User" u ON u."id" = l."ownerId" LEFT JOIN "Trial" t ON t."id" = l."trialId"`;
 
 function toDoc(row: Row): CatalogueDoc {
   return {
@@ -104,7 +112,12 @@ function toDoc(row: Row): CatalogueDoc {
     title: row.title,
     description: row.description,
     conditions: row.conditions,
-    trialId: row.trialId,
+    trial:
+      row.trialId && row.trialRegistryId !== null && row.trialTitle !== null
+        ? { id: row.trialId, registryId: row.trialRegistryId, title: row.trialTitle }
+        : null,
+    ownerName: row.ownerName,
+    autoApprove: row.autoApprove,
     dataType: row.dataType,
     priceWei: BigInt(row.priceWei),
     recordCount: row.recordCount,
@@ -123,7 +136,7 @@ async function loadState(db: DbClient): Promise<State> {
   let after = "";
   for (;;) {
     const rows = await db.$queryRaw<Row[]>`
-      SELECT ${COLUMNS} FROM "Listing" l JOIN "ConsentTerms" c ON c."listingId" = l."id"
+      SELECT ${COLUMNS} FROM "Listing" l ${JOINS}
       WHERE l."id" > ${after} AND l."status" = 'ACTIVE' AND l."anchorStatus" = 'CONFIRMED'
         AND c."revokedAt" IS NULL AND c."expiresAt" > now()
       ORDER BY l."id" LIMIT ${LOAD_BATCH}`;
@@ -141,7 +154,7 @@ async function sync(db: DbClient, state: State): Promise<void> {
   const watermark = await oldestRunningTransaction(db);
   const [changed, removed] = await Promise.all([
     db.$queryRaw<Row[]>`
-      SELECT ${COLUMNS} FROM "Listing" l LEFT JOIN "ConsentTerms" c ON c."listingId" = l."id"
+      SELECT ${COLUMNS} FROM "Listing" l ${JOINS}
       WHERE l."catalogueTx" >= ${state.watermark}`,
     db.$queryRaw<{ listingId: string }[]>`
       SELECT "listingId" FROM "CatalogueRemoval" WHERE "catalogueTx" >= ${state.watermark}`,

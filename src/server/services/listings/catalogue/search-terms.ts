@@ -26,9 +26,20 @@ const MAX_QUERY_LENGTH = 2_000;
 const WORD = /[\p{L}\p{N}]+/gu;
 const ASCII_LETTERS = /^[a-z]+$/;
 
+// Listings repeat a small vocabulary: stemming each word once saves most of an index load.
+const stems = new Map<string, string>();
+const MAX_CACHED_STEMS = 200_000;
+
 function toTerm(word: string): string | null {
   if (word.length > MAX_WORD_LENGTH || STOP_WORDS.has(word)) return null;
-  return ASCII_LETTERS.test(word) ? stem(word) : word;
+  if (!ASCII_LETTERS.test(word)) return word;
+  let term = stems.get(word);
+  if (term === undefined) {
+    term = stem(word);
+    if (stems.size >= MAX_CACHED_STEMS) stems.clear();
+    stems.set(word, term);
+  }
+  return term;
 }
 
 /** Distinct terms of a text, in order of first appearance. */

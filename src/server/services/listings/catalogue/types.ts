@@ -6,7 +6,6 @@ export type CatalogueDoc = {
   title: string;
   description: string;
   conditions: string[];
-  trialId: string | null;
   dataType: "CSV" | "FHIR";
   priceWei: bigint;
   recordCount: number;
@@ -16,6 +15,26 @@ export type CatalogueDoc = {
   purposes: number;
   /** When consent ends, in milliseconds since the epoch. */
   expiresAt: number;
+  autoApprove: boolean;
+  ownerName: string;
+  trial: CatalogueTrial | null;
+};
+
+export type CatalogueTrial = { id: string; registryId: string; title: string };
+
+/** A result card: what the catalogue page shows of a listing, straight from the index. */
+export type CatalogueCard = {
+  id: string;
+  title: string;
+  dataType: "CSV" | "FHIR";
+  conditions: string[];
+  recordCount: number;
+  price: string;
+  anchor: { status: "CONFIRMED" };
+  ownerName: string;
+  trial: CatalogueTrial | null;
+  createdAt: Date;
+  consent: { purposes: PurposeKey[]; expiresAt: Date; autoApprove: boolean };
 };
 
 export type CatalogueSort = "newest" | "relevance" | "price_asc" | "price_desc" | "records_desc";
@@ -45,7 +64,11 @@ export type CatalogueFacets = {
   purpose: Record<PurposeKey, number>;
 };
 
-export type CatalogueResult = { ids: string[]; total: number; facets: CatalogueFacets };
+export type CatalogueResult = {
+  items: CatalogueCard[];
+  total: number;
+  facets: CatalogueFacets;
+};
 
 /** Per-slot columns, as typed arrays so a scan over a million slots stays cheap. */
 export type IndexColumns = {
@@ -58,4 +81,9 @@ export type IndexColumns = {
   expires: Float64Array;
   dataType: Uint8Array;
   purposes: Uint8Array;
+  autoApprove: Uint8Array;
+  titles: string[];
+  conditions: string[][];
+  owners: string[];
+  trials: (CatalogueTrial | null)[];
 };
