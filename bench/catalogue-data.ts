@@ -53,7 +53,11 @@ export function random(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  return { next, pick, int: (low: number, high: number) => low + Math.floor(next() * (high - low + 1)) };
+  return {
+    next,
+    pick,
+    int: (low: number, high: number) => low + Math.floor(next() * (high - low + 1)),
+  };
 }
 
 /** Words a researcher would type: no stop words, no "(disorder)"-style suffixes. */
