@@ -13,12 +13,30 @@ import { parseUnits, Wallet } from "ethers";
 import { deployContracts } from "~/server/chain/deploy";
 import { localProvider, startLocalChain } from "../scripts/local-chain";
 import { portFromEnv } from "../scripts/free-port";
-import { createHarness, listingInput } from "../test/integration/harness";
+import { createHarness, listingInput, type HarnessStack } from "../test/integration/harness";
 import { isSmoke, runBenchmark } from "./cleanup";
 import { printTable } from "./table";
 
 const LISTINGS = isSmoke ? 5 : 500;
 const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+/**
+ * The node sometimes drops a kept-alive connection just as the deploy's last one is reused
+ * ("socket hang up" on the first call); a second try on a fresh connection goes through.
+ */
+async function connectHarness(stack: HarnessStack) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await createHarness({ stack });
+    } catch (error) {
+      if (
+        attempt >= 3 ||
+        !(error instanceof Error && "code" in error && error.code === "UNAVAILABLE")
+      )
+        throw error;
+    }
+  }
+}
 
 await runBenchmark(async (cleanup) => {
   const work = cleanup.add(
@@ -36,17 +54,14 @@ await runBenchmark(async (cleanup) => {
   const provider = localProvider(chain.rpcUrl);
   await deployContracts(new Wallet(HARDHAT_ACCOUNT_0, provider), deploymentsDir);
   provider.destroy();
-  const harness = cleanup.add(
-    "database and workers",
-    await createHarness({
-      stack: {
-        chainRpcUrl: chain.rpcUrl,
-        deploymentsDir,
-        blobDir: path.join(work, "blobs"),
-        postgresUrl: "",
-      },
-    }),
-    (started) => started.close(),
+  const stack = {
+    chainRpcUrl: chain.rpcUrl,
+    deploymentsDir,
+    blobDir: path.join(work, "blobs"),
+    postgresUrl: "",
+  };
+  const harness = cleanup.add("database and workers", await connectHarness(stack), (started) =>
+    started.close(),
   );
 
   const setupStarted = performance.now();
