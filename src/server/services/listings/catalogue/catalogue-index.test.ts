@@ -236,3 +236,32 @@ describe("catalogue index", () => {
     );
   });
 });
+
+describe("slot sets", () => {
+  it("intersects a bitset that filled early with a longer set that is still a list", () => {
+    const index = new CatalogueIndex();
+    const doc = (n: number, title: string) => ({
+      id: `l-${n}`,
+      title,
+      description: "",
+      conditions: [],
+      trial: null,
+      ownerName: "Dana",
+      autoApprove: true,
+      dataType: "CSV" as const,
+      priceWei: WEI,
+      recordCount: 1,
+      createdAt: NOW - n,
+      purposes: 1,
+      expiresAt: NOW + DAY,
+    });
+    // "early" becomes a bitset with few entries; "late" grows long among high slots as a list.
+    for (let n = 0; n < 8; n += 1) index.put(doc(n, "early late"));
+    for (let n = 8; n < 4_000; n += 1) index.put(doc(n, n % 50 === 0 ? "late" : "filler"));
+    const result = index.search(
+      { filter: { query: "early late" }, sort: "newest", offset: 0, limit: 20 },
+      NOW,
+    );
+    expect(result.total).toBe(8);
+  });
+});

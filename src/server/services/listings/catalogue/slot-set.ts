@@ -88,11 +88,13 @@ export class SlotSet {
 export function intersect(alive: Bitset, sets: SlotSet[], slotCount: number, out: Uint32Array) {
   let count = 0;
   if (sets.length === 0) return collectBits([alive.words], slotCount, out);
-  const ordered = [...sets].sort((a, b) => a.size - b.size);
-  const smallest = ordered[0]!;
-  const rest = ordered.slice(1);
-  const list = smallest.sortedList;
-  if (list) {
+  // A list is walked, a bitset only tested: start from the shortest list, if there is one.
+  // (A set that filled early is a bitset even when a later, longer one is still a list.)
+  const lists = sets.filter((set) => set.sortedList !== null).sort((a, b) => a.size - b.size);
+  const shortest = lists[0];
+  if (shortest) {
+    const list = shortest.sortedList!;
+    const rest = sets.filter((set) => set !== shortest).sort((a, b) => a.size - b.size);
     outer: for (let index = 0; index < list.length; index += 1) {
       const slot = list[index]!;
       if (!alive.has(slot)) continue;
@@ -102,7 +104,7 @@ export function intersect(alive: Bitset, sets: SlotSet[], slotCount: number, out
     return count;
   }
   // Every set is a bitset: AND them a word at a time.
-  return collectBits([alive.words, ...ordered.map((set) => set.bitset!.words)], slotCount, out);
+  return collectBits([alive.words, ...sets.map((set) => set.bitset!.words)], slotCount, out);
 }
 
 function collectBits(bitsets: Uint32Array[], slotCount: number, out: Uint32Array): number {
