@@ -255,13 +255,15 @@ describe("slot sets", () => {
       purposes: 1,
       expiresAt: NOW + DAY,
     });
-    // "early" becomes a bitset with few entries; "late" grows long among high slots as a list.
-    for (let n = 0; n < 8; n += 1) index.put(doc(n, "early late"));
-    for (let n = 8; n < 4_000; n += 1) index.put(doc(n, n % 50 === 0 ? "late" : "filler"));
+    // "early" is dense in the first slots, so a bitset with few entries; "late" is sparse over
+    // many slots, so a longer list.
+    for (let n = 0; n < 8; n += 1) index.put(doc(n, "early"));
+    for (let n = 8; n < 4_000; n += 1)
+      index.put(doc(n, n % 200 === 0 ? "early late" : n % 40 === 0 ? "late" : "filler"));
     const result = index.search(
       { filter: { query: "early late" }, sort: "newest", offset: 0, limit: 20 },
       NOW,
     );
-    expect(result.total).toBe(8);
+    expect(result.total).toBe(19);
   });
 });
