@@ -153,6 +153,32 @@ describe("catalogue search", () => {
     }
   });
 
+  it("never shows a listing before its anchor is seen on chain", async () => {
+    const api = harness.callerFor(researcher);
+    const participant = await harness.createUser("PARTICIPANT");
+    const upload = await harness.upload(participant, SMALL_CSV);
+    const { id } = await harness
+      .callerFor(participant)
+      .listings.createDraft(listingInput(upload.id, { title: `Unanchored ${tag}` }));
+    await harness.act(participant, { type: "listing.publish", listingId: id });
+    // Published and queued, not yet sent: the catalogue must not show it, however often asked.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const found = await api.listings.catalogue({ filter: { query: `unanchored ${tag}` } });
+      expect(found.total).toBe(0);
+      expect(await api.listings.catalogueIds({ filter: { query: `unanchored ${tag}` } })).toEqual(
+        [],
+      );
+    }
+    await harness.settle();
+    const shown = await api.listings.catalogue({ filter: { query: `unanchored ${tag}` } });
+    expect(shown.items.map((item) => item.id)).toEqual([id]);
+    await harness.act(participant, { type: "listing.revokeConsent", listingId: id });
+    await harness.settle();
+    expect((await api.listings.catalogue({ filter: { query: `unanchored ${tag}` } })).total).toBe(
+      0,
+    );
+  });
+
   it("sees a change another app server wrote, without being told", async () => {
     const api = harness.callerFor(researcher);
     const word = `zz${tag}moved`;
