@@ -69,7 +69,12 @@ export class CatalogueIndex {
     if (slot === undefined) return;
     this.slotOf.delete(id);
     this.alive.delete(slot);
-    this.columns.exactPrice.delete(slot);
+    // The slot stays (term sets still name it) but lets go of its texts until the next rebuild.
+    const c = this.columns;
+    c.exactPrice.delete(slot);
+    c.titles[slot] = "";
+    c.conditions[slot] = [];
+    c.trials[slot] = null;
     this.deadCount += 1;
   }
 
