@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PURPOSE_KEYS } from "~/server/services/consent/purposes";
+import { PURPOSE_KEYS } from "./purposes";
 
 /**
  * A catalogue search as both sides see it: the procedure's filter schema, and the page's URL,

@@ -1,6 +1,6 @@
 "use client";
 
-import { PURPOSES } from "~/server/services/consent/purposes";
+import { PURPOSES } from "~/shared/purposes";
 import {
   MAX_QUERY_LENGTH,
   ZCatalogueFilterSchema,
