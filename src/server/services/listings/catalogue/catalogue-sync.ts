@@ -14,7 +14,9 @@ import type { CatalogueDoc } from "./types";
  */
 const FRESH_MS = 500;
 const STALE_MS = 2_000;
-const LOAD_BATCH = 20_000;
+// Small batches: the embedded database serves one query at a time, and the app's other work
+// (requests, the chain workers' transactions) must not wait seconds behind a load.
+const LOAD_BATCH = 5_000;
 
 type State = {
   index: CatalogueIndex;
@@ -142,6 +144,8 @@ async function loadState(db: DbClient): Promise<State> {
       ORDER BY l."id" LIMIT ${LOAD_BATCH}`;
     for (const row of rows) index.put(toDoc(row));
     if (rows.length < LOAD_BATCH) break;
+    // Lets waiting requests run between batches.
+    await new Promise((resolve) => setImmediate(resolve));
     after = rows.at(-1)!.id;
   }
   logger.info("catalogue index loaded", { listings: index.size, ms: Date.now() - started });
