@@ -19,6 +19,8 @@ import type { CatalogueDoc, CatalogueQuery, CatalogueResult, IndexColumns } from
  * only ever appended and the term sets stay sorted. Counts are exact: every match is counted.
  */
 const PURPOSE_BITS = PURPOSES.map((purpose) => purpose.bit);
+/** Every purpose mask (the bits are 1 << index, see purposes.ts). */
+const MASKS = 1 << PURPOSES.length;
 
 function addTo(map: Map<string, SlotSet>, key: string, slot: number) {
   let set = map.get(key);
@@ -130,33 +132,42 @@ export class CatalogueIndex {
     const minRecords = filter.minRecords ?? -Infinity;
     const createdFrom = filter.publishedAfter?.getTime() ?? -Infinity;
     const validUntil = filter.consentValidUntil?.getTime() ?? -Infinity;
-    const dataTypeCounts = [0, 0];
-    const purposeCounts = PURPOSES.map(() => 0);
+    const hasRange =
+      minPrice !== undefined ||
+      maxPrice !== undefined ||
+      filter.minRecords !== undefined ||
+      filter.publishedAfter !== undefined ||
+      filter.consentValidUntil !== undefined;
+    // Matches counted per (data type, purpose mask): a few counters give every facet count after.
+    const combos = new Uint32Array(DATA_TYPES.length * MASKS);
     // Relevance: how many of the query's words the title holds (then newest first).
     const titleSets = terms.flatMap((term) => this.titleTerms.get(term) ?? []);
     const scores = query.sort === "relevance" && titleSets.length > 0 ? this.scores() : null;
     const top = new TopSlots(query.offset + query.limit, compareSlots(c, query.sort, scores));
+    const { expires, records, created, price: prices, dataType: dataTypes, purposes: masks } = c;
     let total = 0;
     for (let index = 0; index < count; index += 1) {
       const slot = candidates[index]!;
-      if (c.expires[slot]! <= now || c.expires[slot]! < validUntil) continue;
-      if (c.records[slot]! < minRecords || c.created[slot]! < createdFrom) continue;
-      const price = c.price[slot]!;
-      if (price < minPriceApprox || price > maxPriceApprox) continue;
+      const expiresAt = expires[slot]!;
+      if (expiresAt <= now) continue;
+      if (hasRange) {
+        if (expiresAt < validUntil || records[slot]! < minRecords || created[slot]! < createdFrom)
+          continue;
+        const price = prices[slot]!;
+        if (price < minPriceApprox || price > maxPriceApprox) continue;
+        if (
+          (price === minPriceApprox && exactPrice(c, slot) < minPrice!) ||
+          (price === maxPriceApprox && exactPrice(c, slot) > maxPrice!)
+        )
+          continue;
+      }
+      const dataType = dataTypes[slot]!;
+      const purposes = masks[slot]!;
+      combos[dataType * MASKS + purposes]! += 1;
       if (
-        (price === minPriceApprox && exactPrice(c, slot) < minPrice!) ||
-        (price === maxPriceApprox && exactPrice(c, slot) > maxPrice!)
-      )
-        continue;
-      const dataType = c.dataType[slot]!;
-      const purposes = c.purposes[slot]!;
-      const isDataTypeOk = dataTypeWanted < 0 || dataType === dataTypeWanted;
-      const isPurposeOk = purposeWanted === 0 || (purposes & purposeWanted) !== 0;
-      if (isPurposeOk) dataTypeCounts[dataType]! += 1;
-      if (isDataTypeOk)
-        for (let purpose = 0; purpose < PURPOSE_BITS.length; purpose += 1)
-          if ((purposes & PURPOSE_BITS[purpose]!) !== 0) purposeCounts[purpose]! += 1;
-      if (isDataTypeOk && isPurposeOk) {
+        (dataTypeWanted < 0 || dataType === dataTypeWanted) &&
+        (purposeWanted === 0 || (purposes & purposeWanted) !== 0)
+      ) {
         total += 1;
         if (scores) {
           let score = 0;
@@ -165,6 +176,20 @@ export class CatalogueIndex {
         }
         top.offer(slot);
       }
+    }
+    const dataTypeCounts = [0, 0];
+    const purposeCounts = PURPOSE_BITS.map(() => 0);
+    for (let combo = 0; combo < combos.length; combo += 1) {
+      const matches = combos[combo]!;
+      if (matches === 0) continue;
+      const dataType = Math.floor(combo / MASKS);
+      const purposes = combo % MASKS;
+      if (purposeWanted === 0 || (purposes & purposeWanted) !== 0)
+        dataTypeCounts[dataType]! += matches;
+      if (dataTypeWanted < 0 || dataType === dataTypeWanted)
+        PURPOSE_BITS.forEach((bit, purpose) => {
+          if ((purposes & bit) !== 0) purposeCounts[purpose]! += matches;
+        });
     }
     return {
       items: top
