@@ -1,12 +1,25 @@
-import { describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { browserForFile, signInWithPassword } from "./browser";
 import { cataloguePage } from "./catalogue-page";
 import { SAMPLE } from "./catalogue-sample";
+import { startCatalogueServer } from "./catalogue-server";
 
 const skipReason = inject("e2eSkipReason");
 if (skipReason) console.warn(`[e2e] skipped: ${skipReason}`);
-const appUrl = skipReason ? "" : inject("appUrl");
 const browser = browserForFile(Boolean(skipReason));
+let appUrl = "";
+let stopServer: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  if (skipReason) return;
+  const server = await startCatalogueServer(inject("chainRpcUrl"));
+  appUrl = server.appUrl;
+  stopServer = server.stop;
+});
+
+afterAll(async () => {
+  await stopServer?.();
+});
 
 describe.skipIf(Boolean(skipReason))("a researcher searches the catalogue", () => {
   it("types, narrows by a facet, pages, shares the URL and goes back", async () => {

@@ -6,10 +6,9 @@ import path from "node:path";
 import { Wallet } from "ethers";
 import type { TestProject } from "vitest/node";
 import { deployContracts } from "~/server/chain/deploy";
-import { stopApp, waitForHealth } from "../../scripts/app-process";
+import { waitForHealth } from "../../scripts/app-process";
 import { localProvider, startLocalChain } from "../../scripts/local-chain";
 import { portFromEnv } from "../../scripts/free-port";
-import { seedCatalogueSample } from "./catalogue-sample";
 
 /**
  * The real app for browser tests: a fresh local chain with the contracts, a production build
@@ -73,29 +72,22 @@ export default async function setup(project: TestProject) {
       const next = path.join(root, "node_modules/next/dist/bin/next");
       execFileSync(process.execPath, [next, "build"], { cwd: root, env, stdio: "inherit" });
     }
-    const start = async () => {
-      server = spawn(
-        process.execPath,
-        [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)],
-        { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
-      );
-      // Shown as usual, and kept so a test can check that nothing secret or personal is logged.
-      for (const [stream, echo] of [
-        [server.stdout, process.stdout],
-        [server.stderr, process.stderr],
-      ] as const) {
-        stream?.on("data", (chunk: Buffer) => {
-          echo.write(chunk);
-          appendFileSync(appLog, chunk);
-        });
-      }
-      await waitForHealth(`${appUrl}/api/health`, server, 120_000);
-    };
-    // The first start seeds the demo data; the catalogue's sample joins it before the second.
-    await start();
-    await stopApp(server);
-    await seedCatalogueSample(env.PGLITE_DIR);
-    await start();
+    server = spawn(
+      process.execPath,
+      [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)],
+      { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    // Shown as usual, and kept so a test can check that nothing secret or personal is logged.
+    for (const [stream, echo] of [
+      [server.stdout, process.stdout],
+      [server.stderr, process.stderr],
+    ] as const) {
+      stream?.on("data", (chunk: Buffer) => {
+        echo.write(chunk);
+        appendFileSync(appLog, chunk);
+      });
+    }
+    await waitForHealth(`${appUrl}/api/health`, server, 120_000);
   } catch (error) {
     await teardown();
     throw error;
