@@ -49,7 +49,8 @@ export async function startCatalogueServer(chainRpcUrl: string) {
       [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)],
       { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] },
     );
-    await waitForHealth(`${appUrl}/api/health`, server, 120_000);
+    // The first start seeds the demo data on chain: minutes on a busy machine.
+    await waitForHealth(`${appUrl}/api/health`, server, 600_000);
   };
   const stop = async () => {
     await stopApp(server);
