@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
  * Four tiers (CONVENTIONS 10): unit beside the code, contracts on Hardhat's in-process EDR,
  * integration against a real local node and an embedded database, e2e in Debian Chromium.
  * Integration and e2e files run one at a time: they share one chain and one relayer nonce.
+ * Then integration-pg, then the benchmarks' smoke runs (bench-smoke), each after the last.
  */
 const alias = { "~": path.resolve(import.meta.dirname, "src") };
 
@@ -58,6 +59,19 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           env: { LOG_LEVEL: "silent", RUN_WORKERS: "false" },
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          // Every bench:* script in smoke mode, last: they start servers and nodes of their own
+          // and use the production build the browser tests made.
+          name: "bench-smoke",
+          include: ["test/bench/**/*.test.ts"],
+          environment: "node",
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          testTimeout: 600_000,
         },
       },
       {

@@ -5,6 +5,7 @@ import { closeDatabase, getDatabase } from "~/server/db";
 import { describeError, logger } from "~/server/logger";
 import { applyMigrations } from "~/server/migrate";
 import { seedDemo } from "~/server/seed/seed-demo";
+import { getCatalogueIndex } from "~/server/services/listings/catalogue/catalogue-sync";
 
 /**
  * Start-up of an app process (called from src/instrumentation.ts): migrate, seed the demo
@@ -32,6 +33,11 @@ async function boot(): Promise<void> {
       logger.error("demo seed failed", { error: describeError(error) });
     }
   }
+
+  // The catalogue's search index loads in the background, ready before researchers search.
+  getCatalogueIndex(database.prisma).catch((error: unknown) =>
+    logger.warn("catalogue index not loaded yet", { error: describeError(error) }),
+  );
 
   let workers: Workers | undefined;
   if (env.RUN_WORKERS) workers = startWorkers();

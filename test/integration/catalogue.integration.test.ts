@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { SessionUser } from "~/server/session";
 import { expectCode } from "./expect-code";
 import { createHarness, listingInput, SMALL_CSV, type Harness } from "./harness";
@@ -122,4 +123,138 @@ describe("catalogue search", () => {
     );
     await expectCode(harness.callerFor(participant.owner).listings.catalogue({}), "FORBIDDEN");
   });
+
+  it("counts each facet without its own filter, and says which filter to relax when empty", async () => {
+    const api = harness.callerFor(researcher);
+    const fhir = await api.listings.catalogue({
+      filter: { query: tag, dataType: "FHIR", purpose: "AI_TRAINING" },
+    });
+    expect(fhir.total).toBe(0);
+    // The other data type and the other purposes are what the researcher can switch to.
+    expect(fhir.facets.dataType).toEqual({ CSV: 1, FHIR: 0 });
+    expect(fhir.facets.purpose).toMatchObject({ ACADEMIC_RESEARCH: 0, AI_TRAINING: 0 });
+    expect(fhir.relax).toEqual([{ filter: "dataType", total: 1 }]);
+    expect(fhir.tookMs).toBeGreaterThanOrEqual(0);
+    const nothing = await api.listings.catalogue({ filter: { query: `${tag} zebrafish` } });
+    expect(nothing.relax).toEqual([expect.objectContaining({ filter: "query" })]);
+  });
+
+  it("reads quotes, operators and stray bytes in a search as plain words", async () => {
+    const api = harness.callerFor(researcher);
+    for (const query of [
+      `"${tag}`,
+      `${tag} & | ! ( <-> :*`,
+      `${tag}\u0000`,
+      `-${tag}`,
+      `'${tag}'`,
+    ]) {
+      const result = await api.listings.catalogue({ filter: { query } });
+      expect(result.total).toBe(2);
+    }
+  });
+
+  it("never shows a listing before its anchor is seen on chain", async () => {
+    const api = harness.callerFor(researcher);
+    const participant = await harness.createUser("PARTICIPANT");
+    const upload = await harness.upload(participant, SMALL_CSV);
+    const { id } = await harness
+      .callerFor(participant)
+      .listings.createDraft(listingInput(upload.id, { title: `Unanchored ${tag}` }));
+    await harness.act(participant, { type: "listing.publish", listingId: id });
+    // Published and queued, not yet sent: the catalogue must not show it, however often asked.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const found = await api.listings.catalogue({ filter: { query: `unanchored ${tag}` } });
+      expect(found.total).toBe(0);
+      expect(await api.listings.catalogueIds({ filter: { query: `unanchored ${tag}` } })).toEqual(
+        [],
+      );
+    }
+    await harness.settle();
+    const shown = await api.listings.catalogue({ filter: { query: `unanchored ${tag}` } });
+    expect(shown.items.map((item) => item.id)).toEqual([id]);
+    await harness.act(participant, { type: "listing.revokeConsent", listingId: id });
+    await harness.settle();
+    expect((await api.listings.catalogue({ filter: { query: `unanchored ${tag}` } })).total).toBe(
+      0,
+    );
+  });
+
+  it("sees a change another app server wrote, without being told", async () => {
+    const api = harness.callerFor(researcher);
+    const word = `zz${tag}moved`;
+    // Written straight to the database, as another process would: this process's indexer
+    // never hears of it, so only the change stamps can bring it to the search.
+    await harness.db.listing.update({
+      where: { id: ids.a! },
+      data: { description: `readings ${tag} ${word}` },
+    });
+    await expect
+      .poll(async () => (await api.listings.catalogue({ filter: { query: word } })).total, {
+        timeout: 15_000,
+      })
+      .toBe(1);
+    await harness.db.listing.update({ where: { id: ids.a! }, data: { status: "UNLISTED" } });
+    await expect
+      .poll(async () => (await api.listings.catalogue({ filter: { query: word } })).total, {
+        timeout: 15_000,
+      })
+      .toBe(0);
+    await harness.db.listing.update({ where: { id: ids.a! }, data: { status: "ACTIVE" } });
+    // The cards show the owner's name: renaming the owner reaches them too.
+    const { ownerId } = await harness.db.listing.findUniqueOrThrow({
+      where: { id: ids.b! },
+      select: { ownerId: true },
+    });
+    await harness.db.user.update({
+      where: { id: ownerId },
+      data: { displayName: `Renamed ${tag}` },
+    });
+    await expect
+      .poll(
+        async () =>
+          (await api.listings.catalogue({ filter: { query: tag } })).items.find(
+            (item) => item.id === ids.b,
+          )?.ownerName,
+        { timeout: 15_000 },
+      )
+      .toBe(`Renamed ${tag}`);
+  });
+
+  it.runIf(Boolean(inject("postgresUrl")))(
+    "misses no change that commits after a later one (PostgreSQL, two connections)",
+    async () => {
+      const api = harness.callerFor(researcher);
+      const slow = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await slow.connect();
+      try {
+        // The slow transaction takes its id first, the fast one commits first.
+        await slow.query("BEGIN");
+        await slow.query(`UPDATE "Listing" SET "description" = $1 WHERE "id" = $2`, [
+          `readings ${tag} slowword${tag}`,
+          ids.a,
+        ]);
+        await harness.db.listing.update({
+          where: { id: ids.b! },
+          data: { description: `readings ${tag} fastword${tag}` },
+        });
+        await expect
+          .poll(
+            async () =>
+              (await api.listings.catalogue({ filter: { query: `fastword${tag}` } })).total,
+            { timeout: 15_000 },
+          )
+          .toBe(1);
+        await slow.query("COMMIT");
+        await expect
+          .poll(
+            async () =>
+              (await api.listings.catalogue({ filter: { query: `slowword${tag}` } })).total,
+            { timeout: 15_000 },
+          )
+          .toBe(1);
+      } finally {
+        await slow.end();
+      }
+    },
+  );
 });

@@ -48,17 +48,36 @@ async function databaseForFile(adminUrl: string, reopenKey?: string): Promise<st
   return url.toString();
 }
 
+/** Where the chain, contracts and blobs are, and the PostgreSQL pass's server ("" for PGlite). */
+export type HarnessStack = {
+  chainRpcUrl: string;
+  deploymentsDir: string;
+  blobDir: string;
+  postgresUrl: string;
+};
+
 export async function createHarness(
-  options: { pgliteDir?: string; deploymentsDir?: string; rpcUrl?: string } = {},
+  options: {
+    pgliteDir?: string;
+    deploymentsDir?: string;
+    rpcUrl?: string;
+    stack?: HarnessStack;
+  } = {},
 ) {
-  // The project's global setup says where the chain, contracts and blobs are, and whether this
-  // is the PostgreSQL pass; the env the app reads is set from that in this worker.
+  // Under vitest the project's global setup says where everything is; a benchmark, which runs
+  // without vitest, passes its own `stack`. The env the app reads is set from that.
+  const stack = options.stack ?? {
+    chainRpcUrl: inject("chainRpcUrl"),
+    deploymentsDir: inject("deploymentsDir"),
+    blobDir: inject("blobDir"),
+    postgresUrl: inject("postgresUrl"),
+  };
   Object.assign(process.env, {
-    CHAIN_RPC_URL: inject("chainRpcUrl"),
-    DEPLOYMENTS_DIR: inject("deploymentsDir"),
-    BLOB_DIR: inject("blobDir"),
+    CHAIN_RPC_URL: stack.chainRpcUrl,
+    DEPLOYMENTS_DIR: stack.deploymentsDir,
+    BLOB_DIR: stack.blobDir,
   });
-  const postgresUrl = inject("postgresUrl");
+  const { postgresUrl } = stack;
   if (postgresUrl) process.env.DATABASE_URL = await databaseForFile(postgresUrl, options.pgliteDir);
   resetEnvCache();
   const database: Database = postgresUrl

@@ -12,7 +12,7 @@ import { portFromEnv } from "../../scripts/free-port";
  * one started here from the Debian binaries in a temporary folder (each test file then gets a
  * database of its own). As root, the server runs as the `postgres` user, as it requires.
  */
-function postgresBin(): string {
+export function postgresBin(): string {
   const versions = existsSync("/usr/lib/postgresql")
     ? readdirSync("/usr/lib/postgresql").sort((a, b) => Number(b) - Number(a))
     : [];
@@ -26,7 +26,7 @@ function postgresBin(): string {
   return found;
 }
 
-async function startPostgres(port: number) {
+export async function startPostgres(port: number) {
   const bin = postgresBin();
   const dir = await mkdtemp(path.join(tmpdir(), "trialshare-pg-"));
   const asRoot = process.getuid?.() === 0;

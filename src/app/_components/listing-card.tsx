@@ -1,14 +1,16 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import type { RouterOutputs } from "~/trpc/react";
 import { AnchorBadge } from "./anchor-badge";
 
 /** What a card shows: the fields the catalogue item and the full listing have in common. */
 type Listing = RouterOutputs["listings"]["catalogue"]["items"][number] & { status?: string };
 
-export function ListingCard({ listing }: { listing: Listing }) {
+export function ListingCard({ listing, leading }: { listing: Listing; leading?: ReactNode }) {
   return (
     <li className="card flex items-start justify-between gap-4">
-      <div className="space-y-1">
+      {leading}
+      <div className="flex-1 space-y-1">
         <Link
           href={`/listings/${listing.id}`}
           className="font-semibold text-teal-800 hover:underline"

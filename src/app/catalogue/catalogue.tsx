@@ -1,217 +1,75 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
+import { keepPreviousData } from "@tanstack/react-query";
+import { CATALOGUE_PAGE_SIZE } from "~/shared/catalogue-search";
 import { api } from "~/trpc/react";
-import { ListingCard } from "../_components/listing-card";
-import { STEP_LABELS, useSignedAction } from "../_components/use-signed-action";
-import { CatalogueFilters, type CatalogueFilter, type CatalogueSort } from "./catalogue-filters";
+import { CatalogueEmpty } from "./catalogue-empty";
+import { CatalogueFilters } from "./catalogue-filters";
+import { CataloguePager } from "./catalogue-pager";
+import { CatalogueResults } from "./catalogue-results";
+import { CatalogueSummary } from "./catalogue-summary";
+import { useCohort } from "./cohort";
+import { CohortRequestForm } from "./cohort-request-form";
+import { useCatalogueSearch } from "./use-catalogue-search";
 
+/** The researcher's catalogue: the search (held in the URL), its results, and the cohort. */
 export function Catalogue({ canRequest }: { canRequest: boolean }) {
-  const router = useRouter();
-  const [filter, setFilter] = useState<CatalogueFilter>({});
-  const [sort, setSort] = useState<CatalogueSort>("newest");
-  const [selected, setSelected] = useState<string[]>([]);
-  const [request, setRequest] = useState({
-    purpose: "ACADEMIC_RESEARCH" as PurposeKey,
-    planText: "",
-    accessDays: 90,
-  });
-  const [error, setError] = useState<string | null>(null);
-  const [planFile, setPlanFile] = useState<File | null>(null);
-  const createDraft = api.requests.createDraft.useMutation();
-  const { run, step, error: actionError, isBusy } = useSignedAction();
-  const catalogue = api.listings.catalogue.useInfiniteQuery(
-    { filter, sort, limit: 20 },
-    { getNextPageParam: (page) => page.nextCursor ?? undefined },
-  );
+  const { search, setFilter, setSort, setPage } = useCatalogueSearch();
+  const cohort = useCohort();
   const utils = api.useUtils();
-  const total = catalogue.data?.pages[0]?.total ?? 0;
-  const items = catalogue.data?.pages.flatMap((page) => page.items) ?? [];
-  const chosen = items.filter((item) => selected.includes(item.id));
-  const cost = chosen.reduce((sum, item) => sum + Number(item.price), 0);
-  const excluded = chosen.filter(
-    (item) => !item.consent?.purposes.includes(request.purpose),
-  ).length;
-  const autoApproved = chosen.filter(
-    (item) => item.consent?.purposes.includes(request.purpose) && item.consent.autoApprove,
-  ).length;
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setError(null);
-    try {
-      let planDocumentId: string | undefined;
-      if (planFile) {
-        const response = await fetch("/api/plans", {
-          method: "POST",
-          headers: { "x-file-name": encodeURIComponent(planFile.name) },
-          body: planFile,
-        });
-        const body = (await response.json()) as { id?: string; message?: string };
-        if (!response.ok || !body.id)
-          throw new Error(body.message ?? "The plan document could not be uploaded.");
-        planDocumentId = body.id;
-      }
-      const draft = await createDraft.mutateAsync({
-        listingIds: selected,
-        ...request,
-        planDocumentId,
-      });
-      if (await run({ type: "request.create", requestId: draft.id }))
-        router.push("/researcher/requests");
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "The request failed.");
-    }
-  }
+  const catalogue = api.listings.catalogue.useQuery(
+    {
+      filter: search.filter,
+      sort: search.sort,
+      limit: CATALOGUE_PAGE_SIZE,
+      cursor: (search.page - 1) * CATALOGUE_PAGE_SIZE,
+    },
+    // The previous results stay on screen while the next search runs.
+    { placeholderData: keepPreviousData },
+  );
+  const result = catalogue.data;
 
   return (
     <div className="space-y-4">
       <CatalogueFilters
-        facets={catalogue.data?.pages[0]?.facets}
-        onApply={(next, nextSort) => {
-          setFilter(next);
-          setSort(nextSort);
-        }}
+        filter={search.filter}
+        sort={search.sort}
+        facets={result?.facets}
+        onFilter={setFilter}
+        onSort={setSort}
       />
-      <div className="flex items-center justify-between text-sm text-slate-700">
-        <span data-testid="result-count">{total} listing(s) match</span>
-        {canRequest && total > 0 && (
-          <button
-            type="button"
-            className="btn-secondary"
-            onClick={() =>
-              void utils.listings.catalogueIds
-                .fetch({ filter })
-                .then((ids) => setSelected([...new Set([...selected, ...ids])]))
-            }
-          >
-            Add all {Math.min(total, 500)} results to the cohort
-          </button>
-        )}
-      </div>
+      <CatalogueSummary
+        total={result?.total}
+        tookMs={result?.tookMs}
+        isSearching={catalogue.isFetching}
+        addAll={
+          canRequest && result
+            ? {
+                count: Math.min(result.total, 500),
+                onAdd: () =>
+                  void utils.listings.catalogueIds
+                    .fetch({ filter: search.filter })
+                    .then(cohort.addIds),
+              }
+            : null
+        }
+      />
       {catalogue.error && (
         <p role="alert" className="text-red-800">
           {catalogue.error.message}
         </p>
       )}
-      {catalogue.isPending ? (
-        <p className="text-slate-600">Loading…</p>
-      ) : items.length === 0 ? (
-        <p className="card text-slate-600">No listings match.</p>
-      ) : (
-        <ul className="space-y-3" data-testid="catalogue-list">
-          {items.map((listing) => (
-            <div key={listing.id} className="flex items-start gap-3">
-              {canRequest && (
-                <input
-                  type="checkbox"
-                  className="mt-6"
-                  aria-label={`Add ${listing.title} to the cohort`}
-                  checked={selected.includes(listing.id)}
-                  onChange={(event) =>
-                    setSelected(
-                      event.target.checked
-                        ? [...selected, listing.id]
-                        : selected.filter((id) => id !== listing.id),
-                    )
-                  }
-                />
-              )}
-              <div className="flex-1">
-                <ListingCard listing={listing} />
-              </div>
-            </div>
-          ))}
-        </ul>
+      {result && result.total === 0 && <CatalogueEmpty relax={result.relax} onDrop={setFilter} />}
+      {result && result.items.length > 0 && (
+        <CatalogueResults
+          items={result.items}
+          isSelected={cohort.has}
+          onToggle={canRequest ? cohort.toggle : null}
+        />
       )}
-      {catalogue.hasNextPage && (
-        <button
-          type="button"
-          className="btn-secondary"
-          disabled={catalogue.isFetchingNextPage}
-          onClick={() => void catalogue.fetchNextPage()}
-        >
-          {catalogue.isFetchingNextPage ? "Loading…" : "More"}
-        </button>
-      )}
-      {canRequest && selected.length > 0 && (
-        <form
-          className="card space-y-3"
-          onSubmit={(event) => void submit(event)}
-          data-testid="request-form"
-        >
-          <h2 className="font-semibold">Request access to {selected.length} listing(s)</h2>
-          <p className="text-sm text-slate-700">
-            Total {cost} TSR escrowed · {autoApproved} approve at once ·{" "}
-            {selected.length - autoApproved - excluded} need the owner&apos;s decision · {excluded}{" "}
-            excluded by the purpose
-          </p>
-          {(error ?? actionError) && (
-            <p
-              role="alert"
-              className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
-            >
-              {error ?? actionError}
-            </p>
-          )}
-          <label className="label">
-            Purpose
-            <select
-              className="input"
-              value={request.purpose}
-              onChange={(event) =>
-                setRequest({ ...request, purpose: event.target.value as PurposeKey })
-              }
-            >
-              {PURPOSES.map((purpose) => (
-                <option key={purpose.key} value={purpose.key}>
-                  {purpose.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="label">
-            Research plan summary (owners read it; without a document, its hash is recorded on
-            chain)
-            <textarea
-              className="input"
-              name="plan"
-              rows={4}
-              required
-              minLength={20}
-              value={request.planText}
-              onChange={(event) => setRequest({ ...request, planText: event.target.value })}
-            />
-          </label>
-          <label className="label">
-            Research plan document (PDF or text, optional; when given, its hash is the one recorded)
-            <input
-              className="mt-1 block text-sm"
-              type="file"
-              accept=".pdf,.txt,application/pdf,text/plain"
-              onChange={(event) => setPlanFile(event.target.files?.[0] ?? null)}
-            />
-          </label>
-          <label className="label">
-            Access period (days)
-            <input
-              className="input"
-              type="number"
-              min={1}
-              max={365}
-              value={request.accessDays}
-              onChange={(event) =>
-                setRequest({ ...request, accessDays: Number(event.target.value) })
-              }
-            />
-          </label>
-          <button type="submit" className="btn" disabled={createDraft.isPending || isBusy}>
-            Sign and request
-          </button>
-          {step !== "idle" && <p className="text-sm text-slate-600">{STEP_LABELS[step]}</p>}
-        </form>
+      {result && <CataloguePager page={search.page} total={result.total} onPage={setPage} />}
+      {canRequest && cohort.ids.length > 0 && (
+        <CohortRequestForm listingIds={cohort.ids} knownItems={cohort.items} />
       )}
     </div>
   );

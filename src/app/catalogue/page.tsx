@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import { NotForRole } from "../_components/not-for-role";
 import { requireRole } from "../_components/require-role";
 import { Catalogue } from "./catalogue";
@@ -9,9 +10,12 @@ export default async function CataloguePage() {
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Catalogue</h1>
       <p className="text-sm text-slate-600">
-        Published listings whose anchor is confirmed on chain.
+        Published listings whose anchor is confirmed on chain and whose consent is in force.
       </p>
-      <Catalogue canRequest={user.role === "RESEARCHER"} />
+      {/* The search is read from the URL, which is known only in the browser. */}
+      <Suspense fallback={<p className="text-slate-600">Loading the catalogue…</p>}>
+        <Catalogue canRequest={user.role === "RESEARCHER"} />
+      </Suspense>
     </div>
   );
 }

@@ -1,12 +1,8 @@
 import { z } from "zod";
 import { getChain } from "~/server/chain/client";
 import { createListingDraft } from "~/server/services/listings/create-listing-draft";
-import {
-  findCatalogueIds,
-  findCatalogueListings,
-  findMyListings,
-} from "~/server/services/listings/find-listings";
-import { PURPOSE_KEYS } from "~/server/services/consent/purposes";
+import { findMyListings } from "~/server/services/listings/find-listings";
+import { findCatalogueIds, searchCatalogue } from "~/server/services/listings/search-catalogue";
 import { getListing } from "~/server/services/listings/get-listing";
 import {
   createTRPCRouter,
@@ -16,7 +12,7 @@ import {
 } from "../../trpc";
 import {
   ZCatalogueFilterSchema,
-  ZCatalogueItemSchema,
+  ZCatalogueResultSchema,
   ZCatalogueSchema,
   ZCreateListingDraftSchema,
   ZListingDetailSchema,
@@ -46,28 +42,16 @@ export const listingsRouter = createTRPCRouter({
 
   catalogue: roleProcedure("RESEARCHER", "SPONSOR", "AUDITOR")
     .input(ZCatalogueSchema)
-    .output(
-      z.object({
-        items: z.array(ZCatalogueItemSchema),
-        total: z.number(),
-        nextCursor: z.number().nullable(),
-        facets: z.object({
-          dataType: z.object({ CSV: z.number(), FHIR: z.number() }),
-          purpose: z.record(z.enum(PURPOSE_KEYS), z.number()),
-        }),
-      }),
-    )
-    .query(async ({ ctx, input }) => {
-      const result = await findCatalogueListings({
+    .output(ZCatalogueResultSchema)
+    .query(({ ctx, input }) =>
+      searchCatalogue({
         db: ctx.db,
-        viewerId: ctx.session.user.id,
         filter: input.filter,
         sort: input.sort,
         limit: input.limit,
         offset: input.cursor ?? 0,
-      });
-      return { ...result, nextCursor: result.nextOffset };
-    }),
+      }),
+    ),
 
   /** Ids of every listing a search matches (up to 500), to add them all to a cohort. */
   catalogueIds: roleProcedure("RESEARCHER")

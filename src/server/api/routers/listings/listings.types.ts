@@ -1,5 +1,12 @@
 import { z } from "zod";
 import { PURPOSE_KEYS } from "~/server/services/consent/purposes";
+import {
+  CATALOGUE_FILTER_KEYS,
+  CATALOGUE_PAGE_SIZE,
+  CATALOGUE_SORTS,
+  MAX_CATALOGUE_OFFSET,
+  ZCatalogueFilterSchema,
+} from "~/shared/catalogue-search";
 
 const id = z.string().min(1).max(64);
 
@@ -27,31 +34,13 @@ export const ZCreateListingDraftSchema = z.object({
 
 export const ZListingIdSchema = z.object({ listingId: id });
 
-const tokens = z
-  .string()
-  .trim()
-  .regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter an amount like 10 or 2.5");
-
-export const ZCatalogueFilterSchema = z.object({
-  query: z.string().trim().max(200).optional(),
-  trialId: id.optional(),
-  condition: z.string().trim().max(80).optional(),
-  dataType: z.enum(["CSV", "FHIR"]).optional(),
-  purpose: z.enum(PURPOSE_KEYS).optional(),
-  minPrice: tokens.optional(),
-  maxPrice: tokens.optional(),
-  minRecords: z.number().int().min(0).max(100_000_000).optional(),
-  publishedAfter: z.coerce.date().optional(),
-  consentValidUntil: z.coerce.date().optional(),
-});
+export { ZCatalogueFilterSchema };
 
 export const ZCatalogueSchema = z.object({
   filter: ZCatalogueFilterSchema.default({}),
-  sort: z
-    .enum(["newest", "relevance", "price_asc", "price_desc", "records_desc"])
-    .default("newest"),
-  limit: z.number().int().min(1).max(100).default(20),
-  cursor: z.number().int().min(0).max(100_000).nullish(),
+  sort: z.enum(CATALOGUE_SORTS).default("newest"),
+  limit: z.number().int().min(1).max(100).default(CATALOGUE_PAGE_SIZE),
+  cursor: z.number().int().min(0).max(MAX_CATALOGUE_OFFSET).nullish(),
 });
 
 export const ZListingDtoSchema = z.object({
@@ -122,11 +111,11 @@ export const ZCatalogueItemSchema = ZListingDtoSchema.pick({
   conditions: true,
   recordCount: true,
   price: true,
-  anchor: true,
   ownerName: true,
   trial: true,
   createdAt: true,
 }).extend({
+  anchor: z.object({ status: z.enum(["PENDING", "CONFIRMED", "FAILED"]) }),
   consent: z
     .object({
       purposes: z.array(z.enum(PURPOSE_KEYS)),
@@ -134,4 +123,20 @@ export const ZCatalogueItemSchema = ZListingDtoSchema.pick({
       autoApprove: z.boolean(),
     })
     .nullable(),
+});
+
+export const ZCatalogueResultSchema = z.object({
+  items: z.array(ZCatalogueItemSchema),
+  /** Exact: every match is counted. */
+  total: z.number(),
+  nextCursor: z.number().nullable(),
+  /** Counts for each value of a facet, with the other filters applied but not its own. */
+  facets: z.object({
+    dataType: z.object({ CSV: z.number(), FHIR: z.number() }),
+    purpose: z.record(z.enum(PURPOSE_KEYS), z.number()),
+  }),
+  /** When nothing matches: what dropping each filter alone would find. */
+  relax: z.array(z.object({ filter: z.enum(CATALOGUE_FILTER_KEYS), total: z.number() })),
+  /** Time the server spent on the search, in milliseconds. */
+  tookMs: z.number(),
 });

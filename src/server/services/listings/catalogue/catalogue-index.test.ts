@@ -1,0 +1,269 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { formatUnits } from "ethers";
+import { fromPurposeMask, PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
+import { CatalogueIndex } from "./catalogue-index";
+import { toQueryTerms, toSearchTerms } from "./search-terms";
+import type { CatalogueDoc, CatalogueQuery, CatalogueSort, IndexFilter } from "./types";
+
+/**
+ * The index against the plainest possible reading of the rules: filter every listing, sort
+ * them all, count the facets. Random listings, random changes and random searches must agree.
+ */
+const NOW = Date.UTC(2026, 11, 1);
+const DAY = 86_400_000;
+const WORDS = ["diabetes", "diabetic", "asthma", "chronic", "pain", "heart", "lipid", "sleep"];
+const CONDITIONS = ["Diabetes", "Asthma", "Chronic pain", "Hypertension"];
+const SORTS: CatalogueSort[] = ["newest", "relevance", "price_asc", "price_desc", "records_desc"];
+const WEI = 10n ** 18n;
+
+const docArbitrary = fc.record({
+  id: fc.integer({ min: 0, max: 60 }).map((n) => `listing-${n}`),
+  title: fc.array(fc.constantFrom(...WORDS), { maxLength: 3 }).map((words) => words.join(" ")),
+  description: fc.array(fc.constantFrom(...WORDS), { maxLength: 4 }).map((w) => w.join(" ")),
+  conditions: fc.uniqueArray(fc.constantFrom(...CONDITIONS), { maxLength: 2 }),
+  trial: fc
+    .constantFrom(null, "trial-1", "trial-2")
+    .map((id) => (id ? { id, registryId: id.toUpperCase(), title: `Trial ${id}` } : null)),
+  ownerName: fc.constantFrom("Dana", "Sam"),
+  autoApprove: fc.boolean(),
+  dataType: fc.constantFrom("CSV" as const, "FHIR" as const),
+  // Prices a double cannot hold exactly, and ties, on purpose.
+  priceWei: fc.constantFrom(WEI, 5n * WEI, 5n * WEI + 1n, 5n * WEI + 2n, 12345678901234567891n),
+  recordCount: fc.integer({ min: 1, max: 5 }),
+  createdAt: fc.integer({ min: 0, max: 5 }).map((n) => NOW - n * DAY),
+  purposes: fc.integer({ min: 1, max: 31 }),
+  expiresAt: fc.integer({ min: -1, max: 3 }).map((n) => NOW + n * DAY),
+}) satisfies fc.Arbitrary<CatalogueDoc>;
+
+const filterArbitrary: fc.Arbitrary<IndexFilter> = fc.record(
+  {
+    query: fc
+      .array(fc.constantFrom(...WORDS, "the", "unknownword", '"quoted"', "-not"), { maxLength: 2 })
+      .map((words) => words.join(" ")),
+    trialId: fc.constantFrom("trial-1", "trial-2", "trial-3"),
+    condition: fc.constantFrom(...CONDITIONS, "chronic PAIN", "Unknown"),
+    dataType: fc.constantFrom("CSV" as const, "FHIR" as const),
+    purpose: fc.constantFrom(...PURPOSES.map((purpose) => purpose.key)),
+    minPriceWei: fc.constantFrom(5n * WEI, 5n * WEI + 1n, 12345678901234567891n),
+    maxPriceWei: fc.constantFrom(5n * WEI, 5n * WEI + 1n, 12345678901234567890n),
+    minRecords: fc.integer({ min: 1, max: 5 }),
+    publishedAfter: fc.integer({ min: 0, max: 5 }).map((n) => new Date(NOW - n * DAY)),
+    consentValidUntil: fc.integer({ min: 0, max: 3 }).map((n) => new Date(NOW + n * DAY)),
+  },
+  { requiredKeys: [] },
+);
+
+function matches(doc: CatalogueDoc, filter: IndexFilter, skip?: "dataType" | "purpose") {
+  const terms = new Set(
+    toSearchTerms(`${doc.title} ${doc.description} ${doc.conditions.join(" ")}`),
+  );
+  const bit = (key: PurposeKey) => PURPOSES.find((purpose) => purpose.key === key)!.bit;
+  return (
+    doc.expiresAt > NOW &&
+    toQueryTerms(filter.query).every((term) => terms.has(term)) &&
+    (!filter.trialId || doc.trial?.id === filter.trialId) &&
+    (!filter.condition ||
+      doc.conditions.some((c) => c.toLowerCase() === filter.condition!.trim().toLowerCase())) &&
+    (skip === "dataType" || !filter.dataType || doc.dataType === filter.dataType) &&
+    (skip === "purpose" || !filter.purpose || (doc.purposes & bit(filter.purpose)) !== 0) &&
+    (filter.minPriceWei === undefined || doc.priceWei >= filter.minPriceWei) &&
+    (filter.maxPriceWei === undefined || doc.priceWei <= filter.maxPriceWei) &&
+    (filter.minRecords === undefined || doc.recordCount >= filter.minRecords) &&
+    (!filter.publishedAfter || doc.createdAt >= filter.publishedAfter.getTime()) &&
+    (!filter.consentValidUntil || doc.expiresAt >= filter.consentValidUntil.getTime())
+  );
+}
+
+function reference(docs: Map<string, CatalogueDoc>, query: CatalogueQuery) {
+  const { filter } = query;
+  const all = [...docs.values()];
+  const found = all.filter((doc) => matches(doc, filter));
+  const titleHits = (doc: CatalogueDoc) => {
+    const title = new Set(toSearchTerms(doc.title));
+    return toQueryTerms(filter.query).filter((term) => title.has(term)).length;
+  };
+  const newest = (a: CatalogueDoc, b: CatalogueDoc) =>
+    b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+  const sign = (value: bigint) => (value < 0n ? -1 : value > 0n ? 1 : 0);
+  const order: Record<CatalogueSort, (a: CatalogueDoc, b: CatalogueDoc) => number> = {
+    newest,
+    relevance: (a, b) => titleHits(b) - titleHits(a) || newest(a, b),
+    price_asc: (a, b) => sign(a.priceWei - b.priceWei) || newest(a, b),
+    price_desc: (a, b) => sign(b.priceWei - a.priceWei) || newest(a, b),
+    records_desc: (a, b) => b.recordCount - a.recordCount || newest(a, b),
+  };
+  const withoutDataType = all.filter((doc) => matches(doc, filter, "dataType"));
+  const withoutPurpose = all.filter((doc) => matches(doc, filter, "purpose"));
+  return {
+    items: found
+      .sort(order[query.sort])
+      .slice(query.offset, query.offset + query.limit)
+      .map((doc) => ({
+        id: doc.id,
+        title: doc.title,
+        dataType: doc.dataType,
+        conditions: doc.conditions,
+        recordCount: doc.recordCount,
+        price: formatUnits(doc.priceWei, 18),
+        anchor: { status: "CONFIRMED" },
+        ownerName: doc.ownerName,
+        trial: doc.trial,
+        createdAt: new Date(doc.createdAt),
+        consent: {
+          purposes: fromPurposeMask(doc.purposes),
+          expiresAt: new Date(doc.expiresAt),
+          autoApprove: doc.autoApprove,
+        },
+      })),
+    total: found.length,
+    facets: {
+      dataType: {
+        CSV: withoutDataType.filter((doc) => doc.dataType === "CSV").length,
+        FHIR: withoutDataType.filter((doc) => doc.dataType === "FHIR").length,
+      },
+      purpose: Object.fromEntries(
+        PURPOSES.map((purpose) => [
+          purpose.key,
+          withoutPurpose.filter((doc) => (doc.purposes & purpose.bit) !== 0).length,
+        ]),
+      ),
+    },
+  };
+}
+
+describe("catalogue index", () => {
+  it("answers every search as a full scan of the listings would, after any changes", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(docArbitrary, fc.integer({ min: 0, max: 60 })), { maxLength: 120 }),
+        fc.array(
+          fc.record({
+            filter: filterArbitrary,
+            sort: fc.constantFrom(...SORTS),
+            offset: fc.integer({ min: 0, max: 6 }),
+            limit: fc.integer({ min: 0, max: 7 }),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        (changes, queries) => {
+          const index = new CatalogueIndex();
+          const docs = new Map<string, CatalogueDoc>();
+          for (const change of changes) {
+            if (typeof change === "number") {
+              index.remove(`listing-${change}`);
+              docs.delete(`listing-${change}`);
+            } else {
+              index.put(change);
+              docs.set(change.id, change);
+            }
+          }
+          expect(index.size).toBe(docs.size);
+          for (const query of queries)
+            expect(index.search(query, NOW)).toEqual(reference(docs, query));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it("reads malformed search syntax as plain words", () => {
+    const index = new CatalogueIndex();
+    index.put({
+      id: "a",
+      title: "Diabetic retinopathy images",
+      description: "",
+      conditions: ["Diabetes"],
+      trial: null,
+      ownerName: "Dana",
+      autoApprove: false,
+      dataType: "CSV",
+      priceWei: WEI,
+      recordCount: 3,
+      createdAt: NOW - DAY,
+      purposes: 1,
+      expiresAt: NOW + DAY,
+    });
+    const search = (query: string) =>
+      index
+        .search({ filter: { query }, sort: "relevance", offset: 0, limit: 10 }, NOW)
+        .items.map((item) => item.id);
+    for (const query of [
+      '"diabetes',
+      "diabetes & | ! (",
+      "diabetes\u0000",
+      "-diabetes:*",
+      "DIABETIC'S",
+    ])
+      expect(search(query)).toEqual(["a"]);
+    expect(search(`${"retinopathy ".repeat(5_000)}`)).toEqual(["a"]);
+    expect(search("the of and")).toEqual(["a"]);
+    expect(search("retinopathy asthma")).toEqual([]);
+  });
+
+  it("uses bitsets once a term is common and stays exact across the switch", () => {
+    const index = new CatalogueIndex();
+    for (let n = 0; n < 5_000; n += 1)
+      index.put({
+        id: `l-${n}`,
+        title: n % 3 === 0 ? "asthma series" : `rare${n} lipid`,
+        description: "",
+        conditions: [],
+        trial: null,
+        ownerName: "Dana",
+        autoApprove: false,
+        dataType: n % 2 ? "FHIR" : "CSV",
+        priceWei: BigInt(n) * WEI,
+        recordCount: n,
+        createdAt: NOW - n,
+        purposes: 1 + (n % 31),
+        expiresAt: NOW + DAY,
+      });
+    for (let n = 0; n < 5_000; n += 7) index.remove(`l-${n}`);
+    const result = index.search(
+      { filter: { query: "asthma", dataType: "FHIR" }, sort: "price_desc", offset: 0, limit: 3 },
+      NOW,
+    );
+    const expected = Array.from({ length: 5_000 }, (_, n) => n).filter(
+      (n) => n % 3 === 0 && n % 2 === 1 && n % 7 !== 0,
+    );
+    expect(result.total).toBe(expected.length);
+    expect(result.items.map((item) => item.id)).toEqual(
+      expected
+        .reverse()
+        .slice(0, 3)
+        .map((n) => `l-${n}`),
+    );
+  });
+});
+
+describe("slot sets", () => {
+  it("intersects a bitset that filled early with a longer set that is still a list", () => {
+    const index = new CatalogueIndex();
+    const doc = (n: number, title: string) => ({
+      id: `l-${n}`,
+      title,
+      description: "",
+      conditions: [],
+      trial: null,
+      ownerName: "Dana",
+      autoApprove: true,
+      dataType: "CSV" as const,
+      priceWei: WEI,
+      recordCount: 1,
+      createdAt: NOW - n,
+      purposes: 1,
+      expiresAt: NOW + DAY,
+    });
+    // "early" is dense in the first slots, so a bitset with few entries; "late" is sparse over
+    // many slots, so a longer list.
+    for (let n = 0; n < 8; n += 1) index.put(doc(n, "early"));
+    for (let n = 8; n < 4_000; n += 1)
+      index.put(doc(n, n % 200 === 0 ? "early late" : n % 40 === 0 ? "late" : "filler"));
+    const result = index.search(
+      { filter: { query: "early late" }, sort: "newest", offset: 0, limit: 20 },
+      NOW,
+    );
+    expect(result.total).toBe(19);
+  });
+});
