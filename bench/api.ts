@@ -117,6 +117,7 @@ async function main() {
         role: "RESEARCHER",
         walletAddress: "0x00000000000000000000000000000000000000b2",
         displayName: "Bench researcher",
+        sessionVersion: 0,
       },
       secret: SECRET,
     });

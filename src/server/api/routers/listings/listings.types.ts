@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PURPOSE_KEYS } from "~/server/services/consent/purposes";
+import { ZChainDateSchema, ZFutureDateSchema } from "../../input-bounds";
 
 const id = z.string().min(1).max(64);
 
@@ -15,7 +16,7 @@ export const ZCreateListingDraftSchema = z.object({
     .trim()
     .regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter a price like 10 or 2.5"),
   purposes: z.array(z.enum(PURPOSE_KEYS)).min(1, "Allow at least one purpose"),
-  consentExpiresAt: z.coerce.date(),
+  consentExpiresAt: ZFutureDateSchema,
   autoApprove: z.boolean(),
 });
 
@@ -35,8 +36,8 @@ export const ZCatalogueFilterSchema = z.object({
   minPrice: tokens.optional(),
   maxPrice: tokens.optional(),
   minRecords: z.number().int().min(0).max(100_000_000).optional(),
-  publishedAfter: z.coerce.date().optional(),
-  consentValidUntil: z.coerce.date().optional(),
+  publishedAfter: ZChainDateSchema.optional(),
+  consentValidUntil: ZChainDateSchema.optional(),
 });
 
 export const ZCatalogueSchema = z.object({
