@@ -4,17 +4,16 @@ import superjson from "superjson";
 import { getSessionFromRequest } from "~/server/auth";
 import { AppError, HTTP_STATUS, isAppError } from "~/server/errors";
 import { assertSameOriginWrite, readBodyWithin } from "~/server/request-guards";
+import { MAX_BATCH_CALLS, UNBATCHED_PROCEDURES } from "~/shared/trpc-limits";
 import { appRouter } from "./root";
 import { createTRPCContext, transportCode } from "./trpc";
 
 /**
- * Bounds on one tRPC request, checked before anything is parsed or run. Inputs are small (the
- * largest, a research-plan summary, is 20,000 characters); pages batch a handful of queries.
- * Calls that hash a password are sent alone: a batch must not multiply their cost.
+ * Bounds on one tRPC request, checked before anything is parsed or run (batch bounds in
+ * src/shared/trpc-limits.ts). Inputs are small: the largest, a research-plan summary, is
+ * 20,000 characters.
  */
 export const MAX_TRPC_BODY_BYTES = 1024 * 1024;
-export const MAX_BATCH_CALLS = 20;
-export const UNBATCHED_PROCEDURES = ["account.register", "account.changePassword"];
 
 function assertBatchShape(request: Request): void {
   const url = new URL(request.url);
