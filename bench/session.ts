@@ -1,13 +1,17 @@
 /**
  * `npm run --silent bench:session`: what checking a session costs on every request. Serves
- * the production build with `next start` on an embedded database and drives, with 10
- * connections each: `account.me` signed in (decode the JWT, check the user's session version
- * in the database, answer), `system.ping` signed in (the same session work, no procedure
- * work) and `system.ping` anonymous (no session work: the yardstick). BENCH_SMOKE=1: one
- * second each, and the existing build when there is one. Last line: JSON.
+ * the production build with `next start` on an embedded database and sends, with 10
+ * connections, a fixed number of each: `account.me` signed in (decode the JWT, check the
+ * user's session version, answer), the same with a different user each request (so the
+ * version is read from the database every time, never from the process's few-second memory),
+ * `system.ping` signed in (session work, no procedure work) and `system.ping` anonymous (no
+ * session work: the yardstick).
+ * Besides req/s it reports the server's own CPU time per request (from /proc), which a busy
+ * shared machine disturbs far less than throughput. BENCH_SMOKE=1: 200 requests each, and the
+ * existing build when there is one. Last line: JSON.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -24,7 +28,9 @@ import { portFromEnv } from "../scripts/free-port";
 import { printTable } from "./table";
 
 const isSmoke = process.env.BENCH_SMOKE === "1";
-const DURATION_SECONDS = isSmoke ? 1 : 15;
+const REQUESTS_EACH = isSmoke ? 200 : 4_000;
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
 const PORT = await portFromEnv("BENCH_PORT");
 const SECRET = "bench-secret-that-is-at-least-thirty-two-characters";
 const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -37,24 +43,46 @@ async function seed(pgliteDir: string) {
   await applyMigrations(database);
   await database.rawTransaction((sql) =>
     sql.exec(`INSERT INTO "User" (id, role, "displayName", "walletAddress")
-      VALUES ('bench-user', 'RESEARCHER', 'Bench user', '0x00000000000000000000000000000000000000b3')`),
+      SELECT 'bench-user-' || g, 'RESEARCHER', 'Bench user ' || g, '0x' || lpad(to_hex(g), 40, '0')
+      FROM generate_series(0, ${REQUESTS_EACH * 2}) AS g`),
   );
   await database.close();
 }
 
-function load(url: string, cookie?: string) {
-  return new Promise<autocannon.Result>((resolve, reject) => {
+/** User + system CPU milliseconds the server process has used so far. */
+function serverCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  // After "pid (comm) ", utime and stime are the 12th and 13th fields.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/** `cookie`: one for every request, or a different one for each request in turn. */
+async function load(pid: number, url: string, cookie?: string | string[]) {
+  const cpuBefore = serverCpuMs(pid);
+  let sent = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
     autocannon(
       {
         url,
         connections: 10,
-        duration: DURATION_SECONDS,
-        headers: cookie ? { cookie } : {},
+        amount: REQUESTS_EACH,
+        headers: typeof cookie === "string" ? { cookie } : {},
+        requests: Array.isArray(cookie)
+          ? [
+              {
+                setupRequest: (request) => ({
+                  ...request,
+                  headers: { ...request.headers, cookie: cookie[sent++ % cookie.length]! },
+                }),
+              },
+            ]
+          : undefined,
       },
-      (error, result) =>
-        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result),
+      (error, done) =>
+        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(done),
     );
   });
+  return { result, cpuMsPerRequest: (serverCpuMs(pid) - cpuBefore) / REQUESTS_EACH };
 }
 
 async function main() {
@@ -94,46 +122,68 @@ async function main() {
     });
     await waitForHealth(`${base}/api/health`, server, 180_000);
 
-    const token = await encode({
-      token: {
-        sub: "bench-user",
-        role: "RESEARCHER",
-        walletAddress: "0x00000000000000000000000000000000000000b3",
-        displayName: "Bench user",
-        sessionVersion: 0,
-      },
-      secret: SECRET,
-    });
-    const cookie = `next-auth.session-token=${token}`;
+    const cookieOf = async (index: number) =>
+      `next-auth.session-token=${await encode({
+        token: {
+          sub: `bench-user-${index}`,
+          role: "RESEARCHER",
+          walletAddress: `0x${index.toString(16).padStart(40, "0")}`,
+          displayName: `Bench user ${index}`,
+          sessionVersion: 0,
+        },
+        secret: SECRET,
+      })}`;
+    const cookie = await cookieOf(0);
+    const everyUser = await Promise.all(
+      Array.from({ length: REQUESTS_EACH * 2 }, (_, index) => cookieOf(index + 1)),
+    );
     const meUrl = `${base}/api/trpc/account.me`;
     const pingUrl = `${base}/api/trpc/system.ping`;
-    const check = await fetch(meUrl, { headers: { cookie } });
+    // Retried: a kept-alive socket the server has just closed fails the first fetch at times.
+    const check = await fetch(meUrl, { headers: { cookie } }).catch(() =>
+      fetch(meUrl, { headers: { cookie } }),
+    );
     if (!check.ok) throw new Error(`account.me failed: ${check.status} ${await check.text()}`);
 
-    const anonymous = await load(pingUrl);
-    const ping = await load(pingUrl, cookie);
-    const me = await load(meUrl, cookie);
-    const failures = [anonymous, ping, me].reduce((sum, run) => sum + run.errors + run.non2xx, 0);
+    const pid = server.pid!;
+    // One round first, unmeasured (its users are not used again): the routes warm up.
+    await load(pid, meUrl, everyUser.slice(REQUESTS_EACH));
+    const anonymous = await load(pid, pingUrl);
+    const ping = await load(pid, pingUrl, cookie);
+    const me = await load(pid, meUrl, cookie);
+    const newUsers = await load(pid, meUrl, everyUser.slice(0, REQUESTS_EACH));
+    const runs = [anonymous, ping, me, newUsers];
+    const failures = runs.reduce((sum, run) => sum + run.result.errors + run.result.non2xx, 0);
     if (failures > 0) throw new Error(`${failures} requests failed under load`);
-    const row = (name: string, run: autocannon.Result) => [
+    const row = (name: string, run: (typeof runs)[number]) => [
       name,
-      String(Math.round(run.requests.average)),
-      String(run.latency.p50),
-      String(run.latency.p99),
+      run.cpuMsPerRequest.toFixed(2),
+      String(Math.round(run.result.requests.average)),
+      String(run.result.latency.p50),
+      String(run.result.latency.p99),
     ];
     printTable([
-      ["request (10 connections)", "req/s", "p50 ms", "p99 ms"],
+      [
+        `request (${REQUESTS_EACH} each, 10 connections)`,
+        "server CPU ms/req",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+      ],
       row("system.ping, anonymous", anonymous),
       row("system.ping, signed in", ping),
       row("account.me, signed in", me),
+      row("account.me, a new user each request", newUsers),
     ]);
     console.log(
       JSON.stringify({
-        seconds_each: DURATION_SECONDS,
-        anonymous_ping_rps: Math.round(anonymous.requests.average),
-        session_ping_rps: Math.round(ping.requests.average),
-        session_me_rps: Math.round(me.requests.average),
-        session_me_p99_ms: me.latency.p99,
+        requests_each: REQUESTS_EACH,
+        anonymous_ping_cpu_ms: Number(anonymous.cpuMsPerRequest.toFixed(3)),
+        session_ping_cpu_ms: Number(ping.cpuMsPerRequest.toFixed(3)),
+        session_me_cpu_ms: Number(me.cpuMsPerRequest.toFixed(3)),
+        session_me_new_user_cpu_ms: Number(newUsers.cpuMsPerRequest.toFixed(3)),
+        session_me_rps: Math.round(me.result.requests.average),
+        session_me_p99_ms: me.result.latency.p99,
       }),
     );
   } finally {

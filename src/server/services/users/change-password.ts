@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { beginPasswordAttempt } from "~/server/sign-in-throttle";
+import { forgetSessionVersion } from "./session-version";
 
 export const ZPasswordSchema = z
   .string()
@@ -48,6 +49,7 @@ export async function changePassword(options: {
     where: { id: userId, sessionVersion: user.sessionVersion },
     data: { passwordHash, sessionVersion: { increment: 1 } },
   });
+  forgetSessionVersion(userId);
   if (count === 0)
     throw new AppError("CONFLICT", "Your sessions changed meanwhile; sign in again and retry.");
   return { isChanged: true };
