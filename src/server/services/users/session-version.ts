@@ -15,8 +15,9 @@ const MAX_CACHED_USERS = 10_000;
 
 const CACHE = Symbol.for("trialshare.sessionVersions");
 // One map per process, whichever bundle of the app asks (route handlers, pages, next-auth).
-const registry = globalThis as { [CACHE]?: Map<string, { version: number; until: number }> };
-const cache = () => (registry[CACHE] ??= new Map());
+type KnownVersions = Map<string, { version: number; until: number }>;
+const registry = globalThis as { [CACHE]?: KnownVersions };
+const cache = (): KnownVersions => (registry[CACHE] ??= new Map() as KnownVersions);
 
 /** The next check of this user's sessions reads the database (after a change to them). */
 export function forgetSessionVersion(userId: string): void {
