@@ -26,6 +26,11 @@ export const SECURITY_HEADERS = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+  // Production is served over HTTPS (src/env.ts refuses plain HTTP there): browsers are told to
+  // keep to it for two years. Browsers ignore the header on plain-HTTP local runs.
+  ...(isDev
+    ? []
+    : [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }]),
 ];
 
 /** @type {import("next").NextConfig} */

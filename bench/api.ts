@@ -110,6 +110,7 @@ async function measure(options: {
         role: "RESEARCHER",
         walletAddress: RESEARCHER_WALLET,
         displayName: "Bench researcher",
+        sessionVersion: 0,
       },
       secret: SECRET,
     });

@@ -220,7 +220,7 @@ async function main() {
 
     const users = [...world.participants, ...world.researchers];
     const apis = await Promise.all(
-      users.map(async (user) => ({ user, api: client(await sessionCookie(user, SECRET)) })),
+      users.map(async (user) => ({ user, api: client(await sessionCookie(user, SECRET, 0)) })),
     );
     let running = true;
     const loops = apis.map(async ({ user, api }) => {

@@ -17,4 +17,50 @@ describe("environment", () => {
       /DATABASE_URL/,
     );
   });
+
+  const production = {
+    NODE_ENV: "production",
+    CHAIN_RPC_URL: "https://rpc.example.org",
+    RELAYER_PRIVATE_KEY: "11".repeat(32),
+    MASTER_KEY: "22".repeat(32),
+    NEXTAUTH_SECRET: "a-production-secret-of-at-least-32-chars",
+  } as const;
+
+  it("refuses to start in production without a public URL, rather than guess localhost", () => {
+    expect(() => parseEnv(production)).toThrow(/APP_URL: must be set in production/);
+  });
+
+  it("derives NEXTAUTH_URL from APP_URL in production, and APP_URL from NEXTAUTH_URL", () => {
+    const fromApp = parseEnv({ ...production, APP_URL: "https://trialshare.example.org/" });
+    expect(fromApp.NEXTAUTH_URL).toBe("https://trialshare.example.org");
+    expect(getSiweDomain(fromApp)).toBe("trialshare.example.org");
+    const fromAuth = parseEnv({ ...production, NEXTAUTH_URL: "https://trialshare.example.org" });
+    expect(fromAuth.APP_URL).toBe("https://trialshare.example.org");
+  });
+
+  it("refuses plain HTTP in production (but not on this machine) and two different URLs", () => {
+    expect(() => parseEnv({ ...production, APP_URL: "http://trialshare.example.org" })).toThrow(
+      /APP_URL: must be https in production/,
+    );
+    expect(parseEnv({ ...production, APP_URL: "http://localhost:3000" }).APP_URL).toBe(
+      "http://localhost:3000",
+    );
+    expect(() =>
+      parseEnv({
+        ...production,
+        APP_URL: "https://trialshare.example.org",
+        NEXTAUTH_URL: "https://other.example.org",
+      }),
+    ).toThrow(/NEXTAUTH_URL names https:\/\/other.example.org/);
+  });
+
+  it("trusts no proxy hops unless told", () => {
+    expect(parseEnv({ NODE_ENV: "development" }).TRUSTED_PROXY_HOPS).toBe(0);
+    expect(parseEnv({ NODE_ENV: "development", TRUSTED_PROXY_HOPS: "2" }).TRUSTED_PROXY_HOPS).toBe(
+      2,
+    );
+    expect(() => parseEnv({ NODE_ENV: "development", TRUSTED_PROXY_HOPS: "-1" })).toThrow(
+      /TRUSTED_PROXY_HOPS/,
+    );
+  });
 });

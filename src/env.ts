@@ -45,8 +45,14 @@ const schema = z.object({
   /** 32-byte hex key wrapping per-dataset keys and managed wallet keys (AES-256-GCM). */
   MASTER_KEY: devDefault(hex32, DEV_MASTER_KEY),
   NEXTAUTH_SECRET: devDefault(z.string().min(32), DEV_AUTH_SECRET),
-  /** Public URL of the app; SIWE messages must name its host as their domain. */
-  APP_URL: z.string().url().default("http://localhost:3000"),
+  /**
+   * Public URL of the app (SIWE messages name its host; sign-in redirects and cookie names
+   * follow it). In production APP_URL or NEXTAUTH_URL must be set, the other is derived.
+   */
+  APP_URL: z.string().url().optional(),
+  NEXTAUTH_URL: z.string().url().optional(),
+  /** Proxies in front of the app that append to X-Forwarded-For; 0: clients connect directly. */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Run the outbox worker and indexer in this process. */
   RUN_WORKERS: z
     .enum(["true", "false"])
@@ -57,10 +63,38 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
-export type Env = z.infer<typeof schema>;
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** One public URL from APP_URL and NEXTAUTH_URL; production refuses a guessed or plain-HTTP one. */
+const schemaWithUrls = schema.transform((env, ctx) => {
+  const isProductionEnv = env.NODE_ENV === "production";
+  const appUrl =
+    env.APP_URL ?? env.NEXTAUTH_URL ?? (isProductionEnv ? "" : "http://localhost:3000");
+  const refuse = (message: string) => {
+    ctx.addIssue({ code: "custom", path: ["APP_URL"], message });
+    return z.NEVER;
+  };
+  if (!appUrl)
+    return refuse(
+      "must be set in production: the public https URL people open (or set NEXTAUTH_URL)",
+    );
+  const url = new URL(appUrl);
+  if (env.NEXTAUTH_URL && new URL(env.NEXTAUTH_URL).origin !== url.origin)
+    return refuse(
+      `names ${url.origin} but NEXTAUTH_URL names ${new URL(env.NEXTAUTH_URL).origin}; set one, or both alike`,
+    );
+  // Plain HTTP only on this machine: elsewhere session cookies must be Secure and prefixed.
+  if (isProductionEnv && url.protocol !== "https:" && !LOOPBACK.has(url.hostname))
+    return refuse(
+      `must be https in production (it is ${url.origin}): session cookies are sent over HTTPS only`,
+    );
+  return { ...env, APP_URL: url.origin, NEXTAUTH_URL: url.origin };
+});
+
+export type Env = z.infer<typeof schemaWithUrls>;
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const result = schema.safeParse(source);
+  const result = schemaWithUrls.safeParse(source);
   if (!result.success) {
     const problems = result.error.issues
       .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)

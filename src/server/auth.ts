@@ -1,24 +1,29 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getServerSession } from "next-auth";
-import { decode } from "next-auth/jwt";
+import { decode, type JWT } from "next-auth/jwt";
 import { cookies } from "next/headers";
-import { getEnv, getSiweDomain } from "~/env";
+import { getEnv, getSiweDomain, type Env } from "~/env";
 import { getChain } from "~/server/chain/client";
+import { clientAddress } from "~/server/client-address";
 import { getDb } from "~/server/db";
-import { clientAddress, consumeRateLimit } from "~/server/rate-limit";
 import { isAppError } from "~/server/errors";
 import { logger } from "~/server/logger";
+import { beginPasswordAttempt, beginWalletAttempt } from "~/server/sign-in-throttle";
 import {
   authenticateWithEthereum,
   authenticateWithPassword,
+  type SignedInUser,
 } from "~/server/services/users/authenticate";
+import { normalizeEmail } from "~/server/services/users/email";
+import { endSessions, isSessionCurrent } from "~/server/services/users/session-version";
 import type { AppSession, SessionUser } from "~/server/session";
 
 /**
  * next-auth with JWT sessions and two credential providers: Sign-In with Ethereum (the nonce
  * is the CSRF token next-auth has already checked against its cookie) and email/password.
  * A failed sign-in's reason is passed to the client as the error code, so the page can say it.
+ * Every token carries its user's session version; sign-out raises it (session-version.ts).
  */
 function readBodyField(body: unknown, field: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[field];
@@ -41,11 +46,33 @@ function refuse(error: unknown): never {
   throw new Error("Sign-in is unavailable right now; try again.");
 }
 
+/** Thrown while decoding a token whose session was ended; next-auth then clears the cookie. */
+class SessionEndedError extends Error {
+  constructor() {
+    super("This session was ended (sign-out or password change).");
+    this.name = "SessionEndedError";
+  }
+}
+
+/** HTTPS deployments get Secure cookies named __Secure-/__Host- (env.ts requires HTTPS). */
+function isSecure(env: Env): boolean {
+  return new URL(env.APP_URL).protocol === "https:";
+}
+
+export function sessionCookieName(env: Env = getEnv()): string {
+  return isSecure(env) ? "__Secure-next-auth.session-token" : "next-auth.session-token";
+}
+
 export function buildAuthOptions(): NextAuthOptions {
   const env = getEnv();
+  // next-auth reads its public URL from here on every request; env.ts derived it from APP_URL.
+  process.env.NEXTAUTH_URL = env.NEXTAUTH_URL;
+  const clientOf = (headers: Record<string, unknown> | undefined) =>
+    clientAddress(headers, env.TRUSTED_PROXY_HOPS);
   return {
     secret: env.NEXTAUTH_SECRET,
     session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
+    useSecureCookies: isSecure(env),
     pages: { signIn: "/sign-in" },
     providers: [
       CredentialsProvider({
@@ -58,10 +85,11 @@ export function buildAuthOptions(): NextAuthOptions {
         },
         async authorize(credentials, request) {
           try {
-            await consumeRateLimit(getDb(), "signInAddress", clientAddress(request.headers));
+            const db = getDb();
+            const attempt = await beginWalletAttempt(db, { client: clientOf(request.headers) });
             const chain = await getChain();
             const user = await authenticateWithEthereum({
-              db: getDb(),
+              db,
               message: credentials?.message ?? "",
               signature: credentials?.signature ?? "",
               csrfToken: readBodyField(request.body, "csrfToken"),
@@ -69,6 +97,7 @@ export function buildAuthOptions(): NextAuthOptions {
               chainId: chain.chainId,
               requestedRole: credentials?.role,
             });
+            await attempt.succeeded();
             await rotateCsrfCookie();
             return user;
           } catch (error) {
@@ -83,13 +112,18 @@ export function buildAuthOptions(): NextAuthOptions {
         async authorize(credentials, request) {
           try {
             const db = getDb();
-            await consumeRateLimit(db, "signInAddress", clientAddress(request.headers));
-            await consumeRateLimit(db, "signInAccount", credentials?.email ?? "");
-            return await authenticateWithPassword({
-              db: getDb(),
-              email: credentials?.email ?? "",
+            const email = normalizeEmail(credentials?.email ?? "");
+            const attempt = await beginPasswordAttempt(db, {
+              email,
+              client: clientOf(request.headers),
+            });
+            const user = await authenticateWithPassword({
+              db,
+              email,
               password: credentials?.password ?? "",
             });
+            await attempt.succeeded();
+            return user;
           } catch (error) {
             refuse(error);
           }
@@ -97,14 +131,21 @@ export function buildAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
+      async jwt({ token, user }) {
         if (user) {
-          const sessionUser = user as unknown as SessionUser;
-          token.sub = sessionUser.id;
-          token.role = sessionUser.role;
-          token.walletAddress = sessionUser.walletAddress;
-          token.displayName = sessionUser.displayName;
+          const signedIn = user as unknown as SignedInUser;
+          token.sub = signedIn.id;
+          token.role = signedIn.role;
+          token.walletAddress = signedIn.walletAddress;
+          token.displayName = signedIn.displayName;
+          token.sessionVersion = signedIn.sessionVersion;
+          return token;
         }
+        const isCurrent = await isSessionCurrent(getDb(), {
+          userId: token.sub ?? "",
+          sessionVersion: token.sessionVersion,
+        });
+        if (!isCurrent) throw new SessionEndedError();
         return token;
       },
       session({ session, token }) {
@@ -118,6 +159,27 @@ export function buildAuthOptions(): NextAuthOptions {
           },
         };
       },
+    },
+    events: {
+      async signOut({ token }: { token: JWT | null }) {
+        if (token?.sub && typeof token.sessionVersion === "number")
+          await endSessions(getDb(), { userId: token.sub, sessionVersion: token.sessionVersion });
+      },
+    },
+    logger: {
+      error(code, metadata) {
+        // An ended session is routine: the cookie is cleared and the visitor is signed out.
+        const cause = (metadata as { error?: unknown } | undefined)?.error ?? metadata;
+        if (cause instanceof Error && cause.name === "SessionEndedError") return;
+        logger.error("next-auth error", {
+          code,
+          error: cause instanceof Error ? cause.message : undefined,
+        });
+      },
+      warn(code) {
+        logger.warn("next-auth warning", { code });
+      },
+      debug() {},
     },
   };
 }
@@ -145,8 +207,6 @@ export async function getSession(): Promise<AppSession> {
   };
 }
 
-const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
-
 function readCookie(header: string | null, name: string): string | undefined {
   for (const part of (header ?? "").split(";")) {
     const index = part.indexOf("=");
@@ -157,16 +217,22 @@ function readCookie(header: string | null, name: string): string | undefined {
 }
 
 /**
- * The session of a plain fetch Request (the tRPC route), decoded from next-auth's JWT cookie.
- * Works outside Next's request scope, so the same handler serves tests over real HTTP.
+ * The session of a plain fetch Request (the tRPC route, route handlers), decoded from
+ * next-auth's JWT cookie and checked against the user's session version. Works outside Next's
+ * request scope, so the same handler serves tests over real HTTP.
  */
 export async function getSessionFromRequest(request: Request): Promise<AppSession> {
-  const cookieHeader = request.headers.get("cookie");
-  const token = SESSION_COOKIES.map((name) => readCookie(cookieHeader, name)).find(Boolean);
+  const env = getEnv();
+  const token = readCookie(request.headers.get("cookie"), sessionCookieName(env));
   if (!token) return null;
   try {
-    const payload = await decode({ token, secret: getEnv().NEXTAUTH_SECRET });
+    const payload = await decode({ token, secret: env.NEXTAUTH_SECRET });
     if (!payload?.sub || !payload.role || !payload.walletAddress) return null;
+    const isCurrent = await isSessionCurrent(getDb(), {
+      userId: payload.sub,
+      sessionVersion: payload.sessionVersion,
+    });
+    if (!isCurrent) return null;
     return {
       user: {
         id: payload.sub,

@@ -25,6 +25,21 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * The HTTP status of each code: route handlers answer with it directly, and the tRPC error
+ * formatter's transport codes (src/server/api/trpc.ts) come out as the same statuses.
+ */
+export const HTTP_STATUS: Record<AppErrorCode, number> = {
+  BAD_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+};
+
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZChainDateSchema } from "./input-dates";
 import { PURPOSE_KEYS } from "./purposes";
 
 /**
@@ -35,8 +36,8 @@ export const ZCatalogueFilterSchema = z.object({
   minPrice: tokens.optional(),
   maxPrice: tokens.optional(),
   minRecords: z.number().int().min(0).max(100_000_000).optional(),
-  publishedAfter: z.coerce.date().optional(),
-  consentValidUntil: z.coerce.date().optional(),
+  publishedAfter: ZChainDateSchema.optional(),
+  consentValidUntil: ZChainDateSchema.optional(),
 });
 
 export type TCatalogueFilter = z.infer<typeof ZCatalogueFilterSchema>;

@@ -1,12 +1,13 @@
 "use client";
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { httpBatchLink, loggerLink } from "@trpc/client";
+import { httpBatchLink, httpLink, loggerLink, splitLink } from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "~/server/api/root";
+import { MAX_BATCH_CALLS, UNBATCHED_PROCEDURES } from "~/shared/trpc-limits";
 
 export const api = createTRPCReact<AppRouter>();
 
@@ -39,7 +40,15 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
             op.direction === "down" &&
             op.result instanceof Error,
         }),
-        httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+        splitLink({
+          condition: (op) => UNBATCHED_PROCEDURES.includes(op.path),
+          true: httpLink({ url: "/api/trpc", transformer: superjson }),
+          false: httpBatchLink({
+            url: "/api/trpc",
+            transformer: superjson,
+            maxItems: MAX_BATCH_CALLS,
+          }),
+        }),
       ],
     }),
   );

@@ -16,5 +16,7 @@ declare module "next-auth/jwt" {
     role?: SessionUser["role"];
     walletAddress?: string;
     displayName?: string;
+    /** The user's session version at sign-in (services/users/session-version.ts). */
+    sessionVersion?: number;
   }
 }

@@ -108,5 +108,6 @@ declare module "vitest" {
     appUrl: string;
     appLog: string;
     appSecrets: string[];
+    chainRpcUrl: string;
   }
 }

@@ -38,6 +38,10 @@ const PROCEDURES: Record<string, Entry> = {
     input: () => ({ email: "not-an-email", password: "x", displayName: "", role: "PARTICIPANT" }),
   },
   "account.me": { allowed: signedIn },
+  "account.changePassword": {
+    allowed: signedIn,
+    input: () => ({ currentPassword: "not the password", newPassword: "a new long password" }),
+  },
   // Auditors take no chain action; the sample action is one every other role may take.
   "actions.prepare": {
     allowed: ["PARTICIPANT", "RESEARCHER", "SPONSOR"],

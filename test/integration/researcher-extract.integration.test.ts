@@ -234,7 +234,7 @@ describe("pooled extracts", () => {
 });
 
 describe("research-plan documents", () => {
-  it("anchors the document's hash with the request and shows it to the owners only", async () => {
+  it("anchors the document's hash with the request and shows it to the owners only once requested", async () => {
     const { POST: uploadPlan } = await import("~/app/api/plans/route");
     const { GET: readPlan } = await import("~/app/api/plans/[id]/route");
     const listing = await publishListing(6, { autoApprove: false });
@@ -269,6 +269,15 @@ describe("research-plan documents", () => {
       planDocumentId: plan.id,
       accessDays: 30,
     });
+    // A draft is the researcher's intent only: the listing's owner cannot read its plan yet.
+    const readAsOwner = async () =>
+      readPlan(
+        new Request(`http://localhost/api/plans/${plan.id}`, {
+          headers: { cookie: await sessionCookie(listing.participant) },
+        }),
+        { params: Promise.resolve({ id: plan.id }) },
+      );
+    expect((await readAsOwner()).status).toBe(404);
     await harness.act(researcher, { type: "request.create", requestId });
     await harness.settle();
     const request = await harness.db.accessRequest.findUniqueOrThrow({
@@ -280,13 +289,9 @@ describe("research-plan documents", () => {
     );
     expect(event?.args.planHash).toBe(plan.hash);
 
-    const asOwner = await readPlan(
-      new Request(`http://localhost/api/plans/${plan.id}`, {
-        headers: { cookie: await sessionCookie(listing.participant) },
-      }),
-      { params: Promise.resolve({ id: plan.id }) },
-    );
+    const asOwner = await readAsOwner();
     expect(asOwner.status).toBe(200);
+    expect(asOwner.headers.get("cache-control")).toBe("private, no-store");
     expect(Buffer.from(await asOwner.arrayBuffer()).equals(pdf)).toBe(true);
     const stranger = await harness.createUser("PARTICIPANT");
     const asStranger = await readPlan(

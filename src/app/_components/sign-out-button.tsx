@@ -7,6 +7,7 @@ export function SignOutButton() {
     <button
       type="button"
       className="btn-secondary"
+      title="Ends your sessions on every device"
       onClick={() => void signOut({ callbackUrl: "/" })}
     >
       Sign out

@@ -46,6 +46,9 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
               <span className="text-slate-600" data-testid="signed-in-as">
                 {user.displayName} · {user.role.toLowerCase()}
               </span>
+              <Link href="/account" className="text-slate-700 hover:text-teal-800">
+                Account
+              </Link>
               <SignOutButton />
             </>
           ) : (

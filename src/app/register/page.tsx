@@ -1,46 +1,66 @@
 "use client";
 
-import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { api } from "~/trpc/react";
+import { FormNotReady } from "../_components/form-not-ready";
+import { readTextField, signInWithSession, useIsHydrated } from "../_components/sign-in-session";
 
 export default function RegisterPage() {
   const router = useRouter();
+  const isHydrated = useIsHydrated();
   const register = api.account.register.useMutation();
-  const [form, setForm] = useState({
-    email: "",
-    password: "",
-    displayName: "",
-    role: "PARTICIPANT" as "PARTICIPANT" | "RESEARCHER",
-  });
   const [error, setError] = useState<string | null>(null);
+  const [isSigningIn, setIsSigningIn] = useState(false);
 
-  async function submit(event: FormEvent) {
+  async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setError(null);
+    // Uncontrolled fields: what someone typed before the page's script ran is kept.
+    const data = new FormData(event.currentTarget);
+    const field = (name: string) => readTextField(data, name);
+    const form = {
+      email: field("email"),
+      password: field("password"),
+      displayName: field("displayName"),
+      role: field("role") === "RESEARCHER" ? ("RESEARCHER" as const) : ("PARTICIPANT" as const),
+    };
     try {
       await register.mutateAsync(form);
-      const result = await signIn("password", {
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : "Registration failed; try again.");
+      return;
+    }
+    setIsSigningIn(true);
+    try {
+      await signInWithSession("password", () => ({
         email: form.email,
         password: form.password,
-        redirect: false,
-      });
-      if (result?.error) throw new Error(result.error);
+      }));
       router.push("/");
       router.refresh();
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "Registration failed.");
+      const reason = caught instanceof Error ? caught.message : "sign-in failed";
+      setError(`Your account was created, but signing in failed: ${reason} Sign in to continue.`);
+    } finally {
+      setIsSigningIn(false);
     }
   }
 
+  const isBusy = register.isPending || isSigningIn;
   return (
-    <form className="card mx-auto max-w-xl space-y-3" onSubmit={(event) => void submit(event)}>
+    // POST, never GET: sent before the page is ready, the password must not land in the URL.
+    <form
+      method="post"
+      className="card mx-auto max-w-xl space-y-3"
+      onSubmit={(event) => void submit(event)}
+    >
       <h1 className="text-2xl font-semibold">Create an account</h1>
       <p className="text-sm text-slate-600">
         We keep a wallet for you, so you can sign consent and data requests without a browser wallet
         or ETH.
       </p>
+      {!isHydrated && <FormNotReady />}
       {error && (
         <p
           role="alert"
@@ -51,49 +71,32 @@ export default function RegisterPage() {
       )}
       <label className="label">
         Display name
-        <input
-          className="input"
-          required
-          value={form.displayName}
-          onChange={(event) => setForm({ ...form, displayName: event.target.value })}
-        />
+        <input className="input" name="displayName" required />
       </label>
       <label className="label">
         Email
-        <input
-          className="input"
-          type="email"
-          required
-          value={form.email}
-          onChange={(event) => setForm({ ...form, email: event.target.value })}
-        />
+        <input className="input" type="email" name="email" autoComplete="email" required />
       </label>
       <label className="label">
         Password (at least 10 characters)
         <input
           className="input"
           type="password"
+          name="password"
+          autoComplete="new-password"
           minLength={10}
           required
-          value={form.password}
-          onChange={(event) => setForm({ ...form, password: event.target.value })}
         />
       </label>
       <label className="label">
         I am a
-        <select
-          className="input"
-          value={form.role}
-          onChange={(event) =>
-            setForm({ ...form, role: event.target.value as "PARTICIPANT" | "RESEARCHER" })
-          }
-        >
+        <select className="input" name="role" defaultValue="PARTICIPANT">
           <option value="PARTICIPANT">Trial participant</option>
           <option value="RESEARCHER">Researcher</option>
         </select>
       </label>
-      <button type="submit" className="btn" disabled={register.isPending}>
-        {register.isPending ? "Creating…" : "Create account"}
+      <button type="submit" className="btn" disabled={!isHydrated || isBusy}>
+        {register.isPending ? "Creating…" : isSigningIn ? "Signing in…" : "Create account"}
       </button>
     </form>
   );

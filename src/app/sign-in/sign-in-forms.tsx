@@ -1,9 +1,11 @@
 "use client";
 
 import Link from "next/link";
-import { getCsrfToken, signIn } from "next-auth/react";
+import { getCsrfToken } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
+import { FormNotReady } from "../_components/form-not-ready";
+import { readTextField, signInWithSession, useIsHydrated } from "../_components/sign-in-session";
 import { signSiweMessage } from "../_components/wallet";
 
 type Demo = {
@@ -21,50 +23,50 @@ async function fetchChainId(): Promise<number> {
 
 export function SignInForms({ demo }: { demo: Demo }) {
   const router = useRouter();
+  const isHydrated = useIsHydrated();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
+  // Uncontrolled: what someone typed before the page's script ran stays in the fields.
+  const emailInput = useRef<HTMLInputElement>(null);
+  const passwordInput = useRef<HTMLInputElement>(null);
   const [role, setRole] = useState("PARTICIPANT");
 
-  function finish(result: Awaited<ReturnType<typeof signIn>>) {
-    if (!result || result.error) {
-      setError(
-        result?.error && result.error !== "CredentialsSignin"
-          ? result.error
-          : "Sign-in was refused.",
-      );
-      return;
-    }
-    router.push("/");
-    router.refresh();
-  }
-
-  async function signInWithWallet() {
+  async function run(message: string, signInNow: () => Promise<void>) {
     setError(null);
-    setBusy("Waiting for your wallet…");
+    setBusy(message);
     try {
-      const [nonce, chainId] = await Promise.all([getCsrfToken(), fetchChainId()]);
-      if (!nonce) throw new Error("Could not start sign-in; reload the page.");
-      const { message, signature } = await signSiweMessage({ nonce, chainId });
-      setBusy("Checking your signature…");
-      finish(await signIn("siwe", { message, signature, role, redirect: false }));
+      await signInNow();
+      router.push("/");
+      router.refresh();
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "Wallet sign-in failed.");
+      setError(caught instanceof Error ? caught.message : "Sign-in failed; try again.");
     } finally {
       setBusy(null);
     }
   }
 
-  async function signInWithPassword(event: FormEvent) {
+  function signInWithWallet() {
+    return run("Waiting for your wallet…", async () => {
+      const chainId = await fetchChainId();
+      await signInWithSession("siwe", async () => {
+        // The nonce is this attempt's CSRF token: a retry signs a fresh one.
+        const nonce = await getCsrfToken();
+        if (!nonce) throw new Error("Could not start sign-in; reload the page.");
+        const { message, signature } = await signSiweMessage({ nonce, chainId });
+        setBusy("Checking your signature…");
+        return { message, signature, role };
+      });
+    });
+  }
+
+  function signInWithPassword(event: FormEvent) {
     event.preventDefault();
-    setError(null);
-    setBusy("Signing in…");
-    try {
-      finish(await signIn("password", { email, password, redirect: false }));
-    } finally {
-      setBusy(null);
-    }
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const credentials = {
+      email: readTextField(form, "email"),
+      password: readTextField(form, "password"),
+    };
+    return run("Signing in…", () => signInWithSession("password", () => credentials));
   }
 
   return (
@@ -104,14 +106,21 @@ export function SignInForms({ demo }: { demo: Demo }) {
         <button
           type="button"
           className="btn"
-          disabled={busy !== null}
+          disabled={!isHydrated || busy !== null}
           onClick={() => void signInWithWallet()}
         >
           Sign in with Ethereum
         </button>
       </section>
-      <form className="card space-y-3" onSubmit={(event) => void signInWithPassword(event)}>
+      {/* POST, never GET: a form sent before the page is ready must not put the password in
+          the address, the history or a log. The fields' names stay for password managers. */}
+      <form
+        method="post"
+        className="card space-y-3"
+        onSubmit={(event) => void signInWithPassword(event)}
+      >
         <h2 className="font-semibold">With email and password</h2>
+        {!isHydrated && <FormNotReady />}
         <label className="label">
           Email
           <input
@@ -120,8 +129,7 @@ export function SignInForms({ demo }: { demo: Demo }) {
             name="email"
             autoComplete="email"
             required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
+            ref={emailInput}
           />
         </label>
         <label className="label">
@@ -132,12 +140,11 @@ export function SignInForms({ demo }: { demo: Demo }) {
             name="password"
             autoComplete="current-password"
             required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
+            ref={passwordInput}
           />
         </label>
         <div className="flex items-center gap-4">
-          <button type="submit" className="btn" disabled={busy !== null}>
+          <button type="submit" className="btn" disabled={!isHydrated || busy !== null}>
             Sign in
           </button>
           <Link href="/register" className="text-sm text-teal-800 underline">
@@ -158,8 +165,8 @@ export function SignInForms({ demo }: { demo: Demo }) {
                   type="button"
                   className="text-teal-800 underline"
                   onClick={() => {
-                    setEmail(account.email);
-                    setPassword(demo.password);
+                    if (emailInput.current) emailInput.current.value = account.email;
+                    if (passwordInput.current) passwordInput.current.value = demo.password;
                   }}
                 >
                   {account.email}

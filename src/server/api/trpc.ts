@@ -4,17 +4,27 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Role } from "~/server/generated/prisma/enums";
 import type { AppSession } from "~/server/session";
-import { type AppErrorCode, isAppError } from "~/server/errors";
+import { AppError, type AppErrorCode, isAppError } from "~/server/errors";
+import { findNulCharacter } from "./input-bounds";
 import { describeError, logger } from "~/server/logger";
 import { getDb } from "~/server/db";
+import { clientAddress } from "~/server/client-address";
+import { getEnv } from "~/env";
 
 export function createTRPCContext(options: { session: AppSession; headers?: Headers }) {
-  return { db: getDb(), session: options.session, headers: options.headers ?? new Headers() };
+  const headers = options.headers ?? new Headers();
+  return {
+    db: getDb(),
+    session: options.session,
+    headers,
+    /** The client's address bucket, for rate limits (client-address.ts). */
+    clientAddress: clientAddress(headers, getEnv().TRUSTED_PROXY_HOPS),
+  };
 }
 
 export type TRPCContext = ReturnType<typeof createTRPCContext>;
 
-const transportCode: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
+export const transportCode: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
   BAD_INPUT: "BAD_REQUEST",
   UNAUTHENTICATED: "UNAUTHORIZED",
   FORBIDDEN: "FORBIDDEN",
@@ -65,7 +75,18 @@ const errorMapping = t.middleware(async ({ next, path }) => {
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(errorMapping);
+/** A NUL character reaches no schema: PostgreSQL text cannot hold it, whatever the field. */
+const refuseNulCharacters = t.middleware(async ({ getRawInput, next }) => {
+  const where = findNulCharacter(await getRawInput());
+  if (where)
+    throw new AppError(
+      "BAD_INPUT",
+      `Invalid input: ${where} contains a NUL character (U+0000); remove it.`,
+    );
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(errorMapping).use(refuseNulCharacters);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) {

@@ -35,4 +35,22 @@ describe("auditReportCsv", () => {
       ["consent", "failed", "failure", 'use u1: consent had expired, "late"'],
     ]);
   });
+
+  it("escapes formulas in every cell, a formula followed by a line break included", () => {
+    const csv = auditReportCsv({
+      trial: { registryId: "T-1" },
+      chainId: 31337,
+      checkedAt: "2026-11-21T00:00:00.000Z",
+      checks: [
+        {
+          name: "consent",
+          passed: false,
+          evidence: { note: '=HYPERLINK("https://evil.example")\nsecond line' },
+          failures: ["@SUM(1+1)\nmore", "-2+3"],
+        },
+      ],
+    });
+    const cells = Papa.parse<string[]>(csv.trim()).data.flat();
+    expect(cells.filter((cell) => /^[=+\-@]/.test(cell))).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
 import Papa from "papaparse";
+import { FORMULA_CELL } from "~/server/csv-safety";
 import type { TimelineEntry } from "./timeline";
 
 /**
@@ -31,7 +32,7 @@ export function auditReportCsv(report: {
       fields: ["trial", "chain_id", "checked_at", "check", "result", "kind", "detail"],
       data: rows.map((row) => [report.trial.registryId, report.chainId, report.checkedAt, ...row]),
     },
-    { escapeFormulae: true },
+    { escapeFormulae: FORMULA_CELL },
   );
 }
 
@@ -56,6 +57,6 @@ export function timelineCsv(
         entry.summary,
       ]),
     },
-    { escapeFormulae: true },
+    { escapeFormulae: FORMULA_CELL },
   );
 }

@@ -1,4 +1,5 @@
 import Papa from "papaparse";
+import { FORMULA_CELL } from "~/server/csv-safety";
 import { fromPurposeMask, PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
 import { FHIR_PHASE_CODE, type TrialPhase } from "~/server/services/trials/phases";
 import type { TimelineEntry } from "./timeline";
@@ -245,6 +246,6 @@ export function trialSdtmDs(trial: Pick<ExportTrial, "registryId">, timeline: Ti
       fields: ["STUDYID", "DOMAIN", "USUBJID", "DSSEQ", "DSTERM", "DSDECOD", "DSCAT", "DSSTDTC"],
       data: rows.map((row) => Object.values(row)),
     },
-    { escapeFormulae: true },
+    { escapeFormulae: FORMULA_CELL },
   );
 }

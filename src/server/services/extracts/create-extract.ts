@@ -1,5 +1,5 @@
 import Papa from "papaparse";
-import { escapeRow } from "~/server/csv-safety";
+import { escapeCell, escapeRow } from "~/server/csv-safety";
 import type { Chain } from "~/server/chain/client";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
@@ -132,7 +132,12 @@ export async function createExtract(options: {
     listingIds: permitted.map((listing) => listing.id),
   });
   const [csvBlobKey, fhirBlobKey, manifestBlobKey] = await Promise.all([
-    putBlob(Buffer.from(Papa.unparse(anonymized.rows.map(escapeRow), { columns }), "utf8")),
+    putBlob(
+      Buffer.from(
+        Papa.unparse(anonymized.rows.map(escapeRow), { columns: columns.map(escapeCell) }),
+        "utf8",
+      ),
+    ),
     putBlob(Buffer.from(JSON.stringify(toFhirBundle(anonymized.rows, request.chainKey)), "utf8")),
     putBlob(Buffer.from(JSON.stringify(manifest, null, 2), "utf8")),
   ]);

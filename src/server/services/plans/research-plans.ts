@@ -9,7 +9,7 @@ export const MAX_PLAN_BYTES = 5 * 1024 * 1024;
 /**
  * Research-plan documents: a PDF or a text file, stored encrypted; their keccak256 is the plan
  * hash anchored with each request that cites them. Readable by the researcher and by the
- * owners of listings the plan was used to request.
+ * owners of listings a submitted request (recorded on chain) cites the plan for.
  */
 export async function saveResearchPlan(options: {
   db: DbClient;
@@ -51,7 +51,11 @@ export async function readResearchPlan(options: { db: DbClient; userId: string; 
     plan &&
     plan.researcherId !== options.userId &&
     (await options.db.accessRequestItem.count({
-      where: { request: { planDocumentId: options.planId }, listing: { ownerId: options.userId } },
+      // A draft shows only the researcher's intent: owners see the plan once it is requested.
+      where: {
+        request: { planDocumentId: options.planId, anchorStatus: "CONFIRMED" },
+        listing: { ownerId: options.userId },
+      },
     })) > 0;
   if (!plan || (plan.researcherId !== options.userId && !isOwnerOfRequestedListing)) {
     throw new AppError("NOT_FOUND", "There is no research plan with this id that you can read.");

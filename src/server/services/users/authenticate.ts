@@ -4,9 +4,19 @@ import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { isUniqueViolation } from "~/server/prisma-errors";
 import type { SessionUser } from "~/server/session";
+import { normalizeEmail } from "./email";
 import { SELF_SERVICE_ROLES } from "./register-user";
 
-const userSelect = { id: true, role: true, walletAddress: true, displayName: true } as const;
+/** Who signed in, and the session version their token must carry (session-version.ts). */
+export type SignedInUser = SessionUser & { sessionVersion: number };
+
+const userSelect = {
+  id: true,
+  role: true,
+  walletAddress: true,
+  displayName: true,
+  sessionVersion: true,
+} as const;
 
 // A hash to compare against when the email is unknown, so both paths take the same time.
 const DUMMY_HASH =
@@ -16,9 +26,9 @@ export async function authenticateWithPassword(options: {
   db: DbClient;
   email: string;
   password: string;
-}): Promise<SessionUser> {
+}): Promise<SignedInUser> {
   const user = await options.db.user.findUnique({
-    where: { email: options.email.trim().toLowerCase() },
+    where: { email: normalizeEmail(options.email) },
     select: { ...userSelect, passwordHash: true },
   });
   const isValid = await verify(user?.passwordHash ?? DUMMY_HASH, options.password);
@@ -45,7 +55,7 @@ export async function authenticateWithEthereum(options: {
   domain: string;
   chainId: number;
   requestedRole?: string;
-}): Promise<SessionUser> {
+}): Promise<SignedInUser> {
   let siwe: SiweMessage;
   try {
     siwe = new SiweMessage(options.message);

@@ -1,30 +1,24 @@
-import { getSessionFromRequest } from "~/server/auth";
 import { getDb } from "~/server/db";
-import { isAppError } from "~/server/errors";
 import { readResearchPlan } from "~/server/services/plans/research-plans";
+import { withSession } from "../../route-guard";
 
 export const dynamic = "force-dynamic";
 
-/** The plan document, for its researcher and the owners of listings it was used to request. */
-export async function GET(request: Request, context: { params: Promise<{ id: string }> }) {
-  const session = await getSessionFromRequest(request);
-  if (!session) return Response.json({ message: "Sign in to continue." }, { status: 401 });
-  try {
+/** The plan document, for its researcher and the owners of listings a submitted request cites it for. */
+export function GET(request: Request, context: { params: Promise<{ id: string }> }) {
+  return withSession(request, {}, async (user) => {
     const plan = await readResearchPlan({
       db: getDb(),
-      userId: session.user.id,
+      userId: user.id,
       planId: (await context.params).id,
     });
     return new Response(new Uint8Array(plan.body), {
       headers: {
         "content-type": plan.mimeType,
         "content-disposition": `inline; filename="${plan.fileName}"`,
-        "cache-control": "no-store",
+        "cache-control": "private, no-store",
         "x-content-type-options": "nosniff",
       },
     });
-  } catch (error) {
-    if (isAppError(error)) return Response.json({ message: error.message }, { status: 404 });
-    throw error;
-  }
+  });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { changePassword, ZChangePasswordSchema } from "~/server/services/users/change-password";
 import { registerUser, ZRegisterUserSchema } from "~/server/services/users/register-user";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../../trpc";
 
@@ -13,7 +14,20 @@ export const accountRouter = createTRPCRouter({
   register: publicProcedure
     .input(ZRegisterUserSchema)
     .output(ZSessionUserSchema)
-    .mutation(({ ctx, input }) => registerUser({ db: ctx.db, input })),
+    .mutation(({ ctx, input }) => registerUser({ db: ctx.db, input, client: ctx.clientAddress })),
 
   me: protectedProcedure.output(ZSessionUserSchema).query(({ ctx }) => ctx.session.user),
+
+  /** Ends every session of the account, this one too: the page signs in again afterwards. */
+  changePassword: protectedProcedure
+    .input(ZChangePasswordSchema)
+    .output(z.object({ isChanged: z.literal(true) }))
+    .mutation(({ ctx, input }) =>
+      changePassword({
+        db: ctx.db,
+        userId: ctx.session.user.id,
+        client: ctx.clientAddress,
+        input,
+      }),
+    ),
 });

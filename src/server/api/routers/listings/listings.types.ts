@@ -7,6 +7,7 @@ import {
   MAX_CATALOGUE_OFFSET,
   ZCatalogueFilterSchema,
 } from "~/shared/catalogue-search";
+import { ZFutureDateSchema } from "../../input-bounds";
 
 const id = z.string().min(1).max(64);
 
@@ -28,7 +29,7 @@ export const ZCreateListingDraftSchema = z.object({
     .trim()
     .regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter a price like 10 or 2.5"),
   purposes: z.array(z.enum(PURPOSE_KEYS)).min(1, "Allow at least one purpose"),
-  consentExpiresAt: z.coerce.date(),
+  consentExpiresAt: ZFutureDateSchema,
   autoApprove: z.boolean(),
 });
 

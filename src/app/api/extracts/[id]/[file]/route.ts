@@ -1,35 +1,25 @@
-import { getSessionFromRequest } from "~/server/auth";
 import { getChain } from "~/server/chain/client";
 import { getDb } from "~/server/db";
-import {
-  EXTRACT_FILES,
-  getExtractFile,
-  type ExtractFile,
-} from "~/server/services/extracts/get-extract-file";
-import { errorResponse, fileResponse } from "../../../file-response";
+import { AppError } from "~/server/errors";
+import { EXTRACT_FILES, getExtractFile } from "~/server/services/extracts/get-extract-file";
+import { fileResponse } from "../../../file-response";
+import { isOneOf, withSession } from "../../../route-guard";
 
 export const dynamic = "force-dynamic";
 
 /** Downloads one file of an extract (csv, fhir or manifest) for the researcher who owns it. */
-export async function GET(
-  request: Request,
-  context: { params: Promise<{ id: string; file: string }> },
-) {
-  const session = await getSessionFromRequest(request);
-  if (!session) return Response.json({ message: "Sign in to continue." }, { status: 401 });
-  const { id, file } = await context.params;
-  if (!(file in EXTRACT_FILES))
-    return Response.json({ message: "Ask for csv, fhir or manifest." }, { status: 404 });
-  try {
+export function GET(request: Request, context: { params: Promise<{ id: string; file: string }> }) {
+  return withSession(request, {}, async (user) => {
+    const { id, file } = await context.params;
+    if (!isOneOf(EXTRACT_FILES, file))
+      throw new AppError("NOT_FOUND", "Ask for csv, fhir or manifest.");
     const result = await getExtractFile({
       db: getDb(),
       chain: await getChain(),
-      researcherId: session.user.id,
+      researcherId: user.id,
       extractId: id,
-      file: file as ExtractFile,
+      file,
     });
     return fileResponse(result);
-  } catch (error) {
-    return errorResponse(error);
-  }
+  });
 }
