@@ -495,7 +495,7 @@ describe("stuck transactions", () => {
     ).tick();
     try {
       // The base fee jumps far above what the saved transaction offers.
-      await node.send("hardhat_setNextBlockBaseFeePerGas", [
+      await node.send("anvil_setNextBlockBaseFeePerGas", [
         "0x" + parseUnits("500", "gwei").toString(16),
       ]);
       await node.send("evm_mine", []);
@@ -534,7 +534,7 @@ describe("stuck transactions", () => {
       await worker.release();
     } finally {
       await node.send("evm_setAutomine", [true]);
-      await node.send("hardhat_setNextBlockBaseFeePerGas", ["0x3b9aca00"]);
+      await node.send("anvil_setNextBlockBaseFeePerGas", ["0x3b9aca00"]);
     }
     await settleAll();
   });

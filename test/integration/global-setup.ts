@@ -7,7 +7,7 @@ import { deployContracts } from "~/server/chain/deploy";
 import { localProvider, startLocalChain } from "../../scripts/local-chain";
 import { portFromEnv } from "../../scripts/free-port";
 
-/** One real Hardhat node for all integration files, with the contracts deployed fresh. */
+/** One real local node (Anvil) for all integration files, with the contracts deployed fresh. */
 const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 export async function startTestChain(port: number) {
