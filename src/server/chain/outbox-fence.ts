@@ -17,9 +17,6 @@ export class FencedOutError extends Error {
   }
 }
 
-/** Interactive transactions wait in line behind others on a busy embedded database. */
-const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 60_000 } as const;
-
 export function createFence(db: DbClient, lease: string, holder: string) {
   /** Runs `work` while holding the lease row locked; FencedOutError if another holds it. */
   async function run<T>(work: (tx: DbTransaction) => Promise<T>): Promise<T> {
@@ -28,7 +25,7 @@ export function createFence(db: DbClient, lease: string, holder: string) {
         SELECT 1 FROM "WorkerLease" WHERE "name" = ${lease} AND "holder" = ${holder} FOR UPDATE`;
       if (held.length === 0) throw new FencedOutError(holder);
       return work(tx);
-    }, TRANSACTION_OPTIONS);
+    });
   }
 
   /** An update of one row that applies only if the row is still as `where` says. */
