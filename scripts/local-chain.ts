@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, chmodSync, constants } from "node:fs";
+import { accessSync, chmodSync, constants, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { JsonRpcProvider } from "ethers";
 
 /**
@@ -94,6 +95,8 @@ export async function startLocalChain(options: {
     "cancun",
   ];
   if (options.quiet) args.push("--silent");
+  // Anvil does not create the folder; without it the state is silently never written.
+  if (options.stateFile) mkdirSync(path.dirname(options.stateFile), { recursive: true });
   if (options.stateFile)
     args.push(
       "--state",
@@ -137,6 +140,23 @@ export async function startLocalChain(options: {
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Writes the running node's state to `file` now (atomically), e.g. right after the contracts
+ * are deployed: Anvil's own periodic write may come too late for a crash soon after.
+ */
+export async function saveChainState(rpcUrl: string, file: string): Promise<void> {
+  const response = await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "anvil_dumpState", params: [] }),
+  });
+  const { result } = (await response.json()) as { result?: string };
+  if (!result) throw new Error("The local node did not return its state.");
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, gunzipSync(Buffer.from(result.slice(2), "hex")));
+  renameSync(temporary, file);
 }
 
 export function localProvider(rpcUrl: string): JsonRpcProvider {
