@@ -317,7 +317,7 @@ beforeAll(async () => {
       }),
     );
   }
-}, 120_000);
+});
 
 afterAll(async () => {
   await harness.close();
@@ -424,5 +424,5 @@ describe("input fuzzing", () => {
       );
     }
     expect(problems).toEqual([]);
-  }, 180_000);
+  });
 });

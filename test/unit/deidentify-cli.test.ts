@@ -64,7 +64,7 @@ describe("npm run deidentify", () => {
     expect(await readFile(fhir.out, "utf8")).not.toContain("Blaine377");
     await rm(fhir.out);
     await rm(fhir.report);
-  }, 60_000);
+  });
 
   it.each([
     ["empty.csv", "", /empty/],
@@ -109,7 +109,7 @@ describe("npm run deidentify", () => {
     expect(report.droppedRows.examples.map((example) => example.line)).toEqual([3, 4]);
     await rm(result.out);
     await rm(result.report);
-  }, 30_000);
+  });
 
   it("exits 2 with usage on missing arguments, and 1 for a missing input file", async () => {
     const usage = await run("npm", ["run", "--silent", "deidentify", "--", "only-input.csv"]).catch(
@@ -121,5 +121,5 @@ describe("npm run deidentify", () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/cannot read/);
     expect(existsSync(missing.out)).toBe(false);
-  }, 30_000);
+  });
 });

@@ -125,3 +125,18 @@ export async function ensureEmbeddedDatabase(dataDir: string): Promise<EmbeddedD
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/**
+ * Waits until nothing serves `dataDir` any more, e.g. after stopping an app whose server stops
+ * with it: the server closes PGlite and removes its file last, so the folder is then quiet.
+ */
+export async function waitForEmbeddedDatabaseToStop(
+  dataDir: string,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (readServerFile(dataDir)?.isRunning) {
+    if (Date.now() > deadline) throw new Error(`The database server of ${dataDir} did not stop.`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
