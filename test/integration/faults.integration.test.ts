@@ -598,3 +598,60 @@ describe("indexer", () => {
     await restarted.release();
   });
 });
+
+describe("a chain that comes back shorter", () => {
+  it("re-sends the saved transactions of confirmed writes the chain lost, once each", async () => {
+    // What a local node killed between two writes of its state file does on restart.
+    const { db } = harness;
+    const owner = participants[2]!;
+    await settleAll();
+    const stateFile = (await node.send("evm_snapshot", [])) as string;
+    const listingIds: string[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      const listingId = await draftListing(owner);
+      await harness.act(owner, { type: "listing.publish", listingId });
+      listingIds.push(listingId);
+    }
+    await settleAll();
+    const rows = () =>
+      db.chainOutbox.findMany({
+        where: { entityId: { in: listingIds } },
+        orderBy: { id: "asc" },
+        select: { status: true, txHash: true },
+      });
+    const confirmed = await rows();
+    expect(confirmed.map((row) => row.status)).toEqual(["CONFIRMED", "CONFIRMED", "CONFIRMED"]);
+    const nonce = await relayerNonce();
+    const forwarderNonce = await harness.chain.contracts.forwarder.nonces(owner.walletAddress);
+
+    await node.send("evm_revert", [stateFile]);
+    expect(await relayerNonce()).toBe(nonce - 3);
+    await settleAll();
+
+    // The same transactions (same hashes), each mined once; the index follows the chain.
+    expect(await rows()).toEqual(confirmed);
+    expect(await relayerNonce()).toBe(nonce);
+    expect(await harness.chain.contracts.forwarder.nonces(owner.walletAddress)).toBe(
+      forwarderNonce,
+    );
+    for (const listingId of listingIds) {
+      const listing = await db.listing.findUniqueOrThrow({
+        where: { id: listingId },
+        select: { chainKey: true, anchorStatus: true },
+      });
+      expect(listing.anchorStatus).toBe("CONFIRMED");
+      const onChain = await harness.chain.contracts.marketplace.queryFilter(
+        harness.chain.contracts.marketplace.filters.ListingCreated(listing.chainKey),
+      );
+      expect(onChain).toHaveLength(1);
+      expect(
+        await db.chainEvent.count({
+          where: {
+            eventName: "ListingCreated",
+            args: { path: ["listingId"], equals: listing.chainKey },
+          },
+        }),
+      ).toBe(1);
+    }
+  });
+});
