@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -5,9 +6,13 @@ import { defineConfig } from "vitest/config";
  * Four tiers (CONVENTIONS 10): unit beside the code, contracts on Hardhat's in-process EDR,
  * integration against a real local node and an embedded database, e2e in Debian Chromium.
  * Integration and e2e files run one at a time: they share one chain and one relayer nonce.
+ * Tests wait for conditions, not for time; the timeouts below only end a test that hangs, so
+ * they are far above what the work takes on a busy machine (vitest's 5 s default is not).
  * Then integration-pg, then the benchmarks' smoke runs (bench-smoke), each after the last.
  */
 const alias = { "~": path.resolve(import.meta.dirname, "src") };
+// Tests never see the developer's own installation (npm run dev's data).
+const DATA_DIR = path.join(tmpdir(), "trialshare-tests-have-no-installation");
 
 export default defineConfig({
   resolve: { alias },
@@ -20,7 +25,9 @@ export default defineConfig({
           include: ["src/**/*.test.ts", "test/unit/**/*.test.ts"],
           exclude: ["**/*.integration.test.ts", "node_modules/**"],
           environment: "node",
-          env: { PGLITE_DIR: "memory://", LOG_LEVEL: "silent" },
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          env: { PGLITE_DIR: "memory://", LOG_LEVEL: "silent", DATA_DIR },
         },
       },
       {
@@ -29,8 +36,8 @@ export default defineConfig({
           name: "contracts",
           include: ["contracts/test/**/*.test.ts"],
           environment: "node",
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
         },
       },
       {
@@ -41,9 +48,9 @@ export default defineConfig({
           environment: "node",
           globalSetup: ["test/integration/global-setup.ts"],
           fileParallelism: false,
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          env: { PGLITE_DIR: "memory://", LOG_LEVEL: "silent", RUN_WORKERS: "false" },
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+          env: { LOG_LEVEL: "silent", RUN_WORKERS: "false", DATA_DIR },
         },
       },
       {
@@ -56,9 +63,9 @@ export default defineConfig({
           globalSetup: ["test/integration/postgres-setup.ts"],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          env: { LOG_LEVEL: "silent", RUN_WORKERS: "false" },
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+          env: { LOG_LEVEL: "silent", RUN_WORKERS: "false", DATA_DIR },
         },
       },
       {
@@ -71,7 +78,9 @@ export default defineConfig({
           environment: "node",
           fileParallelism: false,
           sequence: { groupOrder: 2 },
-          testTimeout: 600_000,
+          testTimeout: 1_800_000,
+          hookTimeout: 1_800_000,
+          env: { DATA_DIR },
         },
       },
       {
@@ -82,8 +91,8 @@ export default defineConfig({
           environment: "node",
           globalSetup: ["test/e2e/global-setup.ts"],
           fileParallelism: false,
-          testTimeout: 120_000,
-          hookTimeout: 300_000,
+          testTimeout: 1_800_000,
+          hookTimeout: 1_800_000,
         },
       },
     ],

@@ -6,15 +6,18 @@
  * (a person reading the page; without it the test measures a queue, not 50 users). Memory is
  * compared after a 30-s warm-up, once caches, JIT and the database's buffers have filled.
  * Targets: no errors, p99 of reads < 200 ms, server memory at the end within 20 % of after
- * warm-up, outbox drained within 30 s of the end. Last line: JSON.
+ * warm-up, outbox drained within 30 s of the end. Last line: JSON. The embedded database is a
+ * process of its own: its CPU and memory are shown beside the app's. BENCH_SMOKE=1: 6 users
+ * for 5 s after 2 s of warm-up, reusing an existing build.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Wallet } from "ethers";
 import { deployContracts } from "~/server/chain/deploy";
+import { waitForEmbeddedDatabaseToStop } from "~/server/embedded/start-database";
 import type { SessionUser } from "~/server/session";
 import { stopApp, waitForHealth } from "../scripts/app-process";
 import { localProvider, startLocalChain } from "../scripts/local-chain";
@@ -23,9 +26,12 @@ import { sessionCookie } from "../test/support/session-cookie";
 import { printTable } from "./table";
 import { seedLoadWorld, type LoadWorld } from "./load-seed";
 
-const USERS = { participants: 30, researchers: 20 };
-const DURATION_S = Number(process.env.LOAD_SECONDS ?? 60);
-const WARMUP_S = 30;
+const SMOKE = process.env.BENCH_SMOKE === "1";
+const USERS = SMOKE ? { participants: 4, researchers: 2 } : { participants: 30, researchers: 20 };
+const DURATION_S = SMOKE ? 5 : Number(process.env.LOAD_SECONDS ?? 60);
+const WARMUP_S = SMOKE ? 2 : 30;
+// LOAD_THINK_MS=50: users who barely pause, to find where the server saturates.
+const THINK_MS = Number(process.env.LOAD_THINK_MS ?? 1_000);
 const PORT = await portFromEnv("BENCH_PORT");
 const BASE = `http://localhost:${PORT}`;
 const SECRET = "load-secret-that-is-at-least-thirty-two-characters";
@@ -167,6 +173,18 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The embedded database server's process (it writes its pid beside its data folder). */
+function databasePid(pgliteDir: string): number | null {
+  const file = `${pgliteDir}.server.json`;
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { pid: number }).pid : null;
+}
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length
@@ -186,6 +204,7 @@ async function main() {
       ...process.env,
       NODE_ENV: "production" as const,
       NEXT_TELEMETRY_DISABLED: "1",
+      DATA_DIR: work,
       PGLITE_DIR: path.join(work, "pglite"),
       BLOB_DIR: path.join(work, "blobs"),
       DEPLOYMENTS_DIR: path.join(work, "deployments"),
@@ -207,7 +226,8 @@ async function main() {
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
     const next = path.join(root, "node_modules/next/dist/bin/next");
-    if (process.env.BENCH_SKIP_BUILD !== "1")
+    const isBuilt = existsSync(path.join(root, ".next/BUILD_ID"));
+    if (process.env.BENCH_SKIP_BUILD !== "1" && !(SMOKE && isBuilt))
       execFileSync(process.execPath, [next, "build"], { cwd: root, env, stdio: "ignore" });
     // LOAD_PROFILE=DIR writes a CPU profile of the server (open it in Chrome's DevTools).
     const profile = process.env.LOAD_PROFILE;
@@ -227,17 +247,25 @@ async function main() {
       while (running) {
         if (user.role === "PARTICIPANT") await participantTurn(api, world);
         else await researcherTurn(api, world, user);
-        await new Promise((resolve) => setTimeout(resolve, 1_000 + Math.random() * 2_000));
+        await new Promise((resolve) => setTimeout(resolve, THINK_MS * (1 + Math.random() * 2)));
       }
     });
     await new Promise((resolve) => setTimeout(resolve, WARMUP_S * 1000));
     const rssAfterWarmup = rssMb(server.pid!);
+    const dbPid = databasePid(env.PGLITE_DIR);
+    const dbCpu = () => (dbPid ? cpuSeconds(dbPid) : 0);
+    const cpuBefore = { app: cpuSeconds(server.pid!), db: dbCpu() };
     measuring = true;
     await new Promise((resolve) => setTimeout(resolve, DURATION_S * 1000));
     measuring = false;
+    const cpu = {
+      app: cpuSeconds(server.pid!) - cpuBefore.app,
+      db: dbCpu() - cpuBefore.db,
+    };
     running = false;
     await Promise.all(loops);
     const rssAtEnd = rssMb(server.pid!);
+    const dbRss = dbPid ? rssMb(dbPid) : 0;
 
     const drainStarted = performance.now();
     let backlog = Infinity;
@@ -277,7 +305,11 @@ async function main() {
         `${world.listings.length}, ${world.extracts.length} in ${seedSeconds.toFixed(0)} s`,
         "",
       ],
-      ["requests in the measured window", String(samples.length), ""],
+      [
+        "requests in the measured window",
+        `${samples.length} (${(samples.length / DURATION_S).toFixed(0)}/s)`,
+        "",
+      ],
       ...byName.map((name) => {
         const of = samples.filter((sample) => sample.name === name).map((sample) => sample.ms);
         return [
@@ -306,6 +338,12 @@ async function main() {
         "",
       ],
       ["memory growth, %", String(growth), `<= 20 ${growth <= 20 ? "met" : "MISSED"}`],
+      ["database server RSS at end, MB", dbRss.toFixed(0), ""],
+      [
+        "CPU in the measured window, s (app / database)",
+        `${cpu.app.toFixed(1)} / ${cpu.db.toFixed(1)}`,
+        "",
+      ],
       [
         "outbox drained after the load, s",
         String(drainSeconds),
@@ -321,10 +359,14 @@ async function main() {
         p99_read_ms: p99Read,
         mem_growth_pct: growth,
         drain_seconds: backlog === 0 ? drainSeconds : null,
+        app_cpu_s: Number(cpu.app.toFixed(1)),
+        db_cpu_s: Number(cpu.db.toFixed(1)),
       }),
     );
   } finally {
     await stopApp(server);
+    // The app's database server stops with it, a moment later.
+    await waitForEmbeddedDatabaseToStop(path.join(work, "pglite")).catch(() => undefined);
     await chain.stop();
     await rm(work, { recursive: true, force: true });
   }

@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { homedir } from "node:os";
+import path from "node:path";
 import { z } from "zod";
 
 /**
@@ -23,10 +26,27 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   /** PostgreSQL connection string; when unset, the embedded PGlite database is used. */
   DATABASE_URL: z.string().url().optional(),
+  // --- Embedded stack and storage (README, "Running it"): all data of one installation lives
+  // in DATA_DIR, outside the project so that `next dev` does not watch it and `git clean`
+  // cannot delete it. The other folders default to places inside it.
+  DATA_DIR: z.string().default(defaultDataDir()),
   /** Folder of the embedded database, or "memory://" for a throw-away one. */
-  PGLITE_DIR: z.string().default(".data/pglite"),
-  /** Folder of the encrypted blob store. */
-  BLOB_DIR: z.string().default(".data/blobs"),
+  PGLITE_DIR: z.string().optional(),
+  /** Folder of the encrypted blob store (BLOB_STORE=fs). */
+  BLOB_DIR: z.string().optional(),
+  /** Seconds between two writes of the local chain's state file. */
+  CHAIN_STATE_INTERVAL_S: z.coerce.number().int().min(1).default(1),
+  BLOB_STORE: z.enum(["fs", "s3"]).default("fs"),
+  /** S3-compatible object store for BLOB_STORE=s3 (AWS, MinIO, R2, ...). */
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_REGION: z.string().default("us-east-1"),
+  /** For stores other than AWS, e.g. http://127.0.0.1:9000; path-style addressing then. */
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Key prefix inside the bucket, so several installations can share one. */
+  S3_PREFIX: z.string().default(""),
+  // --- end of the embedded stack block
   /** JSON-RPC of the EVM chain; `npm run dev` starts a local node when unset. */
   CHAIN_RPC_URL: devDefault(z.string().url(), "http://127.0.0.1:8545"),
   /** A node that does not answer within this is treated as down (actions queue meanwhile). */
@@ -63,10 +83,33 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
+/** Per project folder, so two clones never share data: ~/.local/share/trialshare/NAME-HASH. */
+function defaultDataDir(): string {
+  const project = process.cwd();
+  const hash = createHash("sha256").update(project).digest("hex").slice(0, 8);
+  const base = process.env.XDG_DATA_HOME || path.join(homedir(), ".local", "share");
+  return path.join(base, "trialshare", `${path.basename(project)}-${hash}`);
+}
+
+const withDataPaths = schema
+  .transform((env) => ({
+    ...env,
+    PGLITE_DIR: env.PGLITE_DIR ?? path.join(env.DATA_DIR, "pglite"),
+    BLOB_DIR: env.BLOB_DIR ?? path.join(env.DATA_DIR, "blobs"),
+  }))
+  .superRefine((env, context) => {
+    if (env.BLOB_STORE === "s3" && !env.S3_BUCKET)
+      context.addIssue({
+        code: "custom",
+        path: ["S3_BUCKET"],
+        message: "is required with BLOB_STORE=s3",
+      });
+  });
+
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** One public URL from APP_URL and NEXTAUTH_URL; production refuses a guessed or plain-HTTP one. */
-const schemaWithUrls = schema.transform((env, ctx) => {
+const schemaWithUrls = withDataPaths.transform((env, ctx) => {
   const isProductionEnv = env.NODE_ENV === "production";
   const appUrl =
     env.APP_URL ?? env.NEXTAUTH_URL ?? (isProductionEnv ? "" : "http://localhost:3000");
@@ -94,7 +137,9 @@ const schemaWithUrls = schema.transform((env, ctx) => {
 export type Env = z.infer<typeof schemaWithUrls>;
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const result = schemaWithUrls.safeParse(source);
+  // `NAME=` (set, but empty) means unset: an empty folder name must not become the project's.
+  const given = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const result = schemaWithUrls.safeParse(given);
   if (!result.success) {
     const problems = result.error.issues
       .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)

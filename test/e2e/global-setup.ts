@@ -6,6 +6,7 @@ import path from "node:path";
 import { Wallet } from "ethers";
 import type { TestProject } from "vitest/node";
 import { deployContracts } from "~/server/chain/deploy";
+import { waitForEmbeddedDatabaseToStop } from "~/server/embedded/start-database";
 import { waitForHealth } from "../../scripts/app-process";
 import { localProvider, startLocalChain } from "../../scripts/local-chain";
 import { portFromEnv } from "../../scripts/free-port";
@@ -61,6 +62,8 @@ export default async function setup(project: TestProject) {
       await exited;
       clearTimeout(timer);
     }
+    // The app's database server stops with it, a moment later.
+    await waitForEmbeddedDatabaseToStop(env.PGLITE_DIR);
     await chain.stop();
     await rm(work, { recursive: true, force: true });
   };
@@ -87,7 +90,8 @@ export default async function setup(project: TestProject) {
         appendFileSync(appLog, chunk);
       });
     }
-    await waitForHealth(`${appUrl}/api/health`, server, 120_000);
+    // Migrations, the demo seed on chain and the first request: minutes on a busy machine.
+    await waitForHealth(`${appUrl}/api/health`, server, 20 * 60_000);
   } catch (error) {
     await teardown();
     throw error;

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { DEMO_TRIAL_REGISTRY_ID, DEMO_WALLET_PARTICIPANT } from "~/server/seed/demo-accounts";
-import { signInWithPassword as signIn, browserForFile } from "./browser";
+import { signInWithPassword as signIn, browserForFile, WAIT_MS } from "./browser";
 import { injectTestWallet } from "./test-wallet";
 
 const skipReason = inject("e2eSkipReason");
@@ -29,7 +29,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     await page.goto(`${appUrl}/sign-in`);
     await page.getByRole("button", { name: "Sign in with Ethereum" }).click();
     await expect
-      .poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: 20_000 })
+      .poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: WAIT_MS })
       .toContain("participant");
 
     // Enrol in the demo trial: a commitment goes on chain, not the subject number.
@@ -37,7 +37,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     const trial = page.getByTestId("trial-DEMO-0001");
     await trial.getByLabel(/subject number/).fill("DEMO-SUBJ-17");
     await trial.getByTestId("enroll").click();
-    await trial.getByTestId("enrolled").waitFor({ timeout: 30_000 });
+    await trial.getByTestId("enrolled").waitFor({ timeout: WAIT_MS });
 
     // Upload: the report and the preview show what was removed, before anything is published.
     await page.goto(`${appUrl}/participant/uploads/new`);
@@ -45,7 +45,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
       .locator("input[type=file]")
       .setInputFiles({ name: "my-visits.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
     await page.getByRole("button", { name: "Upload and de-identify" }).click();
-    await page.waitForURL(/\/participant\/uploads\/[^/]+$/, { timeout: 30_000 });
+    await page.waitForURL(/\/participant\/uploads\/[^/]+$/, { timeout: WAIT_MS });
     const report = await page.getByTestId("deid-report").textContent();
     expect(report).toContain("first_name");
     expect(report).toContain("Telephone numbers");
@@ -60,9 +60,9 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     await page.getByLabel("Requests").selectOption("ask");
     await page.getByLabel("Trial").selectOption({ index: 1 });
     await page.getByRole("button", { name: "Sign and publish" }).click();
-    await page.waitForURL(/\/listings\/[^/]+$/, { timeout: 30_000 });
+    await page.waitForURL(/\/listings\/[^/]+$/, { timeout: WAIT_MS });
     await expect
-      .poll(() => page.getByTestId("anchor-status").textContent(), { timeout: 30_000 })
+      .poll(() => page.getByTestId("anchor-status").textContent(), { timeout: WAIT_MS })
       .toBe("Anchored on chain");
     expect(await page.getByTestId("anchor-tx").textContent()).toMatch(/^0x[0-9a-f]{64}$/);
     await expect
@@ -75,7 +75,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     const researcher = await researcherContext.newPage();
     await signInWithPassword(researcher, "RESEARCHER");
     await researcher.goto(`${appUrl}/catalogue`);
-    await researcher.getByRole("link", { name: title }).waitFor({ timeout: 20_000 });
+    await researcher.getByRole("link", { name: title }).waitFor({ timeout: WAIT_MS });
     expect(await researcher.locator("img[src=x]").count()).toBe(0);
     expect(await researcher.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
     await researcher.getByLabel(`Add ${title} to the cohort`).check();
@@ -84,10 +84,10 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
       .fill("Blood pressure trajectories after a diagnosis of type 2 diabetes.");
     await researcher.screenshot({ path: "test-results/slice-catalogue.png", fullPage: true });
     await researcher.getByRole("button", { name: "Sign and request" }).click();
-    await researcher.waitForURL(/\/researcher\/requests$/, { timeout: 30_000 });
+    await researcher.waitForURL(/\/researcher\/requests$/, { timeout: WAIT_MS });
     await expect
       .poll(() => researcher.getByTestId("request-status").first().textContent(), {
-        timeout: 30_000,
+        timeout: WAIT_MS,
       })
       .toBe("open");
 
@@ -97,14 +97,14 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     await page
       .getByText(/Queued|decision on its way/)
       .first()
-      .waitFor({ timeout: 20_000 });
+      .waitFor({ timeout: WAIT_MS });
     await expect
       .poll(
         async () => {
           await page.reload();
           return page.getByTestId("item-status").first().textContent();
         },
-        { timeout: 30_000, interval: 1_500 },
+        { timeout: WAIT_MS, interval: 1_500 },
       )
       .toBe("approved");
     // The researcher builds the pooled extract (k = 2 for this two-record listing) and downloads it.
@@ -112,7 +112,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     const panel = researcher.getByTestId("extract-panel").first();
     await panel.getByLabel(/^k/).fill("2");
     await panel.getByRole("button", { name: "Build extract" }).click();
-    await researcher.getByTestId("extract-ready").waitFor({ timeout: 30_000 });
+    await researcher.getByTestId("extract-ready").waitFor({ timeout: WAIT_MS });
     const [download] = await Promise.all([
       researcher.waitForEvent("download"),
       researcher.getByRole("link", { name: "CSV" }).click(),
@@ -128,12 +128,12 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
 
     await page.goto(`${appUrl}/participant/ledger`);
     await expect
-      .poll(() => page.getByTestId("balance").textContent(), { timeout: 30_000 })
+      .poll(() => page.getByTestId("balance").textContent(), { timeout: WAIT_MS })
       .toBe("3 TSR");
     await page.getByTestId("withdraw").click();
-    await page.getByText("Queued").first().waitFor({ timeout: 20_000 });
+    await page.getByText("Queued").first().waitFor({ timeout: WAIT_MS });
     await expect
-      .poll(() => page.getByTestId("balance").textContent(), { timeout: 30_000 })
+      .poll(() => page.getByTestId("balance").textContent(), { timeout: WAIT_MS })
       .toBe("0 TSR");
     const ledgerText = await page.getByTestId("ledger-table").textContent();
     expect(ledgerText).toContain("Withdrawn");
@@ -151,7 +151,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     const row = page.locator("li", { hasText: DEMO_TRIAL_REGISTRY_ID });
     await row.getByRole("button", { name: "Run audit" }).click();
     await expect
-      .poll(() => page.getByTestId("audit-verdict").textContent(), { timeout: 60_000 })
+      .poll(() => page.getByTestId("audit-verdict").textContent(), { timeout: WAIT_MS })
       .toBe("all checks passed");
     expect(await page.getByTestId("check-consent").textContent()).toContain("dataUsesOnChain");
     const [download] = await Promise.all([
@@ -183,7 +183,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     await page.getByLabel("Password").fill("not the password");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect
-      .poll(() => page.locator("p[role=alert]").textContent(), { timeout: 20_000 })
+      .poll(() => page.locator("p[role=alert]").textContent(), { timeout: WAIT_MS })
       .toContain("Wrong email or password");
     expect(await page.getByTestId("signed-in-as").count()).toBe(0);
     await context.close();

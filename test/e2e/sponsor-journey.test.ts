@@ -3,7 +3,7 @@ import type { Download, Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { DEMO_TRIAL_REGISTRY_ID } from "~/server/seed/demo-accounts";
 import { fhirSchemaErrors } from "../fhir-schema";
-import { signInWithPassword, browserForFile } from "./browser";
+import { signInWithPassword, browserForFile, WAIT_MS } from "./browser";
 
 const skipReason = inject("e2eSkipReason");
 const appUrl = skipReason ? "" : inject("appUrl");
@@ -39,7 +39,7 @@ describe.skipIf(Boolean(skipReason))("sponsor journey in a browser", () => {
     await page.getByRole("button", { name: "Register trial" }).click();
     const row = page.getByTestId(`sponsor-trial-${registryId}`);
     await expect
-      .poll(() => row.getByTestId("anchor-status").textContent(), { timeout: 60_000 })
+      .poll(() => row.getByTestId("anchor-status").textContent(), { timeout: WAIT_MS })
       .toBe("Anchored on chain");
 
     await row.getByRole("link").click();
@@ -50,20 +50,20 @@ describe.skipIf(Boolean(skipReason))("sponsor journey in a browser", () => {
     });
     await page.getByRole("button", { name: "Amend protocol" }).click();
     await expect
-      .poll(() => page.getByTestId("protocol-versions").textContent(), { timeout: 60_000 })
+      .poll(() => page.getByTestId("protocol-versions").textContent(), { timeout: WAIT_MS })
       .toMatch(/v2asthma-protocol-v2\.txt/);
 
     await page.getByLabel("Amount (TSR)").fill("100");
     await page.getByLabel("Reward per enrolment (TSR)").fill("10");
     await page.getByRole("button", { name: "Fund rewards" }).click();
     await expect
-      .poll(() => page.getByTestId("rewards").textContent(), { timeout: 60_000 })
+      .poll(() => page.getByTestId("rewards").textContent(), { timeout: WAIT_MS })
       .toContain("Pool left100.0 TSR");
     await page.getByLabel("Amount (TSR)").fill("abc");
     await page.getByLabel("Reward per enrolment (TSR)").fill("1");
     await page.getByRole("button", { name: "Fund rewards" }).click();
     await expect
-      .poll(() => page.locator("[role=alert]").first().textContent(), { timeout: 20_000 })
+      .poll(() => page.locator("[role=alert]").first().textContent(), { timeout: WAIT_MS })
       .toContain("Enter an amount like 100 or 2.5");
     await page.screenshot({ path: "test-results/sponsor-trial.png", fullPage: true });
     await context.close();

@@ -321,7 +321,7 @@ beforeAll(async () => {
       }),
     );
   }
-}, 120_000);
+});
 
 afterAll(async () => {
   await harness.close();
@@ -428,5 +428,5 @@ describe("input fuzzing", () => {
       );
     }
     expect(problems).toEqual([]);
-  }, 180_000);
+  });
 });

@@ -35,7 +35,7 @@ beforeAll(async () => {
   participants = [];
   for (let index = 0; index < 4; index += 1)
     participants.push(await harness.createUser("PARTICIPANT"));
-}, 120_000);
+});
 
 afterAll(async () => {
   await harness.close();
@@ -230,7 +230,7 @@ describe("node outage", () => {
     expect(mineAfter.every((listing) => listing.anchor.status === "CONFIRMED")).toBe(true);
     expect(await db.accessRequestItem.count({ where: { status: "PENDING" } })).toBe(0);
     expect(await db.accessRequest.count({ where: { anchorStatus: "CONFIRMED" } })).toBe(28);
-  }, 240_000);
+  });
 });
 
 describe("hung node", () => {
@@ -375,57 +375,54 @@ describe("outbox crashes", () => {
 });
 
 describe("worker processes", () => {
-  // Two processes on one database need a database server: this runs in the PostgreSQL pass.
-  it.skipIf(!inject("postgresUrl"))(
-    "two worker processes at once, one killed with SIGKILL mid-batch: every write sent once",
-    async () => {
-      const { db } = harness;
-      const entityIds: string[] = [];
-      for (const participant of participants)
-        for (let index = 0; index < 8; index += 1) {
-          const listingId = await draftListing(participant);
-          await harness.act(participant, { type: "listing.publish", listingId });
-          entityIds.push(listingId);
-        }
-      const before = await relayerNonce();
-      await harness.outbox.release();
-      const env = {
-        ...process.env,
-        CHAIN_RPC_URL: inject("chainRpcUrl"),
-        DEPLOYMENTS_DIR: deploymentsDir,
-        LOG_LEVEL: "silent",
-      };
-      const script = path.join(import.meta.dirname, "outbox-process.ts");
-      const tsx = path.resolve(import.meta.dirname, "../../node_modules/tsx/dist/cli.mjs");
-      const workers = [0, 1].map(() => {
-        const child = spawn(process.execPath, [tsx, script], { env, stdio: "ignore" });
-        return new Promise<NodeJS.Signals | number | null>((resolve) =>
-          child.once("exit", (code, signal) => resolve(signal ?? code)),
-        );
-      });
-      const rows = { entityId: { in: entityIds } };
-      const deadline = Date.now() + 60_000;
-      while ((await db.chainOutbox.count({ where: { ...rows, status: "CONFIRMED" } })) < 8) {
-        if (Date.now() > deadline) throw new Error("the worker processes sent nothing");
-        await new Promise((resolve) => setTimeout(resolve, 50));
+  // Both passes: the embedded database is a server process too, reached through PGLITE_DIR.
+  it("two worker processes at once, one killed with SIGKILL mid-batch: every write sent once", async () => {
+    const { db } = harness;
+    const entityIds: string[] = [];
+    for (const participant of participants)
+      for (let index = 0; index < 8; index += 1) {
+        const listingId = await draftListing(participant);
+        await harness.act(participant, { type: "listing.publish", listingId });
+        entityIds.push(listingId);
       }
-      const lease = await db.workerLease.findUniqueOrThrow({ where: { name: "outbox" } });
-      const victim = Number(/^outbox-(\d+)-/.exec(lease.holder)![1]);
-      process.kill(victim, "SIGKILL");
-      const exits = await Promise.all(workers);
-      // One process was killed (tsx reports its child's SIGKILL), the other finished the work.
-      expect(exits.filter((exit) => exit !== 0)).toHaveLength(1);
-      expect(exits).toContain(0);
-      const sent = await db.chainOutbox.findMany({
-        where: rows,
-        select: { status: true, txHash: true },
-      });
-      expect(sent.filter((row) => row.status !== "CONFIRMED")).toEqual([]);
-      expect(new Set(sent.map((row) => row.txHash)).size).toBe(entityIds.length);
-      expect(await relayerNonce()).toBe(before + entityIds.length);
-    },
-    120_000,
-  );
+    const before = await relayerNonce();
+    await harness.outbox.release();
+    const env = {
+      ...process.env,
+      CHAIN_RPC_URL: inject("chainRpcUrl"),
+      DEPLOYMENTS_DIR: deploymentsDir,
+      LOG_LEVEL: "silent",
+    };
+    const script = path.join(import.meta.dirname, "outbox-process.ts");
+    const tsx = path.resolve(import.meta.dirname, "../../node_modules/tsx/dist/cli.mjs");
+    const workers = [0, 1].map(() => {
+      const child = spawn(process.execPath, [tsx, script], { env, stdio: "ignore" });
+      return new Promise<NodeJS.Signals | number | null>((resolve) =>
+        child.once("exit", (code, signal) => resolve(signal ?? code)),
+      );
+    });
+    const rows = { entityId: { in: entityIds } };
+    // Two processes start Node, tsx and a connection first: minutes on a busy machine.
+    const deadline = Date.now() + 10 * 60_000;
+    while ((await db.chainOutbox.count({ where: { ...rows, status: "CONFIRMED" } })) < 8) {
+      if (Date.now() > deadline) throw new Error("the worker processes sent nothing");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const lease = await db.workerLease.findUniqueOrThrow({ where: { name: "outbox" } });
+    const victim = Number(/^outbox-(\d+)-/.exec(lease.holder)![1]);
+    process.kill(victim, "SIGKILL");
+    const exits = await Promise.all(workers);
+    // One process was killed (tsx reports its child's SIGKILL), the other finished the work.
+    expect(exits.filter((exit) => exit !== 0)).toHaveLength(1);
+    expect(exits).toContain(0);
+    const sent = await db.chainOutbox.findMany({
+      where: rows,
+      select: { status: true, txHash: true },
+    });
+    expect(sent.filter((row) => row.status !== "CONFIRMED")).toEqual([]);
+    expect(new Set(sent.map((row) => row.txHash)).size).toBe(entityIds.length);
+    expect(await relayerNonce()).toBe(before + entityIds.length);
+  });
 });
 
 describe("a request that fails for good", () => {
@@ -495,7 +492,7 @@ describe("stuck transactions", () => {
     ).tick();
     try {
       // The base fee jumps far above what the saved transaction offers.
-      await node.send("hardhat_setNextBlockBaseFeePerGas", [
+      await node.send("anvil_setNextBlockBaseFeePerGas", [
         "0x" + parseUnits("500", "gwei").toString(16),
       ]);
       await node.send("evm_mine", []);
@@ -534,7 +531,7 @@ describe("stuck transactions", () => {
       await worker.release();
     } finally {
       await node.send("evm_setAutomine", [true]);
-      await node.send("hardhat_setNextBlockBaseFeePerGas", ["0x3b9aca00"]);
+      await node.send("anvil_setNextBlockBaseFeePerGas", ["0x3b9aca00"]);
     }
     await settleAll();
   });
@@ -599,5 +596,62 @@ describe("indexer", () => {
       }),
     ).toBe(1);
     await restarted.release();
+  });
+});
+
+describe("a chain that comes back shorter", () => {
+  it("re-sends the saved transactions of confirmed writes the chain lost, once each", async () => {
+    // What a local node killed between two writes of its state file does on restart.
+    const { db } = harness;
+    const owner = participants[2]!;
+    await settleAll();
+    const stateFile = (await node.send("evm_snapshot", [])) as string;
+    const listingIds: string[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      const listingId = await draftListing(owner);
+      await harness.act(owner, { type: "listing.publish", listingId });
+      listingIds.push(listingId);
+    }
+    await settleAll();
+    const rows = () =>
+      db.chainOutbox.findMany({
+        where: { entityId: { in: listingIds } },
+        orderBy: { id: "asc" },
+        select: { status: true, txHash: true },
+      });
+    const confirmed = await rows();
+    expect(confirmed.map((row) => row.status)).toEqual(["CONFIRMED", "CONFIRMED", "CONFIRMED"]);
+    const nonce = await relayerNonce();
+    const forwarderNonce = await harness.chain.contracts.forwarder.nonces(owner.walletAddress);
+
+    await node.send("evm_revert", [stateFile]);
+    expect(await relayerNonce()).toBe(nonce - 3);
+    await settleAll();
+
+    // The same transactions (same hashes), each mined once; the index follows the chain.
+    expect(await rows()).toEqual(confirmed);
+    expect(await relayerNonce()).toBe(nonce);
+    expect(await harness.chain.contracts.forwarder.nonces(owner.walletAddress)).toBe(
+      forwarderNonce,
+    );
+    for (const listingId of listingIds) {
+      const listing = await db.listing.findUniqueOrThrow({
+        where: { id: listingId },
+        select: { chainKey: true, anchorStatus: true },
+      });
+      expect(listing.anchorStatus).toBe("CONFIRMED");
+      const onChain = await harness.chain.contracts.marketplace.queryFilter(
+        harness.chain.contracts.marketplace.filters.ListingCreated(listing.chainKey),
+      );
+      expect(onChain).toHaveLength(1);
+      expect(
+        await db.chainEvent.count({
+          where: {
+            eventName: "ListingCreated",
+            args: { path: ["listingId"], equals: listing.chainKey },
+          },
+        }),
+      ).toBe(1);
+    }
   });
 });

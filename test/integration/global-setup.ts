@@ -1,13 +1,16 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Wallet } from "ethers";
 import type { TestProject } from "vitest/node";
 import { deployContracts } from "~/server/chain/deploy";
+import { openDatabase } from "~/server/db";
+import { dumpEmbeddedDatabase, startEmbeddedDatabase } from "~/server/embedded/start-database";
+import { applyMigrations } from "~/server/migrate";
 import { localProvider, startLocalChain } from "../../scripts/local-chain";
 import { portFromEnv } from "../../scripts/free-port";
 
-/** One real Hardhat node for all integration files, with the contracts deployed fresh. */
+/** One real local node (Anvil) for all integration files, with the contracts deployed fresh. */
 const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 export async function startTestChain(port: number) {
@@ -36,23 +39,50 @@ export async function startTestChain(port: number) {
   };
 }
 
+/**
+ * An embedded database with the migrations applied, copied once: each file's database server
+ * starts from the copy instead of running initdb and the migrations again.
+ */
+async function createDatabaseTemplate(): Promise<{ file: string; remove(): Promise<void> }> {
+  const work = await mkdtemp(path.join(tmpdir(), "trialshare-db-template-"));
+  const server = await startEmbeddedDatabase({ dataDir: path.join(work, "pglite") });
+  try {
+    const database = openDatabase({ databaseUrl: server.url });
+    await applyMigrations(database);
+    await database.close();
+    const file = path.join(work, "template.tar.gz");
+    await writeFile(file, await dumpEmbeddedDatabase(server.info));
+    return { file, remove: () => rm(work, { recursive: true, force: true }) };
+  } finally {
+    await server.stop();
+  }
+}
+
 /** What each test file's harness needs (process.env is not shared between projects). */
 export function provideTestChain(
   project: TestProject,
   chain: Awaited<ReturnType<typeof startTestChain>>,
   postgresUrl: string,
+  databaseTemplate = "",
 ) {
   project.provide("chainRpcUrl", chain.rpcUrl);
   project.provide("chainPid", chain.pid);
   project.provide("deploymentsDir", chain.deploymentsDir);
   project.provide("blobDir", chain.blobDir);
   project.provide("postgresUrl", postgresUrl);
+  project.provide("databaseTemplate", databaseTemplate);
 }
 
 export default async function setup(project: TestProject) {
-  const chain = await startTestChain(await portFromEnv("TEST_CHAIN_PORT"));
-  provideTestChain(project, chain, "");
-  return chain.stop;
+  const [chain, template] = await Promise.all([
+    startTestChain(await portFromEnv("TEST_CHAIN_PORT")),
+    createDatabaseTemplate(),
+  ]);
+  provideTestChain(project, chain, "", template.file);
+  return async () => {
+    await chain.stop();
+    await template.remove();
+  };
 }
 
 declare module "vitest" {
@@ -66,5 +96,7 @@ declare module "vitest" {
     blobDir: string;
     /** Admin URL of the PostgreSQL server of the PostgreSQL pass; "" for embedded PGlite. */
     postgresUrl: string;
+    /** A migrated embedded database to start each file's from ("" in the PostgreSQL pass). */
+    databaseTemplate: string;
   }
 }

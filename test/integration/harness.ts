@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,6 +14,7 @@ import { deployContracts } from "~/server/chain/deploy";
 import { readDeployment } from "~/server/chain/deployments";
 import { createChainDrain } from "~/server/chain/drain";
 import { openDatabase, setDatabase, type Database } from "~/server/db";
+import { startEmbeddedDatabase } from "~/server/embedded/start-database";
 import { applyMigrations } from "~/server/migrate";
 import { enqueueTokenMint } from "~/server/chain/mint";
 import type { TAction } from "~/server/services/actions/registry";
@@ -21,7 +23,8 @@ import { registerUser } from "~/server/services/users/register-user";
 import type { SessionUser } from "~/server/session";
 
 /**
- * A real stack for one test file: a fresh embedded database (or DATABASE_URL's PostgreSQL),
+ * A real stack for one test file: a fresh embedded database served by its own process (or a
+ * PostgreSQL database of its own in the PostgreSQL pass),
  * migrated by the project's runner, the shared local chain, and the real outbox worker and
  * indexer, driven by `settle()` instead of timers so tests are deterministic.
  */
@@ -56,6 +59,27 @@ export type HarnessStack = {
   postgresUrl: string;
 };
 
+/**
+ * The embedded database as the app runs it: a server process of its own on a data folder (a
+ * fresh one per file, started from the migrated copy the global setup made, which skips
+ * initdb). Other processes a test starts (the verify CLI, worker processes) find it through
+ * PGLITE_DIR, as they would find the running app's.
+ */
+async function embeddedDatabaseForFile(pgliteDir?: string, underVitest = true) {
+  const work = pgliteDir ? null : await mkdtemp(path.join(tmpdir(), "harness-db-"));
+  const dataDir = pgliteDir ?? path.join(work!, "pglite");
+  const fromDump =
+    existsSync(dataDir) || !underVitest ? undefined : inject("databaseTemplate") || undefined;
+  const server = await startEmbeddedDatabase({ dataDir, fromDump });
+  return {
+    dataDir,
+    stop: async () => {
+      await server.stop();
+      if (work) await rm(work, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function createHarness(
   options: {
     pgliteDir?: string;
@@ -78,11 +102,16 @@ export async function createHarness(
     BLOB_DIR: stack.blobDir,
   });
   const { postgresUrl } = stack;
-  if (postgresUrl) process.env.DATABASE_URL = await databaseForFile(postgresUrl, options.pgliteDir);
+  let embedded: Awaited<ReturnType<typeof embeddedDatabaseForFile>> | undefined;
+  if (postgresUrl) {
+    process.env.DATABASE_URL = await databaseForFile(postgresUrl, options.pgliteDir);
+  } else {
+    embedded = await embeddedDatabaseForFile(options.pgliteDir, !options.stack);
+    process.env.PGLITE_DIR = embedded.dataDir;
+    delete process.env.DATABASE_URL;
+  }
   resetEnvCache();
-  const database: Database = postgresUrl
-    ? openDatabase({ databaseUrl: process.env.DATABASE_URL! })
-    : openDatabase({ pgliteDir: options.pgliteDir ?? "memory://" });
+  const database: Database = openDatabase();
   await applyMigrations(database);
   setDatabase(database);
   // Every file shares one node. A file that reads the contracts' whole history (the audit)
@@ -189,6 +218,7 @@ export async function createHarness(
     setChain(undefined);
     chain.provider.destroy();
     await database.close();
+    await embedded?.stop();
   }
 
   return {

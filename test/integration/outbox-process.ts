@@ -1,6 +1,6 @@
 /**
  * An outbox worker as a process of its own, for the fault tests: what a second app process
- * (or a restarted one) runs against the same PostgreSQL database. It ticks until killed, or
+ * (or a restarted one) runs against the same database. It ticks until killed, or
  * until the outbox has been empty for a second. Configured by the app's environment.
  */
 import { connectChain } from "~/server/chain/client";
@@ -8,7 +8,8 @@ import { createOutboxWorker } from "~/server/chain/outbox-worker";
 import { openDatabase } from "~/server/db";
 import { OUTBOX_HOOKS } from "~/server/services/outbox-handlers";
 
-const database = openDatabase({ databaseUrl: process.env.DATABASE_URL });
+// DATABASE_URL's PostgreSQL, or the embedded database server that serves PGLITE_DIR.
+const database = openDatabase();
 const db = database.prisma;
 const chain = await connectChain();
 const worker = createOutboxWorker({

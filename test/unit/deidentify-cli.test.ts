@@ -64,7 +64,7 @@ describe("npm run deidentify", () => {
     expect(await readFile(fhir.out, "utf8")).not.toContain("Blaine377");
     await rm(fhir.out);
     await rm(fhir.report);
-  }, 60_000);
+  });
 
   it.each([
     ["empty.csv", "", /empty/],
@@ -118,18 +118,14 @@ describe("npm run deidentify", () => {
       }),
       /malformed at .*given/,
     ],
-  ])(
-    "refuses %s with a one-line reason and leaves no output",
-    async (name, content, reason) => {
-      const result = await deidentify(await input(name, content));
-      expect(result.code).toBe(2);
-      expect(result.stderr.trim().split("\n")).toHaveLength(1);
-      expect(result.stderr).not.toMatch(/Holloway|Megan/);
-      expect(result.stderr).toMatch(reason);
-      expect(await leftovers()).toEqual([]);
-    },
-    30_000,
-  );
+  ])("refuses %s with a one-line reason and leaves no output", async (name, content, reason) => {
+    const result = await deidentify(await input(name, content));
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/Holloway|Megan/);
+    expect(result.stderr).toMatch(reason);
+    expect(await leftovers()).toEqual([]);
+  });
 
   it("leaves out ragged rows and says how many in the report", async () => {
     const result = await deidentify(
@@ -145,7 +141,7 @@ describe("npm run deidentify", () => {
     expect(report.droppedRows.examples.map((example) => example.line)).toEqual([3, 4]);
     await rm(result.out);
     await rm(result.report);
-  }, 30_000);
+  });
 
   it("exits 2 with usage on missing arguments, a missing input file or a missing output folder", async () => {
     const usage = await run("npm", ["run", "--silent", "deidentify", "--", "only-input.csv"]).catch(
@@ -174,7 +170,7 @@ describe("npm run deidentify", () => {
       expect.stringMatching(/output folder .*no-such-folder does not exist/),
     ]);
     expect(await leftovers()).toEqual([]);
-  }, 30_000);
+  });
 
   it("withholds a 400 KB value whole, in linear time, and says so in the report", async () => {
     const huge = `Pt Megan Holloway ${"call 617-555-0188 or write to megan@example.org; ".repeat(8_000)}`;
@@ -190,7 +186,7 @@ describe("npm run deidentify", () => {
     expect(report.notes.join(" ")).toMatch(/withheld whole/);
     await rm(result.out);
     await rm(result.report);
-  }, 60_000);
+  });
 
   it("stopped by SIGTERM mid-run, exits 2 and leaves no output or temporary file", async () => {
     const rows = Array.from(
@@ -231,7 +227,7 @@ describe("npm run deidentify", () => {
           pid = temporary ? Number(/\.(\d+)\.tmp$/.exec(temporary)![1]) : null;
           return pid;
         },
-        { timeout: 30_000, interval: 50 },
+        { timeout: 300_000, interval: 50 },
       )
       .not.toBeNull();
     process.kill(pid!, "SIGTERM");
@@ -241,5 +237,5 @@ describe("npm run deidentify", () => {
     ]);
     expect(await leftovers()).toEqual([]);
     await rm(source);
-  }, 90_000);
+  });
 });

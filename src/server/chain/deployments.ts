@@ -32,10 +32,27 @@ export function deploymentPath(chainId: number, directory = getEnv().DEPLOYMENTS
   return path.resolve(directory, `${chainId}.json`);
 }
 
+/** Where the embedded stack keeps the deployment on its own local chain, beside its state. */
+export function localDeploymentsDir(env = getEnv()): string {
+  return path.join(env.DATA_DIR, "deployments");
+}
+
+/**
+ * The deployment for `chainId` from `directory`; by default from DEPLOYMENTS_DIR (deployments
+ * to shared chains, committed), else from the embedded stack's own (its local chain's).
+ */
 export async function readDeployment(
   chainId: number,
   directory?: string,
 ): Promise<TDeployment | null> {
+  if (directory) return readDeploymentFile(chainId, directory);
+  return (
+    (await readDeploymentFile(chainId, getEnv().DEPLOYMENTS_DIR)) ??
+    (await readDeploymentFile(chainId, localDeploymentsDir()))
+  );
+}
+
+async function readDeploymentFile(chainId: number, directory: string): Promise<TDeployment | null> {
   try {
     const raw = await readFile(deploymentPath(chainId, directory), "utf8");
     return ZDeploymentSchema.parse(JSON.parse(raw));

@@ -101,7 +101,13 @@ export function createIndexer(options: IndexerOptions) {
     if (!checkpoint || checkpoint.chainId !== chain.chainId) return chain.deployment.startBlock - 1;
     const block = await chain.provider.getBlock(checkpoint.blockNumber);
     if (block?.hash === checkpoint.blockHash) return checkpoint.blockNumber;
-    const from = Math.max(chain.deployment.startBlock, checkpoint.blockNumber - reorgWindow);
+    // A reorg replaces recent blocks; a local node restarted from an older state file is
+    // shorter than what was read, by any number of blocks: everything above its head goes.
+    const head = await chain.provider.getBlockNumber();
+    const from = Math.max(
+      chain.deployment.startBlock,
+      Math.min(checkpoint.blockNumber - reorgWindow, head + 1),
+    );
     await rollBack(chain, from);
     return from - 1;
   }

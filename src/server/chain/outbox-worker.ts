@@ -1,19 +1,26 @@
 import { randomUUID } from "node:crypto";
-import type { TransactionReceipt } from "ethers";
-import type { DbClient } from "~/server/db";
+import { Transaction, type TransactionReceipt } from "ethers";
+import type { DbClient, DbTransaction } from "~/server/db";
 import { describeError, logger } from "~/server/logger";
 import type { Chain } from "./client";
 import { releaseLease, tryAcquireLease } from "./leases";
-import { ZOutboxPayloadSchema, type TOutboxPayload } from "./outbox";
-import { describeRevert, isRevert, isTransportError } from "./revert-reasons";
+import type { OutboxStatus } from "~/server/generated/prisma/enums";
+import { ZOutboxPayloadSchema } from "./outbox";
+import { createFence, FencedOutError } from "./outbox-fence";
+import { reconcileLostWrites } from "./outbox-reconcile";
+import { waitForReceipt } from "./receipts";
+import { buildCall, preflight, relayerNonce, signReplacement } from "./outbox-transactions";
+import { isTransportError } from "./revert-reasons";
 
 /**
  * Sends outbox rows, oldest first. The signed transaction and its hash are stored before the
  * broadcast, so after a crash the same transaction (same nonce, same hash) is re-sent rather
- * than a second one built: a write reaches the chain once.
+ * than a second one built: a write reaches the chain once. Every change to a row is fenced by
+ * the lease (outbox-fence.ts), so a worker that stalled past its lease cannot act on rows
+ * another worker has taken over.
  */
 export type OutboxFailureHandler = (
-  db: DbClient,
+  db: DbTransaction,
   entityId: string,
   reason: string,
 ) => Promise<void>;
@@ -30,7 +37,7 @@ export type OutboxWorkerOptions = {
   leaseMs?: number;
   /** After a user's forwarded request fails for good: what becomes of their later ones. */
   onForwardFailed?: (failure: {
-    db: DbClient;
+    db: DbTransaction;
     chain: Chain;
     signer: string;
     failedNonce: number;
@@ -39,6 +46,7 @@ export type OutboxWorkerOptions = {
 
 type Row = {
   id: bigint;
+  status: OutboxStatus;
   kind: string;
   idempotencyKey: string;
   signer: string;
@@ -55,45 +63,75 @@ type Row = {
 const MAX_ATTEMPTS = 20;
 /** A broadcast transaction not mined after this long is replaced with a higher fee. */
 const DEFAULT_STUCK_AFTER_MS = 60_000;
-/** Nodes accept a replacement only if it pays at least 10% more; bump by a quarter. */
-const bump = (fee: bigint | null | undefined) => ((fee ?? 0n) * 125n) / 100n;
-const max = (a: bigint, b: bigint) => (a > b ? a : b);
-const FORWARD_GAS_OVERHEAD = 120_000n;
+function ignoreFencedOut(error: unknown): void {
+  if (!(error instanceof FencedOutError)) throw error;
+}
 
 function backoffMs(attempts: number): number {
   return Math.min(60_000, 500 * 2 ** Math.min(attempts, 7));
 }
+
+const ROW_SELECT = {
+  id: true,
+  status: true,
+  kind: true,
+  entityId: true,
+  payload: true,
+  txHash: true,
+  rawTx: true,
+  replacedTxHashes: true,
+  sentAt: true,
+  attempts: true,
+  idempotencyKey: true,
+  signer: true,
+  signerNonce: true,
+} as const;
 
 export function createOutboxWorker(options: OutboxWorkerOptions) {
   const { db } = options;
   const holder = `outbox-${process.pid}-${randomUUID().slice(0, 8)}`;
   const batchSize = options.batchSize ?? 25;
   const leaseMs = options.leaseMs ?? 60_000;
+  const fence = createFence(db, "outbox", holder);
   let hasRewrittenRows = false;
 
+  /**
+   * Ends a row for good, and runs the domain's reaction in the same fenced transaction: the
+   * signer's later requests are re-signed (or ended) before any worker can send them.
+   */
   async function markFailed(row: Row, reason: string, chain: Chain): Promise<void> {
-    // The idempotency key (signer and nonce for a signed request) is freed: the nonce was not
-    // used on chain, so the signer's next request will carry it again.
-    await db.chainOutbox.update({
-      where: { id: row.id },
-      data: {
-        status: "FAILED",
-        lastError: reason,
-        idempotencyKey: { set: `failed:${row.id}:${row.idempotencyKey}` },
-      },
-    });
-    logger.warn("outbox write failed", { outboxId: row.id, kind: row.kind, reason });
-    await options.onFailed?.[row.kind]?.(db, row.entityId, reason);
-    if (row.signerNonce !== null && options.onForwardFailed) {
-      // Later rows of this signer may be rewritten: what this tick read of them is stale.
-      hasRewrittenRows = true;
-      await options.onForwardFailed({
-        db,
-        chain,
-        signer: row.signer,
-        failedNonce: row.signerNonce,
+    const isFailed = await fence.run(async (tx) => {
+      // The idempotency key (signer and nonce for a signed request) is freed: the nonce was not
+      // used on chain, so the signer's next request will carry it again.
+      const { count } = await tx.chainOutbox.updateMany({
+        where: {
+          id: row.id,
+          status: row.status,
+          txHash: row.txHash,
+          idempotencyKey: row.idempotencyKey,
+        },
+        data: {
+          status: "FAILED",
+          lastError: reason,
+          idempotencyKey: `failed:${row.id}:${row.idempotencyKey}`,
+        },
       });
-    }
+      if (count === 0) return false;
+      await options.onFailed?.[row.kind]?.(tx, row.entityId, reason);
+      if (row.signerNonce !== null && options.onForwardFailed) {
+        // Later rows of this signer may be rewritten: what this tick read of them is stale.
+        hasRewrittenRows = true;
+        await options.onForwardFailed({
+          db: tx,
+          chain,
+          signer: row.signer,
+          failedNonce: row.signerNonce,
+        });
+      }
+      return true;
+    });
+    if (!isFailed) throw new FencedOutError(holder);
+    logger.warn("outbox write failed", { outboxId: row.id, kind: row.kind, reason });
   }
 
   async function retryLater(row: Row, error: unknown, chain: Chain): Promise<void> {
@@ -101,64 +139,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     // An unreachable node is waited out however long it takes; only real failures give up.
     if (attempts >= MAX_ATTEMPTS && !isTransportError(error))
       return markFailed(row, `gave up after ${attempts} attempts: ${describeError(error)}`, chain);
-    await db.chainOutbox.update({
-      where: { id: row.id },
-      data: {
+    await fence.update(
+      { id: row.id, status: row.status, txHash: row.txHash, idempotencyKey: row.idempotencyKey },
+      {
         attempts,
         lastError: describeError(error),
         availableAt: new Date(Date.now() + backoffMs(attempts)),
       },
-    });
+    );
   }
 
   async function finalize(chain: Chain, row: Row, receipt: TransactionReceipt): Promise<void> {
     if (receipt.status === 1) {
-      await db.chainOutbox.update({
-        where: { id: row.id },
-        data: { status: "CONFIRMED", blockNumber: receipt.blockNumber, lastError: null },
-      });
+      const isConfirmed = await fence.update(
+        { id: row.id, status: "SENT" },
+        { status: "CONFIRMED", blockNumber: receipt.blockNumber, lastError: null },
+      );
+      if (!isConfirmed) throw new FencedOutError(holder);
     } else {
       await markFailed(row, `transaction ${receipt.hash} reverted on chain`, chain);
-    }
-  }
-
-  function buildCall(chain: Chain, payload: TOutboxPayload) {
-    if (payload.type === "forward") {
-      return {
-        to: chain.deployment.contracts.TrialShareForwarder,
-        data: chain.contracts.forwarder.interface.encodeFunctionData("execute", [payload.request]),
-        gasLimit: BigInt(payload.request.gas) + FORWARD_GAS_OVERHEAD,
-      };
-    }
-    return {
-      to: chain.deployment.contracts[payload.contract],
-      data: payload.data,
-      gasLimit: undefined,
-    };
-  }
-
-  /** The revert a call would hit now, or null when it would succeed. Transport errors throw. */
-  async function preflight(
-    chain: Chain,
-    payload: TOutboxPayload,
-    call: { to: string; data: string },
-  ) {
-    try {
-      await chain.provider.call({ from: chain.relayer.address, to: call.to, data: call.data });
-      return null;
-    } catch (error) {
-      if (!isRevert(error)) throw error;
-      if (payload.type !== "forward") return describeRevert(chain, error);
-      // The forwarder hides the target's reason behind FailedCall(): ask the target directly,
-      // as the signer, which is exactly what ERC2771Context makes of a forwarded call.
-      try {
-        const { from, to, data } = payload.request;
-        await chain.provider.call({ from, to, data });
-        return describeRevert(chain, error);
-      } catch (innerError) {
-        if (!isRevert(innerError)) throw innerError;
-        return describeRevert(chain, innerError);
-      }
     }
   }
 
@@ -172,14 +171,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       nonce: await chain.provider.getTransactionCount(chain.relayer.address, "pending"),
     });
     const rawTx = await chain.relayer.signTransaction(populated);
-    const { Transaction } = await import("ethers");
     const txHash = Transaction.from(rawTx).hash!;
     const sentAt = new Date();
-    await db.chainOutbox.update({
-      where: { id: row.id },
-      data: { status: "SENT", rawTx, txHash, sentAt, attempts: { increment: 1 } },
-    });
-    await broadcastAndSettle(chain, { ...row, rawTx, txHash, sentAt });
+    // Saved before the broadcast, and only if the row is still the one read (a re-signed row
+    // has a new idempotency key) and this worker still holds the lease.
+    const isClaimed = await fence.update(
+      { id: row.id, status: "PENDING", txHash: null, idempotencyKey: row.idempotencyKey },
+      { status: "SENT", rawTx, txHash, sentAt, attempts: { increment: 1 } },
+    );
+    if (!isClaimed) throw new FencedOutError(holder);
+    await broadcastAndSettle(chain, { ...row, status: "SENT", rawTx, txHash, sentAt });
   }
 
   /** The receipt of whichever version of the transaction was mined, if one was. */
@@ -191,32 +192,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     return null;
   }
 
-  /**
-   * Re-signs the same nonce with a higher fee (at least a quarter over the old one, and what
-   * the node asks now): the new version is saved before it is broadcast, the old hash kept.
-   */
+  /** Re-signs the same nonce with a higher fee: saved before it is broadcast, the old hash kept. */
   async function replace(chain: Chain, row: Row, reason: string): Promise<Row> {
-    const { Transaction } = await import("ethers");
-    const old = Transaction.from(row.rawTx!);
-    const fees = await chain.provider.getFeeData();
-    const rawTx = await chain.relayer.signTransaction({
-      type: 2,
-      chainId: old.chainId,
-      nonce: old.nonce,
-      to: old.to,
-      data: old.data,
-      value: old.value,
-      gasLimit: old.gasLimit,
-      maxPriorityFeePerGas: max(bump(old.maxPriorityFeePerGas), fees.maxPriorityFeePerGas ?? 0n),
-      maxFeePerGas: max(bump(old.maxFeePerGas), fees.maxFeePerGas ?? 0n),
-    });
+    const rawTx = await signReplacement(chain, row.rawTx!);
     const txHash = Transaction.from(rawTx).hash!;
     const replacedTxHashes = [...row.replacedTxHashes, row.txHash!];
     const sentAt = new Date();
-    await db.chainOutbox.update({
-      where: { id: row.id },
-      data: { rawTx, txHash, replacedTxHashes, sentAt },
-    });
+    const isReplaced = await fence.update(
+      { id: row.id, status: "SENT", txHash: row.txHash },
+      { rawTx, txHash, replacedTxHashes, sentAt },
+    );
+    if (!isReplaced) throw new FencedOutError(holder);
     logger.warn("outbox replaced a stuck transaction", {
       outboxId: row.id,
       kind: row.kind,
@@ -225,6 +211,26 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       reason,
     });
     return { ...row, rawTx, txHash, replacedTxHashes, sentAt };
+  }
+
+  /**
+   * A saved transaction whose nonce another transaction used can never be mined, so the write
+   * goes back to the queue to be checked and signed again (its request was not executed: the
+   * hashes of every version we signed are known, and none has a receipt).
+   */
+  async function requeue(row: Row): Promise<void> {
+    const isRequeued = await fence.update(
+      { id: row.id, status: "SENT", txHash: row.txHash },
+      {
+        status: "PENDING",
+        rawTx: null,
+        txHash: null,
+        sentAt: null,
+        replacedTxHashes: [...row.replacedTxHashes, row.txHash!],
+      },
+    );
+    if (!isRequeued) throw new FencedOutError(holder);
+    logger.warn("outbox re-queued a write whose nonce was taken", { outboxId: row.id });
   }
 
   async function broadcastAndSettle(chain: Chain, sentRow: Row): Promise<void> {
@@ -240,20 +246,29 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         await chain.provider.broadcastTransaction(row.rawTx!);
       } catch (error) {
         const message = describeError(error);
-        if (/underpriced|too low|fee cap|max fee/i.test(message)) {
+        if (/already known/i.test(message)) {
+          // In the node's pool already: wait for it below.
+        } else if (/nonce/i.test(message)) {
+          // The nonce is used: a version of ours landed, or another transaction took it.
+          const landed = await minedReceipt(chain, row);
+          if (landed) return finalize(chain, row, landed);
+          const used = await chain.provider.getTransactionCount(chain.relayer.address, "latest");
+          if (used > Transaction.from(row.rawTx!).nonce) return requeue(row);
+          throw error;
+        } else if (
+          /underpriced|fee cap|max fee|base fee|too low for the next block/i.test(message)
+        ) {
           // The fee market moved past the signed fee: the node will never mine this version.
           row = await replace(chain, row, message);
           await chain.provider.broadcastTransaction(row.rawTx!);
-        } else if (!/nonce/i.test(message)) {
-          // A nonce already used means a version of ours landed (the receipt lookup on the
-          // next tick settles which); anything else is retried.
+        } else {
           throw error;
         }
       }
     }
-    const receipt = await chain.provider.waitForTransaction(
+    const receipt = await waitForReceipt(
+      chain.provider,
       row.txHash!,
-      1,
       options.receiptTimeoutMs ?? 30_000,
     );
     if (receipt) await finalize(chain, row, receipt);
@@ -269,44 +284,51 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       logger.warn("outbox waiting for the chain", { error: describeError(error) });
       return 0;
     }
-    const select = {
-      id: true,
-      kind: true,
-      entityId: true,
-      payload: true,
-      txHash: true,
-      rawTx: true,
-      replacedTxHashes: true,
-      sentAt: true,
-      attempts: true,
-      idempotencyKey: true,
-      signer: true,
-      signerNonce: true,
-    };
-    const sent = await db.chainOutbox.findMany({
-      where: { status: "SENT" },
-      orderBy: { id: "asc" },
-      select,
-    });
-    // Oldest first; a signer whose earlier write waits out a back-off waits with it, since
-    // its next forwarder nonce cannot be used before the previous one.
+    try {
+      await reconcileLostWrites({ db, chain, fence });
+    } catch (error) {
+      if (error instanceof FencedOutError) return 0;
+      // The node does not answer: the oldest waiting write says why it waits.
+      const oldest = await db.chainOutbox.findFirst({
+        where: { status: { in: ["PENDING", "SENT"] } },
+        orderBy: { id: "asc" },
+        select: ROW_SELECT,
+      });
+      if (oldest) await retryLater(oldest, error, chain).catch(ignoreFencedOut);
+      logger.warn("outbox waiting for the chain", { error: describeError(error) });
+      return 0;
+    }
+    // Pending rows are read before sent ones: a row another (stalled) worker moves from one to
+    // the other between the two reads is then seen twice, never missed, and its signer waits.
     const now = new Date();
     const pending = await db.chainOutbox.findMany({
       where: { status: "PENDING" },
       orderBy: { id: "asc" },
       take: batchSize * 4,
-      select: { ...select, availableAt: true },
+      select: { ...ROW_SELECT, availableAt: true },
     });
+    const sent = (
+      await db.chainOutbox.findMany({
+        where: { status: "SENT" },
+        orderBy: { id: "asc" },
+        select: ROW_SELECT,
+      })
+    ).sort((a, b) => relayerNonce(a) - relayerNonce(b));
+    const sentIds = new Set(sent.map((row) => row.id));
+    // Oldest first; a signer whose earlier write waits out a back-off waits with it, since
+    // its next forwarder nonce cannot be used before the previous one.
     const waiting = new Set(sent.map((row) => row.signer));
     const due = pending
       .filter((row) => {
-        if (waiting.has(row.signer)) return false;
+        if (sentIds.has(row.id) || waiting.has(row.signer)) return false;
         if (row.availableAt <= now) return true;
         waiting.add(row.signer);
         return false;
       })
       .slice(0, batchSize);
     let touched = 0;
+    // Sent rows in relayer-nonce order: re-broadcasts (after a crash, or lost blocks) must
+    // fill the lowest nonces first, and before any new nonce is handed out.
     for (const row of [...sent, ...due]) {
       // Renewed per row: if this process stalled past its lease and another took over, stop
       // here rather than send what the other may be sending.
@@ -318,7 +340,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         touched += 1;
         if (hasRewrittenRows) break;
       } catch (error) {
-        await retryLater(row, error, chain);
+        if (error instanceof FencedOutError) {
+          logger.warn("outbox worker fenced out mid-tick", { outboxId: row.id });
+          break;
+        }
+        await retryLater(row, error, chain).catch(ignoreFencedOut);
         logger.warn("outbox send deferred", {
           outboxId: row.id,
           kind: row.kind,

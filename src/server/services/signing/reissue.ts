@@ -2,7 +2,7 @@ import type { Chain } from "~/server/chain/client";
 import { buildForwardTypedData, toRequestData } from "~/server/chain/forward-request";
 import type { OutboxFailureHandler } from "~/server/chain/outbox-worker";
 import { ZOutboxPayloadSchema } from "~/server/chain/outbox";
-import type { DbClient } from "~/server/db";
+import type { DbTransaction } from "~/server/db";
 import { logger } from "~/server/logger";
 import { signTypedDataForUser } from "~/server/services/users/managed-wallet";
 
@@ -14,7 +14,7 @@ import { signTypedDataForUser } from "~/server/services/users/managed-wallet";
  * to sign again instead of sending transactions that cannot succeed.
  */
 export async function reissueAfterFailure(options: {
-  db: DbClient;
+  db: DbTransaction;
   chain: Chain;
   signer: string;
   failedNonce: number;

@@ -1,6 +1,6 @@
 import { Wallet, type TypedDataDomain, type TypedDataField } from "ethers";
 import { openSecret, sealSecret } from "~/server/crypto";
-import type { DbClient } from "~/server/db";
+import type { DbTransaction } from "~/server/db";
 import { AppError } from "~/server/errors";
 
 /**
@@ -22,7 +22,7 @@ export function createManagedWallet(): { walletAddress: string; walletKeyCipher:
 
 /** Signs typed data with the user's managed wallet; wallet users must sign in their wallet. */
 export async function signTypedDataForUser(options: {
-  db: DbClient;
+  db: DbTransaction;
   userId: string;
   domain: TypedDataDomain;
   types: Record<string, TypedDataField[]>;
