@@ -396,26 +396,7 @@ contract DataMarketplace is
             _settleItem(requestId, indices[k], listingIds[k], prices[k], batch);
         }
 
-        uint256 open = request.openItems - count;
-        request.openItems = uint16(open);
-        _totalEscrowed -= batch.credited + batch.fees + batch.refunded;
-        if (batch.refunded != 0) _balances[researcher] += batch.refunded;
-        if (batch.fees != 0) _balances[fee.recipient] += batch.fees;
-        RequestTotals storage totals = _totals[requestId];
-        uint256 credited = totals.credited + batch.credited;
-        uint256 fees = totals.fees + batch.fees;
-        totals.credited = uint128(credited);
-        totals.fees = uint128(fees);
-        if (open == 0) {
-            request.isSettled = true;
-            emit RequestSettled(
-                requestId,
-                credited,
-                request.escrowed - credited - fees,
-                fees,
-                fee.recipient
-            );
-        }
+        _closeBatch(requestId, request, count, batch, fee.recipient);
     }
 
     /**
@@ -757,6 +738,31 @@ contract DataMarketplace is
         } else {
             batch.refunded += price;
             emit ItemSettled(requestId, index, listingId, owner, 0, 0, price);
+        }
+    }
+
+    /// @dev Books a settled batch: escrow released, refunds and fees credited, totals kept.
+    function _closeBatch(
+        bytes32 requestId,
+        Request storage request,
+        uint256 count,
+        Batch memory batch,
+        address feeRecipient
+    ) private {
+        uint256 open = request.openItems - count;
+        request.openItems = uint16(open);
+        _totalEscrowed -= batch.credited + batch.fees + batch.refunded;
+        if (batch.refunded != 0) _balances[request.researcher] += batch.refunded;
+        if (batch.fees != 0) _balances[feeRecipient] += batch.fees;
+        RequestTotals storage totals = _totals[requestId];
+        uint256 credited = totals.credited + batch.credited;
+        uint256 fees = totals.fees + batch.fees;
+        totals.credited = uint128(credited);
+        totals.fees = uint128(fees);
+        if (open == 0) {
+            request.isSettled = true;
+            uint256 refunded = request.escrowed - credited - fees;
+            emit RequestSettled(requestId, credited, refunded, fees, feeRecipient);
         }
     }
 

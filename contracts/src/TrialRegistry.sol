@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
@@ -169,18 +170,35 @@ contract TrialRegistry is
         uint256 amount,
         uint256 perEnrollment
     ) external nonReentrant {
-        _sponsoredTrial(trialId);
-        if (amount == 0 || perEnrollment == 0) revert ZeroAmount();
-        Rewards storage rewards = _rewards[trialId];
-        uint256 pool = rewards.pool + amount;
-        rewards.pool = pool.toUint128();
-        rewards.perEnrollment = perEnrollment.toUint128();
-        address sponsor = _msgSender();
-        emit RewardsFunded(trialId, sponsor, amount, perEnrollment, pool);
-        uint256 before = _token.balanceOf(address(this));
-        _token.safeTransferFrom(sponsor, address(this), amount);
-        uint256 received = _token.balanceOf(address(this)) - before;
-        if (received != amount) revert TokenTransferShortfall(amount, received);
+        _fundRewards(trialId, amount, perEnrollment);
+    }
+
+    /**
+     * @inheritdoc ITrialRegistry
+     * @dev Requirements: those of {fundRewards}; the permit is tried and its failure ignored, so
+     * a front-run permit cannot block the call: only the allowance counts. Emits {RewardsFunded}.
+     */
+    function fundRewardsWithPermit(
+        bytes32 trialId,
+        uint256 amount,
+        uint256 perEnrollment,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant {
+        try
+            IERC20Permit(address(_token)).permit(
+                _msgSender(),
+                address(this),
+                amount,
+                permitDeadline,
+                v,
+                r,
+                s
+            )
+        {} catch {} // solhint-disable-line no-empty-blocks
+        _fundRewards(trialId, amount, perEnrollment);
     }
 
     /**
@@ -397,6 +415,21 @@ contract TrialRegistry is
         return
             interfaceId == type(ITrialRegistry).interfaceId ||
             interfaceId == type(IERC165).interfaceId;
+    }
+
+    function _fundRewards(bytes32 trialId, uint256 amount, uint256 perEnrollment) private {
+        _sponsoredTrial(trialId);
+        if (amount == 0 || perEnrollment == 0) revert ZeroAmount();
+        Rewards storage rewards = _rewards[trialId];
+        uint256 pool = rewards.pool + amount;
+        rewards.pool = pool.toUint128();
+        rewards.perEnrollment = perEnrollment.toUint128();
+        address sponsor = _msgSender();
+        emit RewardsFunded(trialId, sponsor, amount, perEnrollment, pool);
+        uint256 before = _token.balanceOf(address(this));
+        _token.safeTransferFrom(sponsor, address(this), amount);
+        uint256 received = _token.balanceOf(address(this)) - before;
+        if (received != amount) revert TokenTransferShortfall(amount, received);
     }
 
     /// @dev Checks both signatures of an invitation and marks it used.

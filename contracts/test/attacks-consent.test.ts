@@ -83,7 +83,14 @@ describe("5. protocol versions and the owner's enrolment", () => {
     expect(await marketplace.itemStatus(later.requestId, 0)).toBe(ITEM.EXCLUDED);
     // Granting again needs an active enrolment.
     const [terms] = await marketplace.consentOf(listingId);
-    const again = { ...terms.toObject(), protocolVersion: 1n };
+    const again = {
+      purposes: terms.purposes,
+      expiresAt: terms.expiresAt,
+      protocolVersion: 1n,
+      autoApprove: terms.autoApprove,
+      trialId: terms.trialId,
+      termsHash: terms.termsHash,
+    };
     await expect(marketplace.connect(alice).grantConsent(listingId, again)).rejects.toThrow(
       /NotEnrolledOnCurrentProtocol/,
     );

@@ -250,6 +250,72 @@ describe("OpenZeppelin habits", () => {
     expect(await marketplace.totalEscrowed()).toBe(10n * TOKEN);
   });
 
+  it("a front-run permit does not block fundRewardsWithPermit either", async () => {
+    const suite = await deploySuite();
+    const { trialRegistry, registryAddress, token, mallory, chainId, now } = suite;
+    const sponsor = suite.gaslessWallet();
+    await mined(token.mint(sponsor.address, 100n * TOKEN));
+    const salted = salt();
+    await sponsor.send(
+      registryAddress,
+      trialRegistry.interface.encodeFunctionData("registerTrial", [salted, hashOf("protocol")]),
+    );
+    const trialId = await trialRegistry.trialIdFor(sponsor.address, salted);
+    const deadline = (await now()) + DAY;
+    const permit = Signature.from(
+      await sponsor.wallet.signTypedData(
+        {
+          name: await token.name(),
+          version: "1",
+          chainId,
+          verifyingContract: await token.getAddress(),
+        },
+        {
+          Permit: [
+            { name: "owner", type: "address" },
+            { name: "spender", type: "address" },
+            { name: "value", type: "uint256" },
+            { name: "nonce", type: "uint256" },
+            { name: "deadline", type: "uint256" },
+          ],
+        },
+        {
+          owner: sponsor.address,
+          spender: registryAddress,
+          value: 50n * TOKEN,
+          nonce: 0n,
+          deadline,
+        },
+      ),
+    );
+    await mined(
+      token
+        .connect(mallory)
+        .permit(
+          sponsor.address,
+          registryAddress,
+          50n * TOKEN,
+          deadline,
+          permit.v,
+          permit.r,
+          permit.s,
+        ),
+    );
+    await sponsor.send(
+      registryAddress,
+      trialRegistry.interface.encodeFunctionData("fundRewardsWithPermit", [
+        trialId,
+        50n * TOKEN,
+        10n * TOKEN,
+        deadline,
+        permit.v,
+        permit.r,
+        permit.s,
+      ]),
+    );
+    expect(await trialRegistry.rewardPool(trialId)).toEqual([50n * TOKEN, 10n * TOKEN]);
+  });
+
   it("answers ERC-165 for its own interfaces", async () => {
     const { marketplace, trialRegistry } = await deploySuite();
     const hre = await getHre();

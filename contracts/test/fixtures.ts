@@ -124,14 +124,14 @@ export async function deploySuite(options: { token?: "reentrant" | "feeOnTransfe
   }
 
   /** Registers a trial sponsored by `sponsor` (admin by default); returns its id. */
-  async function registerTrial(sponsor: Signer = admin) {
+  async function registerTrial(sponsor: Signer = admin!) {
     const trialSalt = salt();
     await mined(trialRegistry.connect(sponsor).registerTrial(trialSalt, hashOf(`p-${trialSalt}`)));
     return trialRegistry.trialIdFor(await sponsor.getAddress(), trialSalt);
   }
 
   /** An invitation to `trialId` signed by `issuer` for a fresh key (the code a subject gets). */
-  async function issueInvitation(trialId: string, issuer: Signer = admin, validDays = 30) {
+  async function issueInvitation(trialId: string, issuer: Signer = admin!, validDays = 30) {
     const key = Wallet.createRandom();
     const invitation = {
       issuer: await issuer.getAddress(),
@@ -260,12 +260,12 @@ export async function deploySuite(options: { token?: "reentrant" | "feeOnTransfe
   }
 
   /** The operator records a data use of item `index`. */
-  function recordUse(request: Opened, index: number, caller: Signer = operator) {
+  function recordUse(request: Opened, index: number, caller: Signer = operator!) {
     return marketplace.connect(caller).recordDataUse(request.requestId, index, hashOf(salt()));
   }
 
   /** Settles the items at `indices` (every escrowed item by default) with a multiproof. */
-  async function settle(request: Opened, indices?: number[], caller: Signer = mallory) {
+  async function settle(request: Opened, indices?: number[], caller: Signer = mallory!) {
     let chosen = indices;
     if (!chosen) {
       chosen = [];

@@ -273,7 +273,7 @@ describe("money invariant under random sequences", () => {
               if (step.kind === "decide") {
                 const receipt = await attempt(() =>
                   marketplace
-                    .connect(item.listing.signer)
+                    .connect(listings.find((listing) => listing.id === item.listing.id)!.signer)
                     .decide(
                       request.requestId,
                       item.index,

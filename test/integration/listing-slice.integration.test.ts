@@ -28,7 +28,7 @@ describe("the verified slice: publish, anchor through the outbox, see in the cat
     expect(prepared.signsInWallet).toBe(false);
     await api.actions.submit({
       action: { type: "listing.publish", listingId: id },
-      request: prepared.typedData.message,
+      request: prepared.typedData!.message,
     });
 
     const queued = await harness.db.chainOutbox.findFirstOrThrow({ where: { entityId: id } });
@@ -76,7 +76,7 @@ describe("the verified slice: publish, anchor through the outbox, see in the cat
     const action = { type: "listing.publish" as const, listingId: id };
     const prepared = await api.actions.prepare({ action });
     expect(prepared.signsInWallet).toBe(true);
-    const { typedData } = prepared;
+    const typedData = prepared.typedData!;
     const types = { ForwardRequest: [...typedData.types.ForwardRequest] };
 
     await expectCode(

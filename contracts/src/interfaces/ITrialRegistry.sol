@@ -121,6 +121,18 @@ interface ITrialRegistry is IPaymentErrors {
     /// @notice Adds `amount` reward tokens to the trial's pool; each enrolment earns `perEnrollment`.
     function fundRewards(bytes32 trialId, uint256 amount, uint256 perEnrollment) external;
 
+    /// @notice fundRewards after an EIP-2612 permit for `amount`, in one call; a permit already
+    /// used (say, copied from the mempool) is ignored.
+    function fundRewardsWithPermit(
+        bytes32 trialId,
+        uint256 amount,
+        uint256 perEnrollment,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external;
+
     /// @notice Sends `amount` unused tokens of the pool back to the sponsor.
     function reclaimRewards(bytes32 trialId, uint256 amount) external;
 

@@ -18,6 +18,9 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
     planText: "",
     accessDays: 90,
   });
+  // The most the researcher will pay; empty means the total shown. The contract refuses a
+  // cohort that costs more when the signed request lands (say, after a price rise).
+  const [maxTotal, setMaxTotal] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [planFile, setPlanFile] = useState<File | null>(null);
   const createDraft = api.requests.createDraft.useMutation();
@@ -58,6 +61,7 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
         listingIds: selected,
         ...request,
         planDocumentId,
+        maxTotal: maxTotal.trim() || undefined,
       });
       if (await run({ type: "request.create", requestId: draft.id }))
         router.push("/researcher/requests");
@@ -206,6 +210,20 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
                 setRequest({ ...request, accessDays: Number(event.target.value) })
               }
             />
+          </label>
+          <label className="label">
+            The most you will pay (TSR)
+            <input
+              className="input"
+              inputMode="decimal"
+              placeholder={String(cost)}
+              value={maxTotal}
+              onChange={(event) => setMaxTotal(event.target.value)}
+              data-testid="max-total"
+            />
+            <span className="text-xs text-slate-600">
+              Your request is refused if the listings cost more than this when it is recorded.
+            </span>
           </label>
           <button type="submit" className="btn" disabled={createDraft.isPending || isBusy}>
             Sign and request

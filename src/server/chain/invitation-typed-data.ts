@@ -1,5 +1,3 @@
-import type { TypedDataDomain } from "ethers";
-
 /**
  * EIP-712 shapes of trial invitations (TrialRegistry.enrollWithInvitation). The sponsor (or a
  * site it authorised) signs an Invitation for a fresh key; whoever holds the key's private half
@@ -24,7 +22,14 @@ export const REDEMPTION_TYPES = {
   ],
 };
 
-export function trialRegistryDomain(chainId: number, registry: string): TypedDataDomain {
+export type TrialRegistryDomain = {
+  name: string;
+  version: string;
+  chainId: number;
+  verifyingContract: string;
+};
+
+export function trialRegistryDomain(chainId: number, registry: string): TrialRegistryDomain {
   return { name: TRIAL_REGISTRY_DOMAIN_NAME, version: "1", chainId, verifyingContract: registry };
 }
 

@@ -28,12 +28,22 @@ const text = (event: IndexedEvent, name: string) => String(event.args[name]);
 const list = (event: IndexedEvent, name: string) => (event.args[name] as EventArg[]).map(String);
 const ITEM_STATUS = ["EXCLUDED", "PENDING", "APPROVED", "REJECTED"] as const;
 
-async function userIdOf(tx: DbTransaction, wallet: string): Promise<string | null> {
+/**
+ * The user behind an account: their wallet, or an account derived from it for one enrolment
+ * or listing (services/users/derived-accounts.ts).
+ */
+async function userIdOf(tx: DbTransaction, account: string): Promise<string | null> {
+  const address = account.toLowerCase();
   const user = await tx.user.findUnique({
-    where: { walletAddress: wallet.toLowerCase() },
+    where: { walletAddress: address },
     select: { id: true },
   });
-  return user?.id ?? null;
+  if (user) return user.id;
+  const derived = await tx.derivedAccount.findUnique({
+    where: { address },
+    select: { userId: true },
+  });
+  return derived?.userId ?? null;
 }
 
 async function recordPayout(
@@ -68,6 +78,8 @@ export const CATALOGUE_EVENTS = [
   "ListingCreated",
   "ConsentGranted",
   "ConsentRevoked",
+  "ConsentSuspended",
+  "TrialConsentsEnded",
   "ListingPriceUpdated",
   "ListingUnlisted",
   "DataReanchored",
@@ -120,11 +132,39 @@ export const PROJECTIONS: Record<string, Projection> = {
           status: "ACTIVE",
         },
       });
+      // The invitation is spent; its key is no longer needed to show the link.
+      await tx.trialInvitation.updateMany({
+        where: { invitationKey: text(event, "invitationKey").toLowerCase() },
+        data: {
+          status: "REDEEMED",
+          redeemedAt: event.blockTime,
+          redeemTxHash: event.txHash,
+          keyCipher: null,
+        },
+      });
     },
     undo: async (tx, event) => {
       await tx.enrollment.updateMany({
         where: { subjectCommitment: text(event, "subjectCommitment") },
         data: { anchorStatus: "PENDING", anchorTxHash: null },
+      });
+      await tx.trialInvitation.updateMany({
+        where: { invitationKey: text(event, "invitationKey").toLowerCase() },
+        data: { status: "OPEN", redeemedAt: null, redeemTxHash: null },
+      });
+    },
+  },
+  InvitationRevoked: {
+    apply: async (tx, event) => {
+      await tx.trialInvitation.updateMany({
+        where: { invitationKey: text(event, "invitationKey").toLowerCase(), status: "OPEN" },
+        data: { status: "REVOKED", keyCipher: null },
+      });
+    },
+    undo: async (tx, event) => {
+      await tx.trialInvitation.updateMany({
+        where: { invitationKey: text(event, "invitationKey").toLowerCase(), status: "REVOKED" },
+        data: { status: "OPEN" },
       });
     },
   },
@@ -190,6 +230,7 @@ export const PROJECTIONS: Record<string, Projection> = {
         select: { id: true },
       });
       if (!listing) return;
+      const protocolVersion = Number(text(event, "protocolVersion"));
       await tx.consentTerms.updateMany({
         where: { listingId: listing.id },
         data: {
@@ -197,7 +238,10 @@ export const PROJECTIONS: Record<string, Projection> = {
           expiresAt: new Date(Number(text(event, "expiresAt")) * 1000),
           autoApprove: event.args.autoApprove === true,
           termsHash: text(event, "termsHash"),
+          protocolVersion: protocolVersion === 0 ? null : protocolVersion,
+          epoch: Number(text(event, "epoch")),
           revokedAt: null,
+          suspendedAt: null,
         },
       });
     },
@@ -213,6 +257,20 @@ export const PROJECTIONS: Record<string, Projection> = {
       await tx.consentTerms.updateMany({
         where: { listing: { chainKey: text(event, "listingId") } },
         data: { revokedAt: null },
+      });
+    },
+  },
+  ConsentSuspended: {
+    apply: async (tx, event) => {
+      await tx.consentTerms.updateMany({
+        where: { listing: { chainKey: text(event, "listingId") } },
+        data: { suspendedAt: event.blockTime },
+      });
+    },
+    undo: async (tx, event) => {
+      await tx.consentTerms.updateMany({
+        where: { listing: { chainKey: text(event, "listingId") } },
+        data: { suspendedAt: null },
       });
     },
   },
@@ -300,10 +358,19 @@ export const PROJECTIONS: Record<string, Projection> = {
   },
   DataUseRecorded: {
     apply: async (tx, event) => {
-      const use = await tx.dataUse.findFirst({
+      // The event names the item by index; the request's items say which listing that is.
+      const item = await tx.accessRequestItem.findFirst({
         where: {
           request: { chainKey: text(event, "requestId") },
-          listing: { chainKey: text(event, "listingId") },
+          itemIndex: Number(text(event, "index")),
+        },
+        select: { requestId: true, listingId: true },
+      });
+      if (!item) return;
+      const use = await tx.dataUse.findFirst({
+        where: {
+          requestId: item.requestId,
+          listingId: item.listingId,
           extractRoot: text(event, "extractRoot"),
           anchorStatus: "PENDING",
         },
@@ -334,50 +401,69 @@ export const PROJECTIONS: Record<string, Projection> = {
       });
     },
   },
-  PaymentCredited: {
+  ItemSettled: {
     apply: async (tx, event) => {
-      const [request, listing] = await Promise.all([
-        tx.accessRequest.findUnique({
-          where: { chainKey: text(event, "requestId") },
-          select: { id: true },
-        }),
-        tx.listing.findUnique({
-          where: { chainKey: text(event, "listingId") },
-          select: { id: true },
-        }),
-      ]);
-      await recordPayout(
-        tx,
-        event,
-        text(event, "owner"),
-        "DATA_USE_CREDIT",
-        text(event, "amount"),
-        { requestId: request?.id, listingId: listing?.id },
-      );
+      const item = await tx.accessRequestItem.findFirst({
+        where: {
+          request: { chainKey: text(event, "requestId") },
+          itemIndex: Number(text(event, "index")),
+        },
+        select: {
+          id: true,
+          requestId: true,
+          listingId: true,
+          request: { select: { researcher: { select: { walletAddress: true } } } },
+        },
+      });
+      if (!item) return;
+      const credited = text(event, "credited");
+      const refunded = text(event, "refunded");
+      await tx.accessRequestItem.update({
+        where: { id: item.id },
+        data: { settledAt: event.blockTime, creditedWei: credited, refundedWei: refunded },
+      });
+      const links = { requestId: item.requestId, listingId: item.listingId };
+      // One of the two is zero: an item is either paid or refunded.
+      if (credited !== "0")
+        await recordPayout(tx, event, text(event, "owner"), "DATA_USE_CREDIT", credited, links);
+      else
+        await recordPayout(
+          tx,
+          event,
+          item.request.researcher.walletAddress,
+          "REFUND",
+          refunded,
+          links,
+        );
     },
-    undo: deletePayouts,
+    undo: async (tx, event) => {
+      await tx.payout.deleteMany({ where: { eventId: event.eventId } });
+      await tx.accessRequestItem.updateMany({
+        where: {
+          request: { chainKey: text(event, "requestId") },
+          itemIndex: Number(text(event, "index")),
+        },
+        data: { settledAt: null, creditedWei: null, refundedWei: null },
+      });
+    },
   },
   RequestSettled: {
     apply: async (tx, event) => {
-      const request = await tx.accessRequest.findUnique({
+      await tx.accessRequest.updateMany({
         where: { chainKey: text(event, "requestId") },
-        select: { id: true, researcher: { select: { walletAddress: true } } },
+        data: {
+          status: "SETTLED",
+          settledAt: event.blockTime,
+          feeRecipient: text(event, "feeRecipient").toLowerCase(),
+        },
       });
-      if (!request) return;
-      await tx.accessRequest.update({
-        where: { id: request.id },
-        data: { status: "SETTLED", settledAt: event.blockTime },
-      });
-      await recordPayout(
-        tx,
-        event,
-        request.researcher.walletAddress,
-        "REFUND",
-        text(event, "refunded"),
-        { requestId: request.id },
-      );
     },
-    undo: deletePayouts,
+    undo: async (tx, event) => {
+      await tx.accessRequest.updateMany({
+        where: { chainKey: text(event, "requestId") },
+        data: { status: "OPEN", settledAt: null, feeRecipient: null },
+      });
+    },
   },
   Withdrawn: {
     apply: (tx, event) =>
