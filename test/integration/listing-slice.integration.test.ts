@@ -60,8 +60,14 @@ describe("the verified slice: publish, anchor through the outbox, see in the cat
       isPermittedOnChain: true,
     });
 
+    // The listing is owned by an account derived for it, not by the participant's wallet.
+    const { ownerAddress } = await harness.db.listing.findUniqueOrThrow({
+      where: { id },
+      select: { ownerAddress: true },
+    });
     const [owner] = await harness.chain.contracts.marketplace.getListing(listing.chainKey);
-    expect(owner.toLowerCase()).toBe(participant.walletAddress);
+    expect(owner.toLowerCase()).toBe(ownerAddress);
+    expect(ownerAddress).not.toBe(participant.walletAddress);
     const catalogue = await harness.callerFor(researcher).listings.catalogue({ limit: 50 });
     expect(catalogue.items.map((item) => item.id)).toContain(id);
   });

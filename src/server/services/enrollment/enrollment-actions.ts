@@ -64,17 +64,20 @@ export const enrollAction: ActionHandler<{ code: string; subjectId?: string }> =
       where: { trialId_participantId: { trialId, participantId: user.id } },
       select: ENROLLMENT_STATE,
     });
+    // In flight: a confirmed row may belong to an earlier enrolment, before a withdrawal.
     const isQueued = enrollment
       ? (await db.chainOutbox.count({
           where: {
             kind: "enrollment.enroll",
             entityId: enrollment.id,
-            status: { in: ["PENDING", "SENT", "CONFIRMED"] },
+            status: { in: ["PENDING", "SENT"] },
           },
         })) > 0
       : false;
-    if (enrollment?.status === "ACTIVE" && isQueued)
+    if (enrollment?.status === "ACTIVE" && enrollment.anchorStatus === "CONFIRMED")
       throw new AppError("CONFLICT", "You are already enrolled in this trial.");
+    if (enrollment?.status === "ACTIVE" && isQueued)
+      throw new AppError("CONFLICT", "Your enrolment is already being recorded on chain.");
     if (
       !enrollment ||
       enrollment.status === "WITHDRAWN" ||

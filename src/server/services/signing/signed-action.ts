@@ -97,7 +97,7 @@ export async function verifySignedAction(options: {
   if (recoverForwardSigner(typedData, signature) !== signer.toLowerCase()) {
     throw new AppError(
       "BAD_INPUT",
-      "The signature is not from the account this action needs; prepare it again and sign with the account you signed in with.",
+      "The signature is not from your wallet; sign with the account you signed in with.",
     );
   }
   return signature;
