@@ -110,6 +110,18 @@ describe("invitations", () => {
     );
   });
 
+  it("enrols a participant with a browser wallet as that wallet (it cannot be derived from)", async () => {
+    const { user, wallet } = await harness.createWalletUser("PARTICIPANT");
+    await harness.enroll(user, trialId, { wallet });
+    const enrollment = await harness.db.enrollment.findFirstOrThrow({
+      where: { trialId, participantId: user.id },
+    });
+    expect(enrollment).toMatchObject({
+      anchorStatus: "CONFIRMED",
+      accountAddress: user.walletAddress,
+    });
+  });
+
   it("refuses a code that is unknown, malformed, revoked, or for a used invitation being redeemed", async () => {
     const [first, second] = await issue(2);
     const participant = await harness.createUser("PARTICIPANT");

@@ -20,11 +20,16 @@ export function JoinTrial() {
   const [subjectId, setSubjectId] = useState("");
   useEffect(() => {
     // The link keeps the code in the fragment, which never reaches a server log.
-    const fromLink = codeFrom(window.location.hash);
-    if (fromLink) {
-      setInput(fromLink);
-      setCode(fromLink);
-    }
+    const readLink = () => {
+      const fromLink = codeFrom(window.location.hash);
+      if (fromLink) {
+        setInput(fromLink);
+        setCode(fromLink);
+      }
+    };
+    readLink();
+    window.addEventListener("hashchange", readLink);
+    return () => window.removeEventListener("hashchange", readLink);
   }, []);
   const invitation = api.enrollments.invitation.useQuery(
     { code: code ?? "" },
