@@ -40,7 +40,11 @@ export function Invitations({ trialId }: { trialId: string }) {
           signature: prepared.signsInWallet ? await signInvitation(draft.typedData) : undefined,
         });
       }
-      await issue.mutateAsync({ trialId, label: String(data.get("label") ?? ""), drafts });
+      await issue.mutateAsync({
+        trialId,
+        label: typeof data.get("label") === "string" ? (data.get("label") as string) : "",
+        drafts,
+      });
       await utils.trials.invitations.invalidate({ trialId });
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : "The invitations were not issued.");
