@@ -78,7 +78,7 @@ async function main() {
       );
     }
     const sent = await harness.db.chainOutbox.findFirstOrThrow({
-      where: { kind: "request.create", entityId: requestId },
+      where: { kind: { startsWith: "request.create" }, entityId: requestId },
       select: { txHash: true },
     });
     const receipt = await harness.chain.provider.getTransactionReceipt(sent.txHash!);
