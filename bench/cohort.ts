@@ -107,7 +107,7 @@ await runBenchmark(async (cleanup) => {
     );
   }
   const sent = await harness.db.chainOutbox.findFirstOrThrow({
-    where: { kind: "request.create", entityId: requestId },
+    where: { kind: { startsWith: "request.create" }, entityId: requestId },
     select: { txHash: true },
   });
   const receipt = await harness.chain.provider.getTransactionReceipt(sent.txHash!);

@@ -46,6 +46,7 @@ export async function seedLoadWorld(options: {
     const { handler, input } = handlerFor(action);
     const context = { db, chain, user };
     const prepared = await prepareAction(handler, context, input);
+    if (!prepared.typedData) throw new Error(`${action.type} could not be prepared`);
     await submitAction(handler, context, input, { request: prepared.typedData.message });
   };
   try {

@@ -1,35 +1,45 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.27;
+pragma solidity 0.8.30;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ConsentRegistry} from "./ConsentRegistry.sol";
+import {IConsentRegistry} from "./interfaces/IConsentRegistry.sol";
 import {IDataMarketplace} from "./interfaces/IDataMarketplace.sol";
+import {ITrialConsentHooks} from "./interfaces/ITrialConsentHooks.sol";
+import {ITrialRegistry} from "./interfaces/ITrialRegistry.sol";
 import {CohortItems} from "./libraries/CohortItems.sol";
 
 /**
  * @title DataMarketplace
  * @notice Listings, cohort access requests with ERC-20 escrow, owner decisions, data-use
- * records, settlement and pull payments. Consent is re-checked at request, approval and use.
- * Users act through the trusted forwarder, so `_msgSender()` is the signer, not the relayer.
+ * records, settlement and pull payments. Users act through the trusted forwarder, so
+ * `_msgSender()` is the signer, not the relayer.
+ *
+ * Each item of a request is bound to the consent epoch in force when the request was made;
+ * approval and data use need that epoch still in force, and settlement pays the owner only for
+ * items delivered, or deliverable for the whole access window under that epoch.
  *
  * Money invariant: the token balance of this contract equals `totalEscrowed()` plus the sum of
- * all `balanceOf` (checked by the fuzzed sequence test).
+ * all `balanceOf` (checked by the fuzzed sequence test). Tokens that deliver less than sent are
+ * refused.
  */
 contract DataMarketplace is
     IDataMarketplace,
     ConsentRegistry,
     ERC2771Context,
-    AccessControl,
+    AccessControlDefaultAdminRules,
     ReentrancyGuardTransient
 {
     using SafeERC20 for IERC20;
-    using CohortItems for mapping(uint256 => uint256);
+    using SafeCast for uint256;
 
     /// @notice Fees above 10 % are refused.
     uint16 public constant MAX_FEE_BPS = 1_000;
@@ -37,27 +47,42 @@ contract DataMarketplace is
     uint256 public constant MAX_ITEMS = 500;
     /// @notice Owners have this long to decide; undecided items are then refunded.
     uint40 public constant DECISION_PERIOD = 7 days;
+    /// @notice May pause (as may the default admin); only the default admin unpauses.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
 
     struct Listing {
         address owner;
         uint88 price;
         ListingStatus status;
-        bytes32 dataRoot;
     }
 
-    /// @dev Slot 0 holds what recordDataUse reads, including the statuses of the first
-    /// HEAD_ITEMS items, so that a delivery of a small cohort costs one request read.
+    /// @dev Read by every data use: the operator and the pause switch share one slot.
+    struct Config {
+        address operator;
+        bool isPaused;
+    }
+
+    struct FeeTerms {
+        address recipient;
+        uint16 bps;
+    }
+
     struct Request {
         address researcher;
         uint40 accessUntil;
         uint8 purpose;
-        uint48 headStatuses;
+        uint16 itemCount;
+        uint16 openItems;
+        bool isSettled;
         bytes32 itemsRoot;
         uint128 escrowed;
-        uint40 decisionDeadline;
-        uint16 itemCount;
-        uint16 feeBps;
-        bool isSettled;
+        uint40 createdAt;
+        uint32 feeTermsId;
+    }
+
+    struct RequestTotals {
+        uint128 credited;
+        uint128 fees;
     }
 
     /// @dev What requestAccess learns about its items in one pass.
@@ -66,38 +91,66 @@ contract DataMarketplace is
         ItemStatus[] statuses;
         bytes32 root;
         uint256 total;
-        uint48 head;
+        uint256 escrowedItems;
     }
 
-    /// @dev Items below this index keep their two-bit status in the request's first slot.
-    uint256 private constant HEAD_ITEMS = 24;
+    /// @dev What one settlement batch moves.
+    struct Batch {
+        uint256 credited;
+        uint256 fees;
+        uint256 refunded;
+        uint256 feeBps;
+        uint256 decisionDeadline;
+        uint256 accessUntil;
+        uint256 createdAt;
+    }
+
+    /// @dev A request's items, six per word: 37 bits each (status 2, delivered 1, consent tick 8,
+    /// consent slot 26) and the access period's end in the top 32 bits, so that a data use
+    /// reads one word of the request.
+    uint256 private constant ITEMS_PER_WORD = 6;
+    uint256 private constant ITEM_BITS = 37;
+    uint256 private constant ITEM_MASK = (1 << ITEM_BITS) - 1;
+    uint256 private constant DELIVERED = 4;
+    uint256 private constant ACCESS_SHIFT = 224;
 
     IERC20 private immutable _token;
-    /// @dev The account that records deliveries (the server). Immutable rather than a role:
-    /// recordDataUse is the hottest call, and a role lookup is a cold storage read (2,100 gas)
-    /// that would take it over its 35,000 gas budget. Rotating it means deploying a new version.
-    address private immutable _operator;
-    address private _feeRecipient;
-    uint16 private _feeBps;
+    Config private _config;
+    uint32 private _feeTermsId;
     uint256 private _totalEscrowed;
 
+    mapping(uint32 feeTermsId => FeeTerms) private _feeTerms;
     mapping(bytes32 listingId => Listing) private _listings;
+    mapping(bytes32 listingId => bytes32) private _dataRoots;
     mapping(bytes32 listingId => uint32) private _dataVersions;
     mapping(bytes32 listingId => mapping(uint32 version => bytes32)) private _rootHistory;
     mapping(bytes32 requestId => Request) private _requests;
-    mapping(bytes32 requestId => mapping(uint256 word => uint256)) private _itemStatuses;
+    mapping(bytes32 requestId => RequestTotals) private _totals;
+    mapping(bytes32 requestId => mapping(uint256 word => uint256)) private _items;
+    mapping(bytes32 requestId => mapping(uint256 word => uint256)) private _settled;
     mapping(address account => uint256) private _balances;
 
+    /**
+     * @dev The admin is a two-step role (AccessControlDefaultAdminRules, one day to accept a
+     * transfer). Emits {OperatorChanged} and {FeeUpdated} so auditors start from the logs.
+     */
     constructor(
         address trustedForwarder,
         IERC20 paymentToken,
+        ITrialRegistry registry,
         address admin,
-        address dataUseOperator
-    ) ERC2771Context(trustedForwarder) {
+        address dataUseOperator,
+        address feeRecipient
+    )
+        ERC2771Context(trustedForwarder)
+        ConsentRegistry(registry)
+        AccessControlDefaultAdminRules(1 days, admin)
+    {
+        if (dataUseOperator == address(0) || feeRecipient == address(0)) revert ZeroAddress();
         _token = paymentToken;
-        _operator = dataUseOperator;
-        _feeRecipient = admin;
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _config = Config({operator: dataUseOperator, isPaused: false});
+        emit OperatorChanged(address(0), dataUseOperator);
+        _setFeeTerms(0, feeRecipient);
     }
 
     // ---------------------------------------------------------------- listings
@@ -105,7 +158,7 @@ contract DataMarketplace is
     /**
      * @inheritdoc IDataMarketplace
      * @dev Requirements: the id is new, the root non-zero, the price fits 88 bits, the consent
-     * terms valid. Emits {ListingCreated} and {ConsentGranted}.
+     * terms valid (see {grantConsent}). Emits {ListingCreated} and {ConsentGranted}.
      */
     function createListing(
         bytes32 salt,
@@ -121,31 +174,30 @@ contract DataMarketplace is
         if (dataRoot == bytes32(0)) revert EmptyDataRoot();
         _listings[listingId] = Listing({
             owner: owner,
-            price: _toPrice(price),
-            status: ListingStatus.Active,
-            dataRoot: dataRoot
+            price: price.toUint88(),
+            status: ListingStatus.Active
         });
-        // The report hash is only emitted: auditors read it from the event, and storing it
-        // would cost another slot on every listing.
+        _dataRoots[listingId] = dataRoot;
+        // The report hash is only emitted: auditors read it from the event.
         emit ListingCreated(listingId, owner, dataRoot, reportHash, price);
-        _setConsent(listingId, owner, consent);
+        _grantConsent(listingId, owner, consent, true);
     }
 
     /**
      * @inheritdoc IDataMarketplace
      * @dev Requirements: the caller owns the listing; the price fits 88 bits. Requests already
-     * open keep the price they escrowed. Emits {ListingPriceUpdated}.
+     * open keep the price they escrowed; researchers cap new ones. Emits {ListingPriceUpdated}.
      */
     function updatePrice(bytes32 listingId, uint256 price) external {
         Listing storage listing = _ownedListing(listingId);
-        listing.price = _toPrice(price);
+        listing.price = price.toUint88();
         emit ListingPriceUpdated(listingId, price);
     }
 
     /**
      * @inheritdoc IDataMarketplace
-     * @dev Requirements: the caller owns the listing and it is active. Open requests are not
-     * affected; new ones exclude it. Emits {ListingUnlisted}.
+     * @dev Requirements: the caller owns the listing and it is active. New requests exclude it;
+     * items already approved stay usable under their consent epoch. Emits {ListingUnlisted}.
      */
     function unlist(bytes32 listingId) external {
         Listing storage listing = _ownedListing(listingId);
@@ -160,13 +212,13 @@ contract DataMarketplace is
      * stays readable through {dataRootAt}. Emits {DataReanchored}.
      */
     function reanchorData(bytes32 listingId, bytes32 dataRoot, bytes32 reportHash) external {
-        Listing storage listing = _ownedListing(listingId);
+        _ownedListing(listingId);
         if (dataRoot == bytes32(0)) revert EmptyDataRoot();
         uint32 previous = _currentVersion(listingId);
-        _rootHistory[listingId][previous] = listing.dataRoot;
+        _rootHistory[listingId][previous] = _dataRoots[listingId];
         uint32 version = previous + 1;
         _dataVersions[listingId] = version;
-        listing.dataRoot = dataRoot;
+        _dataRoots[listingId] = dataRoot;
         emit DataReanchored(listingId, version, dataRoot, reportHash);
     }
 
@@ -174,64 +226,73 @@ contract DataMarketplace is
 
     /**
      * @inheritdoc IDataMarketplace
-     * @dev Requirements: 1 to MAX_ITEMS listing ids in strictly increasing order, a purpose
-     * below 32, an access period ending in the future, and an allowance for the total.
-     * Items whose listing is inactive or whose consent does not permit the purpose are
-     * excluded (not escrowed); auto-approve consents approve at once; the rest wait for their
-     * owners. Emits {AccessRequested}.
+     * @dev Requirements: not paused; 1 to MAX_ITEMS listing ids in strictly increasing order, a
+     * purpose below 32, an access period ending in the future, a total escrow of at most
+     * `maxTotal`, and an allowance for it. Items whose listing is inactive, or whose consent is
+     * not in force, does not permit the purpose or expires before `accessUntil`, are excluded
+     * (not escrowed); auto-approving consents approve at once; the rest wait for their owners.
+     * Emits {AccessRequested}.
      */
     function requestAccess(
         bytes32 salt,
         bytes32[] calldata listingIds,
         uint8 purpose,
         bytes32 planHash,
-        uint40 accessUntil
-    ) external nonReentrant returns (bytes32 requestId) {
-        address researcher = _msgSender();
-        uint256 count = listingIds.length;
-        if (count == 0 || count > MAX_ITEMS) revert InvalidItems();
-        if (purpose >= 32) revert InvalidPurpose(purpose);
-        if (accessUntil <= block.timestamp) revert InvalidAccessPeriod(accessUntil);
-        requestId = requestIdFor(researcher, salt);
-        Request storage request = _requests[requestId];
-        if (request.researcher != address(0)) revert RequestAlreadyExists(requestId);
-
-        Assessment memory items = _assessItems(requestId, listingIds, purpose);
-        uint40 decisionDeadline = uint40(block.timestamp) + DECISION_PERIOD;
-        _requests[requestId] = Request({
-            researcher: researcher,
-            accessUntil: accessUntil,
-            purpose: purpose,
-            headStatuses: items.head,
-            itemsRoot: items.root,
-            escrowed: uint128(items.total),
-            decisionDeadline: decisionDeadline,
-            itemCount: uint16(count),
-            feeBps: _feeBps,
-            isSettled: false
-        });
-        _totalEscrowed += items.total;
-        emit AccessRequested(
-            requestId,
-            researcher,
-            purpose,
-            planHash,
-            accessUntil,
-            decisionDeadline,
-            items.total,
-            items.root,
-            listingIds,
-            items.prices,
-            items.statuses
-        );
-        if (items.total != 0) _token.safeTransferFrom(researcher, address(this), items.total);
+        uint40 accessUntil,
+        uint256 maxTotal
+    ) external nonReentrant returns (bytes32) {
+        return
+            _requestAccess(
+                _msgSender(),
+                salt,
+                listingIds,
+                purpose,
+                planHash,
+                accessUntil,
+                maxTotal
+            );
     }
 
     /**
      * @inheritdoc IDataMarketplace
-     * @dev Requirements: the item and proof match the request; the caller owns the listing;
-     * the item is pending and the decision window open; approving needs consent that still
-     * permits the request's purpose. Emits {ItemDecided}.
+     * @dev Requirements: those of {requestAccess}; the permit (for `maxTotal`, to this contract)
+     * is tried and its failure ignored, so a front-run permit cannot block the request: only the
+     * allowance counts. Emits {AccessRequested}.
+     */
+    function requestAccessWithPermit(
+        bytes32 salt,
+        bytes32[] calldata listingIds,
+        uint8 purpose,
+        bytes32 planHash,
+        uint40 accessUntil,
+        uint256 maxTotal,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (bytes32) {
+        address researcher = _msgSender();
+        try
+            IERC20Permit(address(_token)).permit(
+                researcher,
+                address(this),
+                maxTotal,
+                permitDeadline,
+                v,
+                r,
+                s
+            )
+        {} catch {} // solhint-disable-line no-empty-blocks
+        return
+            _requestAccess(researcher, salt, listingIds, purpose, planHash, accessUntil, maxTotal);
+    }
+
+    /**
+     * @inheritdoc IDataMarketplace
+     * @dev Requirements: not paused; the item and proof match the request; the caller owns the
+     * listing; the item is pending, the decision window open and the access period running;
+     * approving needs the consent epoch the item was requested under still in force.
+     * Emits {ItemDecided}.
      */
     function decide(
         bytes32 requestId,
@@ -241,75 +302,101 @@ contract DataMarketplace is
         bytes32[] calldata proof,
         bool approve
     ) external {
-        Request storage request = _verifiedItem(requestId, index, listingId, price, proof);
+        _requireNotPaused();
+        Request storage request = _requests[requestId];
+        if (
+            !MerkleProof.verifyCalldata(
+                proof,
+                request.itemsRoot,
+                CohortItems.leaf(index, listingId, price)
+            )
+        ) revert InvalidItemProof(requestId, index);
         address caller = _msgSender();
         if (_listings[listingId].owner != caller) revert NotListingOwner(listingId, caller);
-        ItemStatus status = _statusOf(requestId, request, index);
+        (uint256 word, uint256 shift) = _itemWord(requestId, index);
+        uint256 item = (word >> shift) & ITEM_MASK;
+        ItemStatus status = ItemStatus(item & 3);
         if (status != ItemStatus.Pending) revert WrongItemStatus(requestId, index, status);
-        if (block.timestamp > request.decisionDeadline) revert DecisionWindowClosed(requestId);
-        if (approve && !isPermitted(listingId, request.purpose)) {
-            revert ConsentNotPermitted(listingId, request.purpose);
-        }
-        _setStatus(requestId, request, index, approve ? ItemStatus.Approved : ItemStatus.Rejected);
+        if (block.timestamp > request.createdAt + DECISION_PERIOD)
+            revert DecisionWindowClosed(requestId);
+        if (block.timestamp > request.accessUntil) revert AccessPeriodEnded(requestId);
+        if (approve && !_isTickLive(item >> 11, (item >> 3) & 0xff))
+            revert ConsentEpochEnded(requestId, index);
+        uint256 decided = uint256(approve ? ItemStatus.Approved : ItemStatus.Rejected);
+        _items[requestId][index / ITEMS_PER_WORD] =
+            (word & ~(uint256(3) << shift)) | (decided << shift);
         emit ItemDecided(requestId, index, listingId, approve);
     }
 
     /**
      * @inheritdoc IDataMarketplace
-     * @dev Requirements: the caller is the operator; the item and proof match; the item is
-     * approved; the access period is running; consent permits the purpose at this block.
-     * Emits {DataUseRecorded}.
+     * @dev Requirements: the caller is the operator; not paused; the item is approved; the access
+     * period is running; the consent epoch the item was requested under is still in force (so
+     * consent was not revoked or granted again, the owner did not leave the linked trial and its
+     * protocol was not amended since). Marks the item delivered. Emits {DataUseRecorded}.
      */
-    function recordDataUse(
-        bytes32 requestId,
-        uint256 index,
-        bytes32 listingId,
-        uint256 price,
-        bytes32[] calldata proof,
-        bytes32 extractRoot
-    ) external {
-        if (msg.sender != _operator) revert NotOperator(msg.sender);
-        Request storage request = _verifiedItem(requestId, index, listingId, price, proof);
-        if (block.timestamp > request.accessUntil) revert AccessPeriodEnded(requestId);
-        uint8 purpose = request.purpose;
-        if (!isPermitted(listingId, purpose)) revert ConsentNotPermitted(listingId, purpose);
-        ItemStatus status = _statusOf(requestId, request, index);
-        if (status != ItemStatus.Approved) revert WrongItemStatus(requestId, index, status);
-        emit DataUseRecorded(requestId, listingId, extractRoot);
+    function recordDataUse(bytes32 requestId, uint256 index, bytes32 extractRoot) external {
+        Config memory config = _config;
+        if (msg.sender != config.operator) revert NotOperator(msg.sender);
+        if (config.isPaused) revert MarketplacePaused();
+        (uint256 word, uint256 shift) = _itemWord(requestId, index);
+        if (block.timestamp > word >> ACCESS_SHIFT) revert AccessPeriodEnded(requestId);
+        uint256 item = (word >> shift) & ITEM_MASK;
+        if (item & 3 != uint256(ItemStatus.Approved))
+            revert WrongItemStatus(requestId, index, ItemStatus(item & 3));
+        if (!_isTickLive(item >> 11, (item >> 3) & 0xff))
+            revert ConsentEpochEnded(requestId, index);
+        if (item & DELIVERED == 0)
+            _items[requestId][index / ITEMS_PER_WORD] = word | (DELIVERED << shift);
+        emit DataUseRecorded(requestId, index, extractRoot);
     }
 
     /**
      * @inheritdoc IDataMarketplace
-     * @dev Requirements: not settled; the arrays are exactly the committed items; no item is
-     * pending, unless the decision window has closed (pending items then expire). Approved
-     * items credit their owners (less the fee fixed at request time); the rest is refunded.
-     * Emits {PaymentCredited} per approved item, {ItemExpired} per expired one, and
-     * {RequestSettled}.
+     * @dev Requirements: a non-empty multiproof of the items' leaves; each item escrowed and not
+     * yet settled; pending items only after the decision window (they expire); approved items
+     * undelivered and still deliverable only after the access period. An approved item is paid
+     * (less the fee fixed at request time) if delivered, or if its consent epoch outlasted the
+     * access period; every other item is refunded. Any caller, any subset, any order.
+     * Emits {ItemSettled} per item, {ItemExpired} per expired one, and {RequestSettled} with
+     * the last item.
      */
-    function settle(
+    function settleItems(
         bytes32 requestId,
+        uint256[] calldata indices,
         bytes32[] calldata listingIds,
-        uint256[] calldata prices
+        uint256[] calldata prices,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
     ) external {
         Request storage request = _requests[requestId];
-        if (request.researcher == address(0)) revert UnknownRequest(requestId);
-        if (request.isSettled) revert AlreadySettled(requestId);
-        uint256 count = listingIds.length;
-        if (count != request.itemCount || prices.length != count) revert InvalidItems();
-        bytes32[] memory tree = new bytes32[](2 * count - 1);
-        for (uint256 index; index < count; ++index) {
-            tree[2 * count - 2 - index] = CohortItems.leaf(index, listingIds[index], prices[index]);
+        address researcher = request.researcher;
+        if (researcher == address(0)) revert UnknownRequest(requestId);
+        uint256 count = indices.length;
+        if (count == 0 || listingIds.length != count || prices.length != count)
+            revert InvalidItems();
+        bytes32[] memory leaves = new bytes32[](count);
+        for (uint256 k; k < count; ++k) {
+            leaves[k] = CohortItems.leaf(indices[k], listingIds[k], prices[k]);
         }
-        if (CohortItems.rootOfHeap(tree, count) != request.itemsRoot) revert InvalidItems();
+        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, request.itemsRoot, leaves))
+            revert InvalidItems();
 
-        (uint256 credited, uint256 fees) = _settleItems(requestId, request, listingIds, prices);
-        uint256 escrowed = request.escrowed;
-        uint256 refunded = escrowed - credited - fees;
-        request.isSettled = true;
-        _totalEscrowed -= escrowed;
-        if (fees != 0) _balances[_feeRecipient] += fees;
-        if (refunded != 0) _balances[request.researcher] += refunded;
-        emit RequestSettled(requestId, credited, refunded, fees);
+        FeeTerms memory terms = _feeTerms[request.feeTermsId];
+        Batch memory batch = Batch({
+            credited: 0,
+            fees: 0,
+            refunded: 0,
+            feeBps: terms.bps,
+            decisionDeadline: request.createdAt + DECISION_PERIOD,
+            accessUntil: request.accessUntil,
+            createdAt: request.createdAt
+        });
+        for (uint256 k; k < count; ++k) {
+            _settleItem(requestId, indices[k], listingIds[k], prices[k], batch);
+        }
+
+        _closeBatch(requestId, request, count, batch, terms.recipient);
     }
 
     /**
@@ -326,16 +413,49 @@ contract DataMarketplace is
         _token.safeTransfer(account, amount);
     }
 
+    // ---------------------------------------------------------------- administration
+
     /**
      * @inheritdoc IDataMarketplace
-     * @dev Requirements: DEFAULT_ADMIN_ROLE; at most MAX_FEE_BPS. Open requests keep their fee.
-     * Emits {FeeUpdated}.
+     * @dev Requirements: DEFAULT_ADMIN_ROLE; at most MAX_FEE_BPS; a non-zero recipient. Open
+     * requests keep the fee and recipient they were made with. Emits {FeeUpdated}.
      */
     function setFee(uint16 feeBps, address recipient) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (feeBps > MAX_FEE_BPS) revert FeeTooHigh(feeBps);
-        _feeBps = feeBps;
-        _feeRecipient = recipient;
-        emit FeeUpdated(feeBps, recipient);
+        _setFeeTerms(feeBps, recipient);
+    }
+
+    /**
+     * @inheritdoc IDataMarketplace
+     * @dev Requirements: DEFAULT_ADMIN_ROLE; a non-zero address. Takes effect at once, also for
+     * open requests (a leaked operator key is replaced, not waited out). Emits {OperatorChanged}.
+     */
+    function setOperator(address newOperator) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (newOperator == address(0)) revert ZeroAddress();
+        address previous = _config.operator;
+        _config.operator = newOperator;
+        emit OperatorChanged(previous, newOperator);
+    }
+
+    /**
+     * @inheritdoc IDataMarketplace
+     * @dev Requirements: PAUSER_ROLE or DEFAULT_ADMIN_ROLE. Consent changes, settlement and
+     * withdrawals stay open. Emits {Paused}.
+     */
+    function pause() external {
+        address caller = _msgSender();
+        if (!hasRole(PAUSER_ROLE, caller) && !hasRole(DEFAULT_ADMIN_ROLE, caller))
+            revert NotPauser(caller);
+        _config.isPaused = true;
+        emit Paused(caller);
+    }
+
+    /**
+     * @inheritdoc IDataMarketplace
+     * @dev Requirements: DEFAULT_ADMIN_ROLE. Emits {Unpaused}.
+     */
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _config.isPaused = false;
+        emit Unpaused(_msgSender());
     }
 
     // ---------------------------------------------------------------- views
@@ -366,13 +486,13 @@ contract DataMarketplace is
     {
         Listing storage listing = _listings[listingId];
         dataVersion = listing.status == ListingStatus.None ? 0 : _currentVersion(listingId);
-        return (listing.owner, listing.dataRoot, listing.price, listing.status, dataVersion);
+        return (listing.owner, _dataRoots[listingId], listing.price, listing.status, dataVersion);
     }
 
     /// @inheritdoc IDataMarketplace
     function dataRootAt(bytes32 listingId, uint32 version) external view returns (bytes32) {
         uint32 current = _currentVersion(listingId);
-        if (version == current) return _listings[listingId].dataRoot;
+        if (version == current) return _dataRoots[listingId];
         return version < current ? _rootHistory[listingId][version] : bytes32(0);
     }
 
@@ -398,7 +518,7 @@ contract DataMarketplace is
             request.researcher,
             request.purpose,
             request.accessUntil,
-            request.decisionDeadline,
+            request.createdAt == 0 ? 0 : request.createdAt + DECISION_PERIOD,
             request.itemsRoot,
             request.itemCount,
             request.escrowed,
@@ -408,7 +528,25 @@ contract DataMarketplace is
 
     /// @inheritdoc IDataMarketplace
     function itemStatus(bytes32 requestId, uint256 index) external view returns (ItemStatus) {
-        return _statusOf(requestId, _requests[requestId], index);
+        (uint256 word, uint256 shift) = _itemWord(requestId, index);
+        ItemStatus status = ItemStatus((word >> shift) & 3);
+        if (
+            status == ItemStatus.Pending &&
+            block.timestamp > _requests[requestId].createdAt + DECISION_PERIOD
+        ) return ItemStatus.Expired;
+        return status;
+    }
+
+    /// @inheritdoc IDataMarketplace
+    function itemState(
+        bytes32 requestId,
+        uint256 index
+    ) external view returns (bool isDelivered, bool isSettled, bool isConsentInForce) {
+        (uint256 word, uint256 shift) = _itemWord(requestId, index);
+        uint256 item = (word >> shift) & ITEM_MASK;
+        isDelivered = item & DELIVERED != 0;
+        isSettled = (_settled[requestId][index >> 8] >> (index & 255)) & 1 == 1;
+        isConsentInForce = item != 0 && _isTickLive(item >> 11, (item >> 3) & 0xff);
     }
 
     /// @inheritdoc IDataMarketplace
@@ -426,132 +564,235 @@ contract DataMarketplace is
         return _token;
     }
 
-    /// @notice The account allowed to record data uses.
-    function operator() external view returns (address) {
-        return _operator;
+    /// @notice The account allowed to record data uses, and whether the marketplace is paused.
+    function operator() external view returns (address account, bool isPaused) {
+        Config memory config = _config;
+        return (config.operator, config.isPaused);
     }
 
     /// @notice The fee for new requests and who receives it.
     function fee() external view returns (uint16 feeBps, address recipient) {
-        return (_feeBps, _feeRecipient);
+        FeeTerms memory terms = _feeTerms[_feeTermsId];
+        return (terms.bps, terms.recipient);
+    }
+
+    /// @inheritdoc AccessControlDefaultAdminRules
+    function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
+        return
+            interfaceId == type(IDataMarketplace).interfaceId ||
+            interfaceId == type(IConsentRegistry).interfaceId ||
+            interfaceId == type(ITrialConsentHooks).interfaceId ||
+            super.supportsInterface(interfaceId);
     }
 
     // ---------------------------------------------------------------- internals
 
+    function _requestAccess(
+        address researcher,
+        bytes32 salt,
+        bytes32[] calldata listingIds,
+        uint8 purpose,
+        bytes32 planHash,
+        uint40 accessUntil,
+        uint256 maxTotal
+    ) private returns (bytes32 requestId) {
+        _requireNotPaused();
+        uint256 count = listingIds.length;
+        if (count == 0 || count > MAX_ITEMS) revert InvalidItems();
+        if (purpose >= 32) revert InvalidPurpose(purpose);
+        if (accessUntil <= block.timestamp || accessUntil > type(uint32).max)
+            revert InvalidAccessPeriod(accessUntil);
+        requestId = requestIdFor(researcher, salt);
+        Request storage request = _requests[requestId];
+        if (request.researcher != address(0)) revert RequestAlreadyExists(requestId);
+
+        Assessment memory items = _assessItems(requestId, listingIds, purpose, accessUntil);
+        if (items.total > maxTotal) revert PriceAboveMaximum(items.total, maxTotal);
+        bool isSettled = items.escrowedItems == 0;
+        _requests[requestId] = Request({
+            researcher: researcher,
+            accessUntil: accessUntil,
+            purpose: purpose,
+            itemCount: uint16(count),
+            openItems: uint16(items.escrowedItems),
+            isSettled: isSettled,
+            itemsRoot: items.root,
+            escrowed: items.total.toUint128(),
+            createdAt: uint40(block.timestamp),
+            feeTermsId: _feeTermsId
+        });
+        _totalEscrowed += items.total;
+        emit AccessRequested(
+            requestId,
+            researcher,
+            purpose,
+            planHash,
+            accessUntil,
+            uint40(block.timestamp) + DECISION_PERIOD,
+            items.total,
+            items.root,
+            listingIds,
+            items.prices,
+            items.statuses
+        );
+        if (isSettled) emit RequestSettled(requestId, 0, 0, 0, _feeTerms[_feeTermsId].recipient);
+        if (items.total != 0) _pullExactly(researcher, items.total);
+    }
+
     /**
      * @dev One pass over a new request's items: ids strictly increasing, each item's status
-     * from its listing and consent, the escrow total, the items' Merkle root, and the status
-     * words written (the first HEAD_ITEMS statuses are returned for the request's own slot).
+     * from its listing and consent, the escrow total, the items' Merkle root, and the item
+     * words written.
      */
     function _assessItems(
         bytes32 requestId,
         bytes32[] calldata listingIds,
-        uint8 purpose
+        uint8 purpose,
+        uint40 accessUntil
     ) private returns (Assessment memory items) {
         uint256 count = listingIds.length;
         items.prices = new uint256[](count);
         items.statuses = new ItemStatus[](count);
         bytes32[] memory tree = new bytes32[](2 * count - 1);
-        uint256 head;
         uint256 word;
         bytes32 previous;
         for (uint256 index; index < count; ++index) {
             bytes32 listingId = listingIds[index];
             if (index != 0 && listingId <= previous) revert InvalidItems();
             previous = listingId;
-            Listing storage listing = _listings[listingId];
-            uint256 price = listing.price;
+            Listing memory listing = _listings[listingId];
             ItemStatus status = ItemStatus.Excluded;
-            if (listing.status == ListingStatus.Active && isPermitted(listingId, purpose)) {
-                status = _isAutoApproved(listingId) ? ItemStatus.Approved : ItemStatus.Pending;
-                items.total += price;
-                if (index < HEAD_ITEMS) head |= uint256(uint8(status)) << (index << 1);
-                else word |= uint256(uint8(status)) << ((index & 127) << 1);
+            if (listing.status == ListingStatus.Active) {
+                (uint256 itemRef, bool autoApprove) = _requestableItem(
+                    listingId,
+                    purpose,
+                    accessUntil
+                );
+                if (itemRef != 0) {
+                    status = autoApprove ? ItemStatus.Approved : ItemStatus.Pending;
+                    items.total += listing.price;
+                    ++items.escrowedItems;
+                    word |=
+                        ((itemRef << 3) | uint256(status)) <<
+                        ((index % ITEMS_PER_WORD) * ITEM_BITS);
+                }
             }
-            items.prices[index] = price;
+            items.prices[index] = listing.price;
             items.statuses[index] = status;
-            tree[2 * count - 2 - index] = CohortItems.leaf(index, listingId, price);
-            if (index & 127 == 127 || index == count - 1) {
-                if (word != 0) _itemStatuses[requestId][index >> 7] = word;
+            tree[2 * count - 2 - index] = CohortItems.leaf(index, listingId, listing.price);
+            if (index % ITEMS_PER_WORD == ITEMS_PER_WORD - 1 || index == count - 1) {
+                if (word != 0)
+                    _items[requestId][index / ITEMS_PER_WORD] =
+                        word | (uint256(accessUntil) << ACCESS_SHIFT);
                 word = 0;
             }
         }
         items.root = CohortItems.rootOfHeap(tree, count);
-        items.head = uint48(head);
     }
 
-    function _settleItems(
-        bytes32 requestId,
-        Request storage request,
-        bytes32[] calldata listingIds,
-        uint256[] calldata prices
-    ) private returns (uint256 credited, uint256 fees) {
-        bool isWindowClosed = block.timestamp > request.decisionDeadline;
-        uint256 feeBps = request.feeBps;
-        for (uint256 index; index < listingIds.length; ++index) {
-            ItemStatus status = _statusOf(requestId, request, index);
-            if (status == ItemStatus.Approved) {
-                uint256 itemFee = (prices[index] * feeBps) / 10_000;
-                credited += _credit(requestId, listingIds[index], prices[index] - itemFee);
-                fees += itemFee;
-            } else if (status == ItemStatus.Pending) {
-                if (!isWindowClosed) revert SettlementTooEarly(requestId);
-                emit ItemExpired(requestId, index, listingIds[index]);
-            }
-        }
-    }
-
-    function _credit(
-        bytes32 requestId,
-        bytes32 listingId,
-        uint256 amount
-    ) private returns (uint256) {
-        address owner = _listings[listingId].owner;
-        _balances[owner] += amount;
-        emit PaymentCredited(requestId, listingId, owner, amount);
-        return amount;
-    }
-
-    function _verifiedItem(
+    function _settleItem(
         bytes32 requestId,
         uint256 index,
         bytes32 listingId,
         uint256 price,
-        bytes32[] calldata proof
-    ) private view returns (Request storage request) {
-        request = _requests[requestId];
-        // The index is part of the leaf and leaves are double-hashed, so a valid proof also
-        // proves index < itemCount: no inner node can pass for a leaf.
-        bytes32 leaf = CohortItems.leaf(index, listingId, price);
-        if (!MerkleProof.verifyCalldata(proof, request.itemsRoot, leaf)) {
-            revert InvalidItemProof(requestId, index);
-        }
-    }
-
-    function _statusOf(
-        bytes32 requestId,
-        Request storage request,
-        uint256 index
-    ) private view returns (ItemStatus) {
-        if (index < HEAD_ITEMS) return ItemStatus((request.headStatuses >> (index << 1)) & 3);
-        return ItemStatus(_itemStatuses[requestId].statusOf(index));
-    }
-
-    function _setStatus(
-        bytes32 requestId,
-        Request storage request,
-        uint256 index,
-        ItemStatus status
+        Batch memory batch
     ) private {
-        if (index < HEAD_ITEMS) {
-            uint256 shift = index << 1;
-            uint256 head = request.headStatuses;
-            request.headStatuses = uint48(
-                (head & ~(uint256(3) << shift)) | (uint256(status) << shift)
-            );
-        } else {
-            _itemStatuses[requestId].setStatus(index, uint8(status));
+        uint256 settledWord = _settled[requestId][index >> 8];
+        uint256 bit = 1 << (index & 255);
+        if (settledWord & bit != 0) revert AlreadySettled(requestId, index);
+        _settled[requestId][index >> 8] = settledWord | bit;
+
+        (uint256 word, uint256 shift) = _itemWord(requestId, index);
+        uint256 item = (word >> shift) & ITEM_MASK;
+        ItemStatus status = ItemStatus(item & 3);
+        bool isPaid;
+        if (status == ItemStatus.Excluded) {
+            revert WrongItemStatus(requestId, index, status);
+        } else if (status == ItemStatus.Pending) {
+            if (block.timestamp <= batch.decisionDeadline)
+                revert SettlementTooEarly(requestId, index);
+            emit ItemExpired(requestId, index, listingId);
+        } else if (status == ItemStatus.Approved) {
+            if (item & DELIVERED != 0) {
+                isPaid = true;
+            } else {
+                uint256 endedAt = _epochEndedAt(
+                    item >> 11,
+                    (item >> 3) & 0xff,
+                    listingId,
+                    batch.createdAt
+                );
+                if (endedAt == type(uint256).max && block.timestamp <= batch.accessUntil)
+                    revert SettlementTooEarly(requestId, index);
+                isPaid = endedAt > batch.accessUntil;
+            }
         }
+        address owner = _listings[listingId].owner;
+        if (isPaid) {
+            uint256 itemFee = (price * batch.feeBps) / 10_000;
+            uint256 credit = price - itemFee;
+            _balances[owner] += credit;
+            batch.credited += credit;
+            batch.fees += itemFee;
+            emit ItemSettled(requestId, index, listingId, owner, credit, itemFee, 0);
+        } else {
+            batch.refunded += price;
+            emit ItemSettled(requestId, index, listingId, owner, 0, 0, price);
+        }
+    }
+
+    /// @dev Books a settled batch: escrow released, refunds and fees credited, totals kept.
+    function _closeBatch(
+        bytes32 requestId,
+        Request storage request,
+        uint256 count,
+        Batch memory batch,
+        address feeRecipient
+    ) private {
+        uint256 open = request.openItems - count;
+        request.openItems = uint16(open);
+        _totalEscrowed -= batch.credited + batch.fees + batch.refunded;
+        if (batch.refunded != 0) _balances[request.researcher] += batch.refunded;
+        if (batch.fees != 0) _balances[feeRecipient] += batch.fees;
+        RequestTotals storage totals = _totals[requestId];
+        uint256 credited = totals.credited + batch.credited;
+        uint256 fees = totals.fees + batch.fees;
+        totals.credited = uint128(credited);
+        totals.fees = uint128(fees);
+        if (open == 0) {
+            request.isSettled = true;
+            uint256 refunded = request.escrowed - credited - fees;
+            emit RequestSettled(requestId, credited, refunded, fees, feeRecipient);
+        }
+    }
+
+    /// @dev Pulls `amount` and checks that exactly that much arrived.
+    function _pullExactly(address from, uint256 amount) private {
+        uint256 before = _token.balanceOf(address(this));
+        _token.safeTransferFrom(from, address(this), amount);
+        uint256 received = _token.balanceOf(address(this)) - before;
+        if (received != amount) revert TokenTransferShortfall(amount, received);
+    }
+
+    function _setFeeTerms(uint16 feeBps, address recipient) private {
+        if (feeBps > MAX_FEE_BPS) revert FeeTooHigh(feeBps);
+        if (recipient == address(0)) revert ZeroAddress();
+        uint32 id = _feeTermsId + 1;
+        _feeTermsId = id;
+        _feeTerms[id] = FeeTerms({recipient: recipient, bps: feeBps});
+        emit FeeUpdated(feeBps, recipient);
+    }
+
+    function _requireNotPaused() private view {
+        if (_config.isPaused) revert MarketplacePaused();
+    }
+
+    function _itemWord(
+        bytes32 requestId,
+        uint256 index
+    ) private view returns (uint256 word, uint256 shift) {
+        word = _items[requestId][index / ITEMS_PER_WORD];
+        shift = (index % ITEMS_PER_WORD) * ITEM_BITS;
     }
 
     function _ownedListing(bytes32 listingId) private view returns (Listing storage listing) {
@@ -564,11 +805,6 @@ contract DataMarketplace is
     function _currentVersion(bytes32 listingId) private view returns (uint32) {
         uint32 version = _dataVersions[listingId];
         return version == 0 ? 1 : version;
-    }
-
-    function _toPrice(uint256 price) private pure returns (uint88) {
-        if (price > type(uint88).max) revert PriceTooHigh(price);
-        return uint88(price);
     }
 
     function _ownerOf(bytes32 listingId) internal view override returns (address) {

@@ -20,7 +20,7 @@ describe("gasless actions through the ERC-2771 forwarder", () => {
     const carolEth = await suite.ethers.provider.getBalance(carol.address);
 
     const listingSalt = salt();
-    const consent = terms({ expiresAt: (await now()) + 86_400, autoApprove: false });
+    const consent = terms({ expiresAt: (await now()) + 2 * 86_400, autoApprove: false });
     const create = marketplace.interface.encodeFunctionData("createListing", [
       listingSalt,
       hashOf("root"),
@@ -41,6 +41,7 @@ describe("gasless actions through the ERC-2771 forwarder", () => {
       0,
       hashOf("plan"),
       (await now()) + 86_400,
+      10n * TOKEN,
     ]);
     await (
       await forwarder
@@ -61,12 +62,10 @@ describe("gasless actions through the ERC-2771 forwarder", () => {
     await (
       await forwarder.connect(relayer).execute(await signForward(alice, marketplaceAddress, decide))
     ).wait();
+    await (await marketplace.connect(operator).recordDataUse(requestId, 0, hashOf("x"))).wait();
     await (
-      await marketplace
-        .connect(operator)
-        .recordDataUse(requestId, 0, listingId, 10n * TOKEN, [], hashOf("x"))
+      await marketplace.settleItems(requestId, [0n], [listingId], [10n * TOKEN], [], [])
     ).wait();
-    await (await marketplace.settle(requestId, [listingId], [10n * TOKEN])).wait();
     const withdraw = marketplace.interface.encodeFunctionData("withdraw");
     await (
       await forwarder

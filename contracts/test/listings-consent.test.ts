@@ -24,7 +24,7 @@ describe("DataMarketplace: listings", () => {
     const [granted] = await marketplace.queryFilter(marketplace.filters.ConsentGranted(id));
     expect(created?.args.owner).toBe(alice.address);
     expect(created?.args.reportHash).toBe(hashOf("report"));
-    expect(granted?.args.termsHash).toBe(hashOf("terms"));
+    expect([granted?.args.termsHash, granted?.args.epoch]).toEqual([hashOf("terms"), 1n]);
     expect(await marketplace.isPermitted(id, PURPOSE.ACADEMIC)).toBe(true);
     expect(await marketplace.isPermitted(id, PURPOSE.COMMERCIAL)).toBe(false);
   });
@@ -50,7 +50,7 @@ describe("DataMarketplace: listings", () => {
       marketplace
         .connect(alice)
         .createListing(salt(), hashOf("r"), hashOf("report"), 2n ** 88n, consent),
-    ).rejects.toThrow(/PriceTooHigh/);
+    ).rejects.toThrow(/SafeCastOverflowedUintDowncast/);
     await expect(
       marketplace
         .connect(alice)
@@ -126,8 +126,13 @@ describe("DataMarketplace: consent", () => {
     ).rejects.toThrow(/InvalidConsentTerms/);
     await (await marketplace.connect(alice).grantConsent(id, wider)).wait();
     expect(await marketplace.isPermitted(id, PURPOSE.AI_TRAINING)).toBe(true);
-    const [consent, isRevoked] = await marketplace.consentOf(id);
-    expect([consent.termsHash, isRevoked]).toEqual([hashOf("terms v2"), false]);
+    const [consent, epoch, isRevoked, isInForce] = await marketplace.consentOf(id);
+    expect([consent.termsHash, epoch, isRevoked, isInForce]).toEqual([
+      hashOf("terms v2"),
+      2n,
+      false,
+      true,
+    ]);
 
     await expect(marketplace.connect(mallory).revokeConsent(id)).rejects.toThrow(/NotListingOwner/);
     await (await marketplace.connect(alice).revokeConsent(id)).wait();
@@ -136,7 +141,8 @@ describe("DataMarketplace: consent", () => {
       /ConsentAlreadyRevoked/,
     );
     const [revoked] = await marketplace.queryFilter(marketplace.filters.ConsentRevoked(id));
-    expect(revoked?.args.owner).toBe(alice.address);
+    expect([revoked?.args.owner, revoked?.args.epoch]).toEqual([alice.address, 2n]);
+    expect((await marketplace.consentOf(id))[3]).toBe(false);
   });
 
   it("is not permitted after expiry or for a purpose bit out of range", async () => {

@@ -7,7 +7,7 @@ const REENTRANT_CALL = selectorOf("ReentrancyGuardReentrantCall()").slice(0, 10)
 
 describe("an ERC-20 that re-enters on transfer", () => {
   it("cannot make withdraw pay twice", async () => {
-    const suite = await deploySuite({ reentrantToken: true });
+    const suite = await deploySuite({ token: "reentrant" });
     const {
       marketplace,
       marketplaceAddress,
@@ -19,7 +19,8 @@ describe("an ERC-20 that re-enters on transfer", () => {
     } = suite;
     const { id } = await createListing(alice, { price: 10n * TOKEN });
     const request = await openRequest(carol, [id]);
-    await (await marketplace.settle(request.requestId, [id], [10n * TOKEN])).wait();
+    await (await suite.recordUse(request, 0)).wait();
+    await (await suite.settle(request)).wait();
     await (
       await attackToken!.arm(
         marketplaceAddress,
@@ -36,7 +37,7 @@ describe("an ERC-20 that re-enters on transfer", () => {
   });
 
   it("cannot re-enter requestAccess while escrow is being pulled", async () => {
-    const suite = await deploySuite({ reentrantToken: true });
+    const suite = await deploySuite({ token: "reentrant" });
     const { marketplace, marketplaceAddress, attackToken, alice, carol, createListing, now } =
       suite;
     const { id } = await createListing(alice, { price: 10n * TOKEN });
@@ -47,12 +48,13 @@ describe("an ERC-20 that re-enters on transfer", () => {
       PURPOSE.PUBLIC_HEALTH,
       hashOf("p"),
       (await now()) + 86_400,
+      10n * TOKEN,
     ]);
     await (await attackToken!.arm(marketplaceAddress, reentry)).wait();
     await (
       await marketplace
         .connect(carol)
-        .requestAccess(salt(), [id], 0, hashOf("p"), (await now()) + 86_400)
+        .requestAccess(salt(), [id], 0, hashOf("p"), (await now()) + 86_400, 10n * TOKEN)
     ).wait();
     expect(await attackToken!.reentryAttempted()).toBe(true);
     expect(await attackToken!.reentrySucceeded()).toBe(false);
@@ -62,7 +64,7 @@ describe("an ERC-20 that re-enters on transfer", () => {
   });
 
   it("cannot make withdrawRewards pay twice", async () => {
-    const suite = await deploySuite({ reentrantToken: true });
+    const suite = await deploySuite({ token: "reentrant" });
     const { trialRegistry, attackToken, admin, alice } = suite;
     const trialSalt = salt();
     await (await trialRegistry.connect(admin).registerTrial(trialSalt, hashOf("p"))).wait();
@@ -70,7 +72,7 @@ describe("an ERC-20 that re-enters on transfer", () => {
     await (
       await trialRegistry.connect(admin).fundRewards(trialId, 20n * TOKEN, 10n * TOKEN)
     ).wait();
-    await (await trialRegistry.connect(alice).enroll(trialId, hashOf("a"), 1)).wait();
+    await suite.enroll(alice, trialId);
     const registryAddress = await trialRegistry.getAddress();
     await (
       await attackToken!.arm(

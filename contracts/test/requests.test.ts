@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DAY, deploySuite, hashOf, PURPOSE, salt, TOKEN } from "./fixtures";
+import { DAY, deploySuite, hashOf, ITEM, mined, PURPOSE, salt, TOKEN } from "./fixtures";
 
-const EXCLUDED = 0n;
-const PENDING = 1n;
-const APPROVED = 2n;
-const REJECTED = 3n;
+const { EXCLUDED, PENDING, APPROVED, REJECTED } = ITEM;
 
 async function cohort() {
   const suite = await deploySuite();
@@ -66,28 +63,34 @@ describe("requestAccess", () => {
     const later = (await now()) + DAY;
     const sorted = [auto, ask].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
     await expect(
-      marketplace.connect(carol).requestAccess(salt(), [], 0, hashOf("p"), later),
+      marketplace.connect(carol).requestAccess(salt(), [], 0, hashOf("p"), later, 0n),
     ).rejects.toThrow(/InvalidItems/);
     await expect(
       marketplace
         .connect(carol)
-        .requestAccess(salt(), [...sorted].reverse(), 0, hashOf("p"), later),
+        .requestAccess(salt(), [...sorted].reverse(), 0, hashOf("p"), later, 2n ** 128n),
     ).rejects.toThrow(/InvalidItems/);
     await expect(
-      marketplace.connect(carol).requestAccess(salt(), [auto, auto], 0, hashOf("p"), later),
+      marketplace
+        .connect(carol)
+        .requestAccess(salt(), [auto, auto], 0, hashOf("p"), later, 2n ** 128n),
     ).rejects.toThrow(/InvalidItems/);
     await expect(
-      marketplace.connect(carol).requestAccess(salt(), sorted, 32, hashOf("p"), later),
+      marketplace.connect(carol).requestAccess(salt(), sorted, 32, hashOf("p"), later, 2n ** 128n),
     ).rejects.toThrow(/InvalidPurpose/);
     await expect(
-      marketplace.connect(carol).requestAccess(salt(), sorted, 0, hashOf("p"), 1),
+      marketplace.connect(carol).requestAccess(salt(), sorted, 0, hashOf("p"), 1, 2n ** 128n),
     ).rejects.toThrow(/InvalidAccessPeriod/);
     const requestSalt = salt();
     await (
-      await marketplace.connect(carol).requestAccess(requestSalt, sorted, 0, hashOf("p"), later)
+      await marketplace
+        .connect(carol)
+        .requestAccess(requestSalt, sorted, 0, hashOf("p"), later, 2n ** 128n)
     ).wait();
     await expect(
-      marketplace.connect(carol).requestAccess(requestSalt, sorted, 0, hashOf("p"), later),
+      marketplace
+        .connect(carol)
+        .requestAccess(requestSalt, sorted, 0, hashOf("p"), later, 2n ** 128n),
     ).rejects.toThrow(/RequestAlreadyExists/);
   });
 
@@ -97,7 +100,7 @@ describe("requestAccess", () => {
     await expect(
       marketplace
         .connect(mallory)
-        .requestAccess(salt(), [auto], 0, hashOf("p"), (await now()) + DAY),
+        .requestAccess(salt(), [auto], 0, hashOf("p"), (await now()) + DAY, 2n ** 128n),
     ).rejects.toThrow(/ERC20InsufficientAllowance/);
     expect(await marketplace.totalEscrowed()).toBe(0n);
   });
@@ -151,7 +154,7 @@ describe("decide", () => {
       marketplace
         .connect(bob)
         .decide(request.requestId, 0, ask, request.items[0]!.price, request.proof(0), true),
-    ).rejects.toThrow(/ConsentNotPermitted/);
+    ).rejects.toThrow(/ConsentEpochEnded/);
     await (
       await marketplace
         .connect(bob)
@@ -165,93 +168,52 @@ describe("decide", () => {
 });
 
 describe("recordDataUse", () => {
-  it("records a delivery of an approved item by the operator", async () => {
-    const { marketplace, operator, carol, auto, openRequest } = await cohort();
-    const request = await openRequest(carol, [auto]);
-    await (
-      await marketplace
-        .connect(operator)
-        .recordDataUse(
-          request.requestId,
-          0,
-          auto,
-          request.items[0]!.price,
-          request.proof(0),
-          hashOf("extract"),
-        )
-    ).wait();
+  it("records a delivery of an approved item by the operator, marking it delivered", async () => {
+    const suite = await cohort();
+    const { marketplace, carol, auto } = suite;
+    const request = await suite.openRequest(carol, [auto]);
+    await mined(
+      marketplace.connect(suite.operator).recordDataUse(request.requestId, 0, hashOf("extract")),
+    );
     const [event] = await marketplace.queryFilter(
       marketplace.filters.DataUseRecorded(request.requestId),
     );
-    expect([event?.args.listingId, event?.args.extractRoot]).toEqual([auto, hashOf("extract")]);
+    expect([event?.args.index, event?.args.extractRoot]).toEqual([0n, hashOf("extract")]);
+    expect(await marketplace.itemState(request.requestId, 0)).toEqual([true, false, true]);
+    // A second use of the same item is recorded too.
+    await mined(suite.recordUse(request, 0));
   });
 
-  it("refuses other callers, unapproved items, tampered items and ended access", async () => {
-    const { marketplace, operator, carol, auto, ask, openRequest, increaseTime } = await cohort();
-    const request = await openRequest(carol, [auto, ask]);
+  it("refuses other callers, unapproved, excluded or unknown items, and ended access", async () => {
+    const suite = await cohort();
+    const { carol, auto, ask, commercialOnly, increaseTime } = suite;
+    const request = await suite.openRequest(carol, [auto, ask, commercialOnly]);
     const at = (id: string) => request.items.findIndex((item) => item.listingId === id);
-    const record = (signer: typeof operator, id: string, price?: bigint) =>
-      marketplace
-        .connect(signer)
-        .recordDataUse(
-          request.requestId,
-          at(id),
-          id,
-          price ?? request.items[at(id)]!.price,
-          request.proof(at(id)),
-          hashOf("x"),
-        );
-    await expect(record(carol, auto)).rejects.toThrow(/NotOperator/);
-    await expect(record(operator, ask)).rejects.toThrow(/WrongItemStatus/);
-    await expect(record(operator, auto, 1n)).rejects.toThrow(/InvalidItemProof/);
-    await increaseTime(31 * DAY);
-    await expect(record(operator, auto)).rejects.toThrow(/AccessPeriodEnded/);
-  });
-
-  it("refuses a use after consent was revoked between request and use", async () => {
-    const { marketplace, operator, alice, carol, auto, openRequest } = await cohort();
-    const request = await openRequest(carol, [auto]);
-    await (await marketplace.connect(alice).revokeConsent(auto)).wait();
+    await expect(suite.recordUse(request, at(auto), carol)).rejects.toThrow(/NotOperator/);
+    await expect(suite.recordUse(request, at(ask))).rejects.toThrow(/WrongItemStatus/);
+    await expect(suite.recordUse(request, at(commercialOnly))).rejects.toThrow(/WrongItemStatus/);
+    await expect(suite.recordUse(request, 4)).rejects.toThrow(/WrongItemStatus/);
     await expect(
-      marketplace
-        .connect(operator)
-        .recordDataUse(
-          request.requestId,
-          0,
-          auto,
-          request.items[0]!.price,
-          request.proof(0),
-          hashOf("x"),
-        ),
-    ).rejects.toThrow(/ConsentNotPermitted/);
+      suite.marketplace.connect(suite.operator).recordDataUse(salt(), 0, hashOf("x")),
+    ).rejects.toThrow(/AccessPeriodEnded/);
+    await increaseTime(31 * DAY);
+    await expect(suite.recordUse(request, at(auto))).rejects.toThrow(/AccessPeriodEnded/);
   });
 });
 
 describe("settle and withdraw", () => {
   it("credits owners less the fee fixed at request time, refunds the rest, and pays out on withdraw", async () => {
-    const { marketplace, token, admin, alice, bob, carol, auto, ask, openRequest } = await cohort();
-    await (await marketplace.connect(admin).setFee(500, admin.address)).wait();
-    const request = await openRequest(carol, [auto, ask]);
-    await (await marketplace.connect(admin).setFee(1000, admin.address)).wait();
+    const suite = await cohort();
+    const { marketplace, token, admin, alice, bob, carol, auto, ask } = suite;
+    await mined(marketplace.connect(admin).setFee(500, admin.address));
+    const request = await suite.openRequest(carol, [auto, ask]);
+    await mined(marketplace.connect(admin).setFee(1000, admin.address));
     const askIndex = request.items.findIndex((item) => item.listingId === ask);
-    await (
-      await marketplace
-        .connect(bob)
-        .decide(request.requestId, askIndex, ask, 20n * TOKEN, request.proof(askIndex), false)
-    ).wait();
-    const ids = request.items.map((item) => item.listingId);
-    const prices = request.items.map((item) => item.price);
-    await expect(
-      marketplace.settle(
-        request.requestId,
-        ids,
-        prices.map(() => 1n),
-      ),
-    ).rejects.toThrow(/InvalidItems/);
-    await expect(
-      marketplace.settle(request.requestId, ids.slice(1), prices.slice(1)),
-    ).rejects.toThrow(/InvalidItems/);
-    await (await marketplace.settle(request.requestId, ids, prices)).wait();
+    await mined(suite.decide(bob, request, askIndex, false));
+    await mined(suite.recordUse(request, 1 - askIndex));
+    const wrongPrices = marketplace.settleItems(request.requestId, [0n], [auto], [1n], [], []);
+    await expect(wrongPrices).rejects.toThrow(/InvalidItems/);
+    await mined(suite.settle(request));
     expect(await marketplace.balanceOf(alice.address)).toBe((95n * TOKEN) / 10n);
     expect(await marketplace.balanceOf(admin.address)).toBe(TOKEN / 2n);
     expect(await marketplace.balanceOf(carol.address)).toBe(20n * TOKEN);
@@ -264,33 +226,50 @@ describe("settle and withdraw", () => {
       20n * TOKEN,
       TOKEN / 2n,
     ]);
-    await expect(marketplace.settle(request.requestId, ids, prices)).rejects.toThrow(
-      /AlreadySettled/,
+    const items = await marketplace.queryFilter(marketplace.filters.ItemSettled(request.requestId));
+    expect(items.map((event) => event.args.owner).sort()).toEqual(
+      [alice.address, bob.address].sort(),
     );
+    await expect(suite.settle(request, [0])).rejects.toThrow(/AlreadySettled/);
 
     const before = await token.balanceOf(alice.address);
-    await (await marketplace.connect(alice).withdraw()).wait();
+    await mined(marketplace.connect(alice).withdraw());
     expect((await token.balanceOf(alice.address)) - before).toBe((95n * TOKEN) / 10n);
     await expect(marketplace.connect(alice).withdraw()).rejects.toThrow(/NothingToWithdraw/);
   });
 
   it("waits for pending decisions, then expires and refunds them after the window", async () => {
-    const { marketplace, carol, ask, openRequest, increaseTime } = await cohort();
-    const request = await openRequest(carol, [ask]);
-    const args: [string, string[], bigint[]] = [
-      request.requestId,
-      [ask],
-      [request.items[0]!.price],
-    ];
-    await expect(marketplace.settle(...args)).rejects.toThrow(/SettlementTooEarly/);
+    const suite = await cohort();
+    const { marketplace, carol, ask, increaseTime } = suite;
+    const request = await suite.openRequest(carol, [ask]);
+    await expect(suite.settle(request, [0])).rejects.toThrow(/SettlementTooEarly/);
     await increaseTime(8 * DAY);
-    await (await marketplace.settle(...args)).wait();
+    await mined(suite.settle(request, [0]));
     expect(await marketplace.balanceOf(carol.address)).toBe(20n * TOKEN);
     const [expired] = await marketplace.queryFilter(
       marketplace.filters.ItemExpired(request.requestId),
     );
     expect(expired?.args.listingId).toBe(ask);
-    await expect(marketplace.settle(salt(), [ask], [1n])).rejects.toThrow(/UnknownRequest/);
+    await expect(marketplace.settleItems(salt(), [0n], [ask], [1n], [], [])).rejects.toThrow(
+      /UnknownRequest/,
+    );
+  });
+
+  it("refuses to settle an item that was never escrowed, and an empty batch", async () => {
+    const suite = await cohort();
+    const { carol, auto, commercialOnly, marketplace } = suite;
+    const request = await suite.openRequest(carol, [auto, commercialOnly]);
+    const excluded = request.items.findIndex((item) => item.listingId === commercialOnly);
+    await expect(suite.settle(request, [excluded])).rejects.toThrow(/WrongItemStatus/);
+    await expect(
+      marketplace.settleItems(request.requestId, [], [], [], [request.tree.root], []),
+    ).rejects.toThrow(/InvalidItems/);
+  });
+
+  it("settles a request whose items were all excluded at once", async () => {
+    const suite = await cohort();
+    const request = await suite.openRequest(suite.carol, [suite.commercialOnly]);
+    expect((await suite.marketplace.getRequest(request.requestId))[7]).toBe(true);
   });
 
   it("caps the fee and lets only the admin set it", async () => {
@@ -305,55 +284,25 @@ describe("settle and withdraw", () => {
 });
 
 describe("large cohorts", () => {
-  it("keeps item statuses apart across the request's head slot and status words", async () => {
+  it("keeps item states apart across the request's item words", async () => {
     const suite = await deploySuite();
-    const { marketplace, bob, carol, operator, createListing, openRequest } = suite;
+    const { marketplace, bob, carol } = suite;
     const ids: string[] = [];
     for (let index = 0; index < 140; index += 1)
-      ids.push((await createListing(bob, { price: 1n, autoApprove: false })).id);
-    const request = await openRequest(carol, ids);
-    for (const index of [0, 23, 24, 127, 128, 139]) {
-      const item = request.items[index]!;
-      await (
-        await marketplace
-          .connect(bob)
-          .decide(
-            request.requestId,
-            index,
-            item.listingId,
-            item.price,
-            request.proof(index),
-            index % 2 === 0,
-          )
-      ).wait();
-    }
+      ids.push((await suite.createListing(bob, { price: 1n, autoApprove: false })).id);
+    const request = await suite.openRequest(carol, ids);
+    const touched = [0, 5, 6, 11, 12, 127, 128, 138, 139];
+    for (const index of touched) await mined(suite.decide(bob, request, index, index % 2 === 0));
     const statuses = await Promise.all(
       request.items.map((_, index) => marketplace.itemStatus(request.requestId, index)),
     );
-    expect(statuses.filter((status) => status === APPROVED).length).toBe(3);
-    expect(statuses.filter((status) => status === REJECTED).length).toBe(3);
-    expect(statuses.filter((status) => status === PENDING).length).toBe(134);
-    expect([
-      statuses[0],
-      statuses[23],
-      statuses[24],
-      statuses[127],
-      statuses[128],
-      statuses[139],
-    ]).toEqual([APPROVED, REJECTED, APPROVED, REJECTED, APPROVED, REJECTED]);
-    const item = request.items[128]!;
-    await (
-      await marketplace
-        .connect(operator)
-        .recordDataUse(
-          request.requestId,
-          128,
-          item.listingId,
-          item.price,
-          request.proof(128),
-          hashOf("x"),
-        )
-    ).wait();
+    expect(touched.map((index) => statuses[index])).toEqual(
+      touched.map((index) => (index % 2 === 0 ? APPROVED : REJECTED)),
+    );
+    expect(statuses.filter((status) => status === PENDING).length).toBe(140 - touched.length);
+    await mined(suite.recordUse(request, 128));
+    expect((await marketplace.itemState(request.requestId, 128))[0]).toBe(true);
+    expect((await marketplace.itemState(request.requestId, 127))[0]).toBe(false);
     expect(request.tree.root).toBe((await marketplace.getRequest(request.requestId))[4]);
   });
 });

@@ -1,6 +1,6 @@
 import { ZeroHash } from "ethers";
 import { describe, expect, it } from "vitest";
-import { deploySuite, hashOf, salt, TOKEN } from "./fixtures";
+import { deploySuite, hashOf, mined, salt, TOKEN } from "./fixtures";
 
 async function withTrial() {
   const suite = await deploySuite();
@@ -20,6 +20,7 @@ describe("TrialRegistry: trials and protocol versions", () => {
       1n,
       hashOf("protocol v1"),
       0n,
+      1n,
     ]);
     const [event] = await trialRegistry.queryFilter(trialRegistry.filters.TrialRegistered(trialId));
     expect(event?.args.sponsor).toBe(admin.address);
@@ -58,25 +59,24 @@ describe("TrialRegistry: trials and protocol versions", () => {
 
 describe("TrialRegistry: enrolment and rewards", () => {
   it("enrols against the current version and credits the funded reward once", async () => {
-    const { trialRegistry, admin, alice, token, trialId } = await withTrial();
-    await (
-      await trialRegistry.connect(admin).fundRewards(trialId, 25n * TOKEN, 10n * TOKEN)
-    ).wait();
-    await (await trialRegistry.connect(alice).enroll(trialId, hashOf("subject-1|salt"), 1)).wait();
+    const suite = await withTrial();
+    const { trialRegistry, admin, alice, token, trialId } = suite;
+    await mined(trialRegistry.connect(admin).fundRewards(trialId, 25n * TOKEN, 10n * TOKEN));
+    const { commitment } = await suite.enroll(alice, trialId);
     expect(await trialRegistry.getEnrollment(trialId, alice.address)).toEqual([
-      hashOf("subject-1|salt"),
+      commitment,
       1n,
       true,
     ]);
     expect(await trialRegistry.rewardBalanceOf(alice.address)).toBe(10n * TOKEN);
     expect(await trialRegistry.rewardPool(trialId)).toEqual([15n * TOKEN, 10n * TOKEN]);
 
-    await (await trialRegistry.connect(alice).withdrawEnrollment(trialId)).wait();
-    await (await trialRegistry.connect(alice).enroll(trialId, hashOf("subject-1|salt2"), 1)).wait();
+    await mined(trialRegistry.connect(alice).withdrawEnrollment(trialId));
+    await suite.enroll(alice, trialId);
     expect(await trialRegistry.rewardBalanceOf(alice.address)).toBe(10n * TOKEN);
 
     const before = await token.balanceOf(alice.address);
-    await (await trialRegistry.connect(alice).withdrawRewards()).wait();
+    await mined(trialRegistry.connect(alice).withdrawRewards());
     expect((await token.balanceOf(alice.address)) - before).toBe(10n * TOKEN);
     await expect(trialRegistry.connect(alice).withdrawRewards()).rejects.toThrow(
       /NothingToWithdraw/,
@@ -84,53 +84,69 @@ describe("TrialRegistry: enrolment and rewards", () => {
   });
 
   it("stops crediting when the pool runs dry", async () => {
-    const { trialRegistry, admin, alice, bob, trialId } = await withTrial();
-    await (
-      await trialRegistry.connect(admin).fundRewards(trialId, 10n * TOKEN, 10n * TOKEN)
-    ).wait();
-    await (await trialRegistry.connect(alice).enroll(trialId, hashOf("a"), 1)).wait();
-    await (await trialRegistry.connect(bob).enroll(trialId, hashOf("b"), 1)).wait();
+    const suite = await withTrial();
+    const { trialRegistry, admin, alice, bob, trialId } = suite;
+    await mined(trialRegistry.connect(admin).fundRewards(trialId, 10n * TOKEN, 10n * TOKEN));
+    await suite.enroll(alice, trialId);
+    await suite.enroll(bob, trialId);
     expect(await trialRegistry.rewardBalanceOf(bob.address)).toBe(0n);
   });
 
-  it("refuses a stale protocol version, a used or zero commitment, and a double enrolment", async () => {
-    const { trialRegistry, admin, alice, bob, trialId } = await withTrial();
-    await (await trialRegistry.connect(admin).amendProtocol(trialId, hashOf("v2"))).wait();
-    await expect(trialRegistry.connect(alice).enroll(trialId, hashOf("a"), 1)).rejects.toThrow(
-      /ProtocolVersionMismatch/,
-    );
-    await (await trialRegistry.connect(alice).enroll(trialId, hashOf("a"), 2)).wait();
-    await expect(trialRegistry.connect(bob).enroll(trialId, hashOf("a"), 2)).rejects.toThrow(
-      /InvalidCommitment/,
-    );
-    await expect(trialRegistry.connect(bob).enroll(trialId, ZeroHash, 2)).rejects.toThrow(
-      /InvalidCommitment/,
-    );
-    await expect(trialRegistry.connect(alice).enroll(trialId, hashOf("a2"), 2)).rejects.toThrow(
-      /AlreadyEnrolled/,
-    );
-    await expect(trialRegistry.connect(alice).enroll(salt(), hashOf("a3"), 1)).rejects.toThrow(
-      /UnknownTrial/,
-    );
+  it("refuses a stale protocol version, a zero commitment, and a double enrolment", async () => {
+    const suite = await withTrial();
+    const { trialRegistry, admin, alice, bob, trialId } = suite;
+    await mined(trialRegistry.connect(admin).amendProtocol(trialId, hashOf("v2")));
+    const invite = await suite.issueInvitation(trialId);
+    const commitment = salt();
+    const signed = await suite.redeem(invite, trialId, alice.address, commitment);
+    await expect(
+      trialRegistry
+        .connect(alice)
+        .enrollWithInvitation(
+          trialId,
+          commitment,
+          1,
+          invite.invitation,
+          invite.issuerSignature,
+          signed,
+        ),
+    ).rejects.toThrow(/ProtocolVersionMismatch/);
+    await expect(
+      trialRegistry
+        .connect(bob)
+        .enrollWithInvitation(
+          trialId,
+          ZeroHash,
+          2,
+          invite.invitation,
+          invite.issuerSignature,
+          await suite.redeem(invite, trialId, bob.address, ZeroHash),
+        ),
+    ).rejects.toThrow(/InvalidCommitment/);
+    await suite.enroll(alice, trialId);
+    await expect(suite.enroll(alice, trialId)).rejects.toThrow(/AlreadyEnrolled/);
+    await expect(suite.enroll(alice, salt())).rejects.toThrow(/UnknownTrial/);
   });
 
   it("asks enrolled participants to re-consent after an amendment", async () => {
-    const { trialRegistry, admin, alice, bob, trialId } = await withTrial();
-    await (await trialRegistry.connect(alice).enroll(trialId, hashOf("a"), 1)).wait();
+    const suite = await withTrial();
+    const { trialRegistry, admin, alice, bob, trialId } = suite;
+    await suite.enroll(alice, trialId);
     await expect(trialRegistry.connect(alice).reconsent(trialId)).rejects.toThrow(
       /AlreadyOnCurrentProtocol/,
     );
-    await (await trialRegistry.connect(admin).amendProtocol(trialId, hashOf("v2"))).wait();
-    await (await trialRegistry.connect(alice).reconsent(trialId)).wait();
+    await mined(trialRegistry.connect(admin).amendProtocol(trialId, hashOf("v2")));
+    await mined(trialRegistry.connect(alice).reconsent(trialId));
     expect((await trialRegistry.getEnrollment(trialId, alice.address))[1]).toBe(2n);
     await expect(trialRegistry.connect(bob).reconsent(trialId)).rejects.toThrow(/NotEnrolled/);
   });
 
   it("withdraws an enrolment and keeps the active count", async () => {
-    const { trialRegistry, alice, bob, trialId } = await withTrial();
-    await (await trialRegistry.connect(alice).enroll(trialId, hashOf("a"), 1)).wait();
-    await (await trialRegistry.connect(bob).enroll(trialId, hashOf("b"), 1)).wait();
-    await (await trialRegistry.connect(alice).withdrawEnrollment(trialId)).wait();
+    const suite = await withTrial();
+    const { trialRegistry, alice, bob, trialId } = suite;
+    await suite.enroll(alice, trialId);
+    await suite.enroll(bob, trialId);
+    await mined(trialRegistry.connect(alice).withdrawEnrollment(trialId));
     expect((await trialRegistry.getTrial(trialId))[3]).toBe(1n);
     await expect(trialRegistry.connect(alice).withdrawEnrollment(trialId)).rejects.toThrow(
       /NotEnrolled/,
@@ -145,5 +161,37 @@ describe("TrialRegistry: enrolment and rewards", () => {
     await expect(trialRegistry.connect(admin).fundRewards(trialId, 0n, TOKEN)).rejects.toThrow(
       /ZeroAmount/,
     );
+  });
+
+  it("binds the marketplace once, by the deployer only", async () => {
+    const { trialRegistry, admin, mallory, marketplaceAddress } = await withTrial();
+    expect(await trialRegistry.marketplace()).toBe(marketplaceAddress);
+    await expect(trialRegistry.connect(admin).bindMarketplace(mallory.address)).rejects.toThrow(
+      /MarketplaceBinding/,
+    );
+    await expect(trialRegistry.connect(mallory).bindMarketplace(mallory.address)).rejects.toThrow(
+      /MarketplaceBinding/,
+    );
+  });
+
+  it("lets only the registry call the marketplace's trial hooks", async () => {
+    const { marketplace, mallory, trialId } = await withTrial();
+    // EDR does not name errors declared only in an interface, so the revert data is decoded here.
+    const errorOf = (call: Promise<unknown>) =>
+      call.then(
+        () => null,
+        (error: { data?: string | { data?: string } }) => {
+          const data = typeof error.data === "string" ? error.data : error.data?.data;
+          return marketplace.interface.parseError(data ?? "0x")?.name;
+        },
+      );
+    expect(await errorOf(marketplace.connect(mallory).onTrialAmended(trialId, 1, 9))).toBe(
+      "NotTrialRegistry",
+    );
+    expect(
+      await errorOf(
+        marketplace.connect(mallory).onEnrollmentWithdrawn(trialId, 1, mallory.address),
+      ),
+    ).toBe("NotTrialRegistry");
   });
 });

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
+import { WAIT_MS } from "./browser";
 
 /** The researcher's catalogue, as a person uses it: named steps and what they should see. */
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -25,7 +26,7 @@ export function cataloguePage(page: Page, appUrl: string) {
     position: () => page.getByTestId("page-position").textContent(),
     searchParams: () => new URL(page.url()).searchParams,
     emptyState: () => page.getByTestId("catalogue-empty"),
-    expectCount: (text: string) => expect.poll(count, { timeout: 20_000 }).toBe(text),
+    expectCount: (text: string) => expect.poll(count, { timeout: WAIT_MS }).toBe(text),
     /** axe-core's violations on the page as it is now. */
     accessibilityViolations: async () => {
       await page.addScriptTag({ path: axePath });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { browserForFile, signInWithPassword } from "./browser";
+import { browserForFile, signInWithPassword, WAIT_MS } from "./browser";
 import { cataloguePage } from "./catalogue-page";
 import { SAMPLE } from "./catalogue-sample";
 import { startCatalogueServer } from "./catalogue-server";
@@ -28,7 +28,7 @@ describe.skipIf(Boolean(skipReason))("a researcher searches the catalogue", () =
     await signInWithPassword(page, appUrl, "RESEARCHER");
     const catalogue = cataloguePage(page, appUrl);
     await catalogue.open();
-    await page.getByTestId("result-count").waitFor({ timeout: 20_000 });
+    await page.getByTestId("result-count").waitFor({ timeout: WAIT_MS });
     expect(await catalogue.accessibilityViolations()).toEqual([]);
 
     // Results follow the typing, with no button to press.
@@ -90,7 +90,7 @@ describe.skipIf(Boolean(skipReason))("a researcher searches the catalogue", () =
     expect(await page.locator("p[role=alert]").count()).toBe(0);
 
     await catalogue.type("spirometry insomnia");
-    await catalogue.emptyState().waitFor({ timeout: 20_000 });
+    await catalogue.emptyState().waitFor({ timeout: WAIT_MS });
     expect(await catalogue.accessibilityViolations()).toEqual([]);
     await catalogue.emptyState().getByRole("button", { name: "Without the search words" }).click();
     await expect.poll(() => catalogue.searchParams().get("query")).toBeNull();

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { browserForFile, signInWithPassword } from "./browser";
+import { browserForFile, signInWithPassword, WAIT_MS } from "./browser";
 
 const skipReason = inject("e2eSkipReason");
 if (skipReason) console.warn(`[e2e] skipped: ${skipReason}`);
@@ -36,7 +36,7 @@ describe.skipIf(Boolean(skipReason))("reviewing flagged text in the browser", ()
       .locator("input[type=file]")
       .setInputFiles({ name: "notes.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
     await page.getByRole("button", { name: "Upload and de-identify" }).click();
-    await page.waitForURL(/\/participant\/uploads\/[^/]+$/, { timeout: 60_000 });
+    await page.waitForURL(/\/participant\/uploads\/[^/]+$/, { timeout: WAIT_MS });
 
     const review = reviewPage(page);
     // Sure identifiers are gone already; the unsure words are highlighted, not published yet.
@@ -56,7 +56,7 @@ describe.skipIf(Boolean(skipReason))("reviewing flagged text in the browser", ()
     await page.getByLabel("Title").fill(`E2E reviewed notes ${Date.now()}`);
     await page.getByLabel("Price per use (TSR)").fill("2");
     await page.getByRole("button", { name: "Sign and publish" }).click();
-    await page.waitForURL(/\/listings\/[^/]+$/, { timeout: 60_000 });
+    await page.waitForURL(/\/listings\/[^/]+$/, { timeout: WAIT_MS });
     // The anchored report counts the choices and never quotes the words.
     const report = (await page.getByText(/"keptValues"/).textContent()) ?? "";
     expect(report).toMatch(/"keptValues": 1/);

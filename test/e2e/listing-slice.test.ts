@@ -3,6 +3,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { DEMO_TRIAL_REGISTRY_ID, DEMO_WALLET_PARTICIPANT } from "~/server/seed/demo-accounts";
 import { signInWithPassword as signIn, browserForFile, WAIT_MS } from "./browser";
+import { issueInvitationLink, openSponsorTrial } from "./sponsor-steps";
 import { injectTestWallet } from "./test-wallet";
 
 const skipReason = inject("e2eSkipReason");
@@ -32,12 +33,34 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
       .poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: WAIT_MS })
       .toContain("participant");
 
-    // Enrol in the demo trial: a commitment goes on chain, not the subject number.
-    await page.goto(`${appUrl}/participant/trials`);
+    // The sponsor invites this subject; the participant enrols with the link: a commitment goes
+    // on chain, not the subject number.
+    const sponsorContext = await browser().newContext();
+    const sponsor = await sponsorContext.newPage();
+    await signInWithPassword(sponsor, "SPONSOR");
+    await openSponsorTrial(sponsor, appUrl, DEMO_TRIAL_REGISTRY_ID);
+    const link = await issueInvitationLink(sponsor, "wallet participant");
+    await sponsorContext.close();
+    await page.goto(link);
+    const join = page.getByTestId("invitation-trial");
+    await join.getByLabel(/subject number/).fill("DEMO-SUBJ-17");
+    await join.getByTestId("enroll").click();
+    // The action queues, or says why not.
+    await join
+      .getByText(/Queued|Error|refused|failed|not /)
+      .first()
+      .waitFor({ timeout: WAIT_MS });
+    expect(await join.getByRole("alert").count(), (await join.textContent()) ?? "").toBe(0);
     const trial = page.getByTestId("trial-DEMO-0001");
-    await trial.getByLabel(/subject number/).fill("DEMO-SUBJ-17");
-    await trial.getByTestId("enroll").click();
-    await trial.getByTestId("enrolled").waitFor({ timeout: WAIT_MS });
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return trial.getByTestId("enrolled").count();
+        },
+        { timeout: WAIT_MS, interval: 1_500 },
+      )
+      .toBe(1);
 
     // Upload: the report and the preview show what was removed, before anything is published.
     await page.goto(`${appUrl}/participant/uploads/new`);

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "~/server/seed/demo-accounts";
-import { browserForFile, signInWithPassword } from "./browser";
+import { browserForFile, signInWithPassword, WAIT_MS } from "./browser";
 
 /** Sign-in as people do it in a browser: fast, before the page is ready, and under attack. */
 const skipReason = inject("e2eSkipReason");
@@ -23,7 +23,7 @@ async function outcomeOf(page: Page): Promise<string> {
   const signedIn = page.getByTestId("signed-in-as");
   // Next's route announcer is an (empty) alert too: the form's has words in it.
   const alert = page.getByRole("alert").filter({ hasText: /\w/ });
-  await signedIn.or(alert).first().waitFor({ timeout: 30_000 });
+  await signedIn.or(alert).first().waitFor({ timeout: WAIT_MS });
   if (await signedIn.isVisible()) return `signed in: ${await signedIn.textContent()}`;
   return `error: ${await alert.textContent()}`;
 }
@@ -71,7 +71,7 @@ describe.skipIf(Boolean(skipReason))("sign-in in a browser", () => {
     await context.route("**/api/auth/session", async (route) => {
       if (isRaceStaged) return route.continue();
       isRaceStaged = true;
-      await page.waitForResponse("**/api/auth/csrf", { timeout: 60_000 });
+      await page.waitForResponse("**/api/auth/csrf", { timeout: WAIT_MS });
       const late = await fetch(`${appUrl}/api/auth/session`);
       await route.fulfill({
         status: late.status,
@@ -166,7 +166,7 @@ describe.skipIf(Boolean(skipReason))("sign-in in a browser", () => {
         if (path === "/api/uploads" || path === "/api/plans") statuses[path] = response.status();
       });
       await page.goto(attackerUrl);
-      await expect.poll(() => page.title(), { timeout: 30_000 }).toBe("sent");
+      await expect.poll(() => page.title(), { timeout: WAIT_MS }).toBe("sent");
       await expect.poll(() => Object.keys(statuses).length).toBe(2);
       const target = role === "PARTICIPANT" ? "/api/uploads" : "/api/plans";
       expect(statuses[target], `${role} ${target}`).toBe(403);

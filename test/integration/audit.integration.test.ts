@@ -51,8 +51,7 @@ beforeAll(async () => {
   await harness.mintTokens(researcher.walletAddress, parseUnits("100", 18));
   for (let index = 0; index < 2; index += 1) {
     const participant = await harness.createUser("PARTICIPANT");
-    await harness.act(participant, { type: "enrollment.enroll", trialId: trial.id });
-    await harness.settle();
+    await harness.enroll(participant, trial.id);
     const csv = [
       "pseudonym,age,zip,systolic_bp",
       ...Array.from(

@@ -27,6 +27,7 @@ type Fixture = {
   uploadId: string;
   requestId: string;
   itemId: string;
+  invitationId: string;
 };
 type Entry = { allowed: readonly Role[] | "anyone"; input?: (f: Fixture) => unknown };
 
@@ -65,6 +66,7 @@ const PROCEDURES: Record<string, Entry> = {
   "audit.run": { allowed: ["AUDITOR", "SPONSOR"], input: (f) => ({ trialId: f.trialId }) },
   "audit.timeline": { allowed: ["AUDITOR", "SPONSOR"], input: (f) => ({ trialId: f.trialId }) },
   "enrollments.trials": { allowed: ["PARTICIPANT"] },
+  "enrollments.invitation": { allowed: ["PARTICIPANT"], input: () => ({ code: "not-a-code" }) },
   "extracts.create": { allowed: ["RESEARCHER"], input: (f) => ({ requestId: f.requestId, k: 2 }) },
   "ledger.mine": { allowed: ["PARTICIPANT"] },
   "listings.createDraft": { allowed: ["PARTICIPANT"], input: (f) => ({ uploadId: f.uploadId }) },
@@ -87,6 +89,15 @@ const PROCEDURES: Record<string, Entry> = {
   "trials.auditable": { allowed: ["AUDITOR", "SPONSOR"] },
   "trials.mine": { allowed: ["SPONSOR"] },
   "trials.overview": { allowed: ["SPONSOR"], input: (f) => ({ trialId: f.trialId }) },
+  "trials.invitations": { allowed: ["SPONSOR"], input: (f) => ({ trialId: f.trialId }) },
+  "trials.prepareInvitations": {
+    allowed: ["SPONSOR"],
+    input: (f) => ({ trialId: f.trialId, count: 1, validDays: 1 }),
+  },
+  "trials.issueInvitations": {
+    allowed: ["SPONSOR"],
+    input: (f) => ({ trialId: f.trialId, label: "", drafts: [{ token: "not-a-draft" }] }),
+  },
   "uploads.mine": { allowed: ["PARTICIPANT"] },
   "uploads.byId": { allowed: ["PARTICIPANT"], input: (f) => ({ uploadId: f.uploadId }) },
 };
@@ -109,9 +120,13 @@ const ACTIONS: Record<string, { allowed: readonly Role[]; action: (f: Fixture) =
     allowed: ["PARTICIPANT"],
     action: (f) => ({ type: "listing.unlist", listingId: f.listingId }),
   },
+  "listing.grantConsent": {
+    allowed: ["PARTICIPANT"],
+    action: (f) => ({ type: "listing.grantConsent", listingId: f.listingId }),
+  },
   "enrollment.enroll": {
     allowed: ["PARTICIPANT"],
-    action: () => ({ type: "enrollment.enroll", trialId: "no-such-trial" }),
+    action: () => ({ type: "enrollment.enroll", code: "not-a-code" }),
   },
   "enrollment.reconsent": {
     allowed: ["PARTICIPANT"],
@@ -165,6 +180,14 @@ const ACTIONS: Record<string, { allowed: readonly Role[]; action: (f: Fixture) =
       perEnrollment: "1",
     }),
   },
+  "trial.reclaimRewards": {
+    allowed: ["SPONSOR"],
+    action: (f) => ({ type: "trial.reclaimRewards", trialId: f.trialId, amount: "1" }),
+  },
+  "trial.revokeInvitation": {
+    allowed: ["SPONSOR"],
+    action: (f) => ({ type: "trial.revokeInvitation", invitationId: f.invitationId }),
+  },
 };
 
 /** Another user's entity, as its owner's peer: refused as if it did not exist (or forbidden). */
@@ -207,8 +230,25 @@ const WRONG_OWNER: { name: string; as: Role; call: (api: Api, f: Fixture) => Pro
       as: "SPONSOR",
       call: (api, f) => api.audit.timeline({ trialId: f.trialId }),
     },
+    {
+      name: "trials.invitations",
+      as: "SPONSOR",
+      call: (api, f) => api.trials.invitations({ trialId: f.trialId }),
+    },
+    {
+      name: "trials.prepareInvitations",
+      as: "SPONSOR",
+      call: (api, f) =>
+        api.trials.prepareInvitations({ trialId: f.trialId, count: 1, validDays: 1 }),
+    },
     ...(
-      ["listing.unlist", "listing.updatePrice", "listing.revokeConsent", "item.decide"] as const
+      [
+        "listing.unlist",
+        "listing.updatePrice",
+        "listing.revokeConsent",
+        "listing.grantConsent",
+        "item.decide",
+      ] as const
     ).map((type) => ({
       name: `actions.prepare ${type}`,
       as: "PARTICIPANT" as const,
@@ -221,7 +261,14 @@ const WRONG_OWNER: { name: string; as: Role; call: (api: Api, f: Fixture) => Pro
       call: (api, f) =>
         api.actions.prepare({ action: ACTIONS["request.create"]!.action(f) as never }),
     },
-    ...(["trial.amend", "trial.fundRewards"] as const).map((type) => ({
+    ...(
+      [
+        "trial.amend",
+        "trial.fundRewards",
+        "trial.reclaimRewards",
+        "trial.revokeInvitation",
+      ] as const
+    ).map((type) => ({
       name: `actions.prepare ${type}`,
       as: "SPONSOR" as const,
       call: (api: Api, f: Fixture) =>
@@ -271,6 +318,8 @@ const TABLES = [
   "Extract",
   "DataUse",
   "ChainOutbox",
+  "TrialInvitation",
+  "DerivedAccount",
 ];
 async function rowCounts(): Promise<string> {
   const rows = await harness.db.$queryRawUnsafe<Record<string, bigint>[]>(
@@ -295,12 +344,14 @@ beforeAll(async () => {
     where: { id: item.listingId },
     select: { uploadId: true },
   });
+  const invitation = await db.trialInvitation.findFirstOrThrow({ where: { trialId: trial.id } });
   fixture = {
     trialId: trial.id,
     listingId: item.listingId,
     uploadId: listing.uploadId!,
     requestId: item.requestId,
     itemId: item.id,
+    invitationId: invitation.id,
   };
   strangers.set("ANONYMOUS", null);
   owners.set("ANONYMOUS", null);

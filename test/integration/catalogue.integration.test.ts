@@ -190,13 +190,13 @@ describe("catalogue search", () => {
     });
     await expect
       .poll(async () => (await api.listings.catalogue({ filter: { query: word } })).total, {
-        timeout: 15_000,
+        timeout: 300_000,
       })
       .toBe(1);
     await harness.db.listing.update({ where: { id: ids.a! }, data: { status: "UNLISTED" } });
     await expect
       .poll(async () => (await api.listings.catalogue({ filter: { query: word } })).total, {
-        timeout: 15_000,
+        timeout: 300_000,
       })
       .toBe(0);
     await harness.db.listing.update({ where: { id: ids.a! }, data: { status: "ACTIVE" } });

@@ -251,7 +251,7 @@ describe("hung node", () => {
       const input = { listingId };
       const prepared = await prepareAction(publishListingAction, context, input);
       await submitAction(publishListingAction, context, input, {
-        request: prepared.typedData.message,
+        request: prepared.typedData!.message,
       });
       const worker = await restartedWorker(impatient);
       expect(await worker.tick()).toBe(0);

@@ -18,6 +18,7 @@ import { startEmbeddedDatabase } from "~/server/embedded/start-database";
 import { applyMigrations } from "~/server/migrate";
 import { enqueueTokenMint } from "~/server/chain/mint";
 import type { TAction } from "~/server/services/actions/registry";
+import { issueInvitations, prepareInvitations } from "~/server/services/trials/invitations";
 import { createUpload } from "~/server/services/uploads/create-upload";
 import { registerUser } from "~/server/services/users/register-user";
 import type { SessionUser } from "~/server/session";
@@ -145,32 +146,93 @@ export async function createHarness(
     }
   }
 
-  /** Prepares, signs (with `wallet`, or on the server for managed wallets) and submits. */
+  /**
+   * Prepares, signs (with `wallet`, or on the server for managed wallets) and submits. A wallet
+   * whose call must carry a token permit signs the permit first and prepares again.
+   */
   async function act(user: SessionUser, action: TAction, wallet?: BaseWallet) {
     const api = callerFor(user);
-    const prepared = await api.actions.prepare({ action });
+    let prepared = await api.actions.prepare({ action });
+    let permitSignature: string | undefined;
+    if (!prepared.typedData && prepared.permit && wallet) {
+      permitSignature = await wallet.signTypedData(
+        prepared.permit.domain,
+        { Permit: [...prepared.permit.types.Permit] },
+        prepared.permit.message,
+      );
+      prepared = await api.actions.prepare({
+        action,
+        permit: { message: prepared.permit.message, signature: permitSignature },
+      });
+    }
+    const typedData = prepared.typedData;
+    if (!typedData) throw new Error(`${action.type} could not be prepared`);
     const signature = wallet
       ? await wallet.signTypedData(
-          prepared.typedData.domain,
-          { ForwardRequest: [...prepared.typedData.types.ForwardRequest] },
-          prepared.typedData.message,
+          typedData.domain,
+          { ForwardRequest: [...typedData.types.ForwardRequest] },
+          typedData.message,
         )
       : undefined;
-    const permitSignature =
-      wallet && prepared.permit
-        ? await wallet.signTypedData(
-            prepared.permit.domain,
-            { Permit: [...prepared.permit.types.Permit] },
-            prepared.permit.message,
-          )
-        : undefined;
     return api.actions.submit({
       action,
-      request: prepared.typedData.message,
+      request: typedData.message,
       signature,
       permit: prepared.permit ?? undefined,
       permitSignature,
     });
+  }
+
+  /**
+   * An invitation code to `trialId`, issued by its sponsor: signed by `sponsorWallet` for a
+   * sponsor with a browser wallet, by the server otherwise.
+   */
+  async function invite(trialId: string, sponsorWallet?: BaseWallet): Promise<string> {
+    const { sponsor } = await db.trial.findUniqueOrThrow({
+      where: { id: trialId },
+      select: {
+        sponsor: { select: { id: true, role: true, walletAddress: true, displayName: true } },
+      },
+    });
+    const { drafts } = await prepareInvitations({
+      db,
+      chain,
+      sponsor,
+      trialId,
+      count: 1,
+      validDays: 30,
+    });
+    const { invitations } = await issueInvitations({
+      db,
+      chain,
+      sponsor,
+      trialId,
+      label: "",
+      drafts: await Promise.all(
+        drafts.map(async (draft) => ({
+          token: draft.token,
+          signature: sponsorWallet
+            ? await sponsorWallet.signTypedData(
+                draft.typedData.domain,
+                { Invitation: [...draft.typedData.types.Invitation] },
+                draft.typedData.message,
+              )
+            : undefined,
+        })),
+      ),
+    });
+    return invitations[0]!.code;
+  }
+
+  /** Enrols `user` in `trialId` with a fresh invitation from its sponsor, on chain. */
+  async function enroll(
+    user: SessionUser,
+    trialId: string,
+    options: { wallet?: BaseWallet; sponsorWallet?: BaseWallet } = {},
+  ) {
+    const code = await invite(trialId, options.sponsorWallet);
+    await act(user, { type: "enrollment.enroll", code }, options.wallet);
+    await settle();
   }
 
   /** Mints reward tokens to an account through the outbox (the local token's owner is the relayer). */
@@ -234,6 +296,8 @@ export async function createHarness(
     indexer,
     upload,
     act,
+    invite,
+    enroll,
     mintTokens,
   };
 }
@@ -249,7 +313,7 @@ export function listingInput(uploadId: string, overrides: Record<string, unknown
     conditions: ["Type 2 diabetes"],
     price: "12.5",
     purposes: ["ACADEMIC_RESEARCH" as const],
-    consentExpiresAt: new Date(Date.now() + 30 * 24 * 3600 * 1000),
+    consentExpiresAt: new Date(Date.now() + 365 * 24 * 3600 * 1000),
     autoApprove: true,
     ...overrides,
   };

@@ -28,7 +28,7 @@ describe("the verified slice: publish, anchor through the outbox, see in the cat
     expect(prepared.signsInWallet).toBe(false);
     await api.actions.submit({
       action: { type: "listing.publish", listingId: id },
-      request: prepared.typedData.message,
+      request: prepared.typedData!.message,
     });
 
     const queued = await harness.db.chainOutbox.findFirstOrThrow({ where: { entityId: id } });
@@ -60,8 +60,14 @@ describe("the verified slice: publish, anchor through the outbox, see in the cat
       isPermittedOnChain: true,
     });
 
+    // The listing is owned by an account derived for it, not by the participant's wallet.
+    const { ownerAddress } = await harness.db.listing.findUniqueOrThrow({
+      where: { id },
+      select: { ownerAddress: true },
+    });
     const [owner] = await harness.chain.contracts.marketplace.getListing(listing.chainKey);
-    expect(owner.toLowerCase()).toBe(participant.walletAddress);
+    expect(owner.toLowerCase()).toBe(ownerAddress);
+    expect(ownerAddress).not.toBe(participant.walletAddress);
     const catalogue = await harness.callerFor(researcher).listings.catalogue({ limit: 50 });
     expect(catalogue.items.map((item) => item.id)).toContain(id);
   });
@@ -76,7 +82,7 @@ describe("the verified slice: publish, anchor through the outbox, see in the cat
     const action = { type: "listing.publish" as const, listingId: id };
     const prepared = await api.actions.prepare({ action });
     expect(prepared.signsInWallet).toBe(true);
-    const { typedData } = prepared;
+    const typedData = prepared.typedData!;
     const types = { ForwardRequest: [...typedData.types.ForwardRequest] };
 
     await expectCode(

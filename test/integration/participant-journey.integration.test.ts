@@ -79,7 +79,7 @@ describe("participant journey", () => {
     const api = harness.callerFor(participant);
     await harness.act(participant, {
       type: "enrollment.enroll",
-      trialId: trial.id,
+      code: await harness.invite(trial.id),
       subjectId: "SUBJ-0042",
     });
     await harness.settle();
@@ -94,9 +94,12 @@ describe("participant journey", () => {
     const enrollment = await db.enrollment.findFirstOrThrow({
       where: { trialId: trial.id, participantId: participant.id },
     });
+    // The enrolment is made by an account derived for this trial, not the user's wallet.
+    expect(enrollment.accountAddress).toMatch(/^0x[0-9a-f]{40}$/);
+    expect(enrollment.accountAddress).not.toBe(participant.walletAddress);
     const [commitment] = await chain.contracts.trialRegistry.getEnrollment(
       (await db.trial.findUniqueOrThrow({ where: { id: trial.id } })).chainKey,
-      participant.walletAddress,
+      enrollment.accountAddress!,
     );
     expect(commitment).toBe(enrollment.subjectCommitment);
     expect(JSON.stringify(enrollment)).not.toContain("SUBJ-0042");
@@ -160,13 +163,15 @@ describe("participant journey", () => {
     await harness.act(participant, { type: "item.decide", itemId: incoming!.id, approve: true });
     await harness.settle();
     expect((await api.requests.incoming())[0]?.status).toBe("APPROVED");
-    expect((await harness.callerFor(researcher).requests.mine())[0]?.status).toBe("SETTLED");
+    // Approved but not delivered: nothing is paid until a delivery or the window's end.
+    expect((await harness.callerFor(researcher).requests.mine())[0]?.status).toBe("OPEN");
 
     // The data is delivered: the use is recorded on chain and shows in the ledger.
     await recordDelivery({ db, chain, requestId, extractRoot: keccak256(toUtf8Bytes("extract")) });
     await harness.settle();
     const ledger = await api.ledger.mine();
     expect(ledger.balance).toBe("4");
+    expect((await harness.callerFor(researcher).requests.mine())[0]?.status).toBe("SETTLED");
     const kinds = ledger.entries.map((entry) => entry.kind);
     expect(kinds).toEqual(
       expect.arrayContaining(["REQUEST", "DECISION", "DATA_USE", "DATA_USE_CREDIT"]),
@@ -174,15 +179,15 @@ describe("participant journey", () => {
     expect(ledger.entries.every((entry) => entry.txHash?.startsWith("0x"))).toBe(true);
     expect(ledger.earningsByMonth.reduce((sum, month) => sum + month.amount, 0)).toBe(4);
 
-    // Withdraw, gasless.
-    const before = await chain.contracts.token.balanceOf(participant.walletAddress);
+    // Withdraw, gasless: the listing's owner account withdraws to itself.
+    const owner = enrollment.accountAddress!;
+    const before = await chain.contracts.token.balanceOf(owner);
     await harness.act(participant, { type: "earnings.withdraw" });
     await harness.settle();
-    expect((await chain.contracts.token.balanceOf(participant.walletAddress)) - before).toBe(
-      parseUnits("4", 18),
-    );
+    expect((await chain.contracts.token.balanceOf(owner)) - before).toBe(parseUnits("4", 18));
+    expect(await chain.provider.getBalance(owner)).toBe(0n);
     expect(await chain.provider.getBalance(participant.walletAddress)).toBe(0n);
-    expect((await api.ledger.mine()).balance).toBe("0");
+    expect(await api.ledger.mine()).toMatchObject({ balance: "0", held: "4" });
     await expectCode(
       api.actions.prepare({ action: { type: "earnings.withdraw" } }),
       "BAD_REQUEST",

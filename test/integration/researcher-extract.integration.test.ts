@@ -190,12 +190,10 @@ describe("pooled extracts", () => {
       harness.chain.contracts.marketplace.recordDataUse.staticCall(
         item.request.chainKey,
         item.itemIndex,
-        item.listing.chainKey,
-        item.priceWei.toFixed(0),
-        [],
         `0x${"1".repeat(64)}`,
+        { from: harness.chain.relayer.address },
       ),
-    ).rejects.toThrow(/ConsentNotPermitted/);
+    ).rejects.toThrow(/ConsentEpochEnded/);
   });
 
   it("excludes listings whose consent does not allow the purpose, so nothing is delivered", async () => {

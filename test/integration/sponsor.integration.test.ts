@@ -72,10 +72,8 @@ describe("sponsor journey", () => {
       await harness.createUser("PARTICIPANT"),
       await harness.createUser("PARTICIPANT"),
     ];
-    for (const participant of participants) {
-      await harness.act(participant, { type: "enrollment.enroll", trialId });
-      await harness.settle();
-    }
+    for (const participant of participants)
+      await harness.enroll(participant, trialId, { sponsorWallet: sponsor.wallet });
     const upload = await harness.upload(participants[0]!, SMALL_CSV);
     const { id: listingId } = await harness
       .callerFor(participants[0]!)

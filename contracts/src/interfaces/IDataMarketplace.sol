@@ -1,29 +1,33 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.27;
+pragma solidity 0.8.30;
 
 import {IConsentRegistry} from "./IConsentRegistry.sol";
+import {IPaymentErrors} from "./IPaymentErrors.sol";
 
 /**
  * @notice Dataset listings anchored by the Merkle root of their de-identified records, cohort
  * access requests paid into escrow, owner decisions, data-use records and pull payments.
  *
  * A request's items are committed as a Merkle root over leaves (index, listingId, price) in the
- * encoding of OpenZeppelin's StandardMerkleTree ["uint256","bytes32","uint256"], unsorted; later
- * calls name an item by its leaf and proof, so no per-item storage is written at request time.
+ * encoding of OpenZeppelin's StandardMerkleTree ["uint256","bytes32","uint256"], unsorted;
+ * decisions and settlement name items by leaf and proof. Payment rule: an owner is paid for an
+ * item only if it was delivered (a data use recorded) or stayed deliverable for the whole access
+ * window under the consent epoch it was approved with; everything else is refunded.
  */
-interface IDataMarketplace is IConsentRegistry {
+interface IDataMarketplace is IConsentRegistry, IPaymentErrors {
     enum ListingStatus {
         None,
         Active,
         Unlisted
     }
 
-    /// @dev Item states, two bits each: Excluded items were never escrowed.
+    /// @dev Excluded items were never escrowed; Expired is a pending item past its deadline.
     enum ItemStatus {
         Excluded,
         Pending,
         Approved,
-        Rejected
+        Rejected,
+        Expired
     }
 
     /// @dev A listing with this id already exists.
@@ -32,8 +36,6 @@ interface IDataMarketplace is IConsentRegistry {
     error UnknownListing(bytes32 listingId);
     /// @dev A listing must anchor a non-zero data root.
     error EmptyDataRoot();
-    /// @dev Prices are stored in 88 bits.
-    error PriceTooHigh(uint256 price);
     /// @dev The listing is not active.
     error ListingNotActive(bytes32 listingId);
     /// @dev A request with this id already exists.
@@ -44,26 +46,34 @@ interface IDataMarketplace is IConsentRegistry {
     error InvalidItems();
     /// @dev Purposes are bit indexes below 32.
     error InvalidPurpose(uint8 purpose);
-    /// @dev The access period must end in the future.
+    /// @dev The access period must end in the future (and before 2106).
     error InvalidAccessPeriod(uint40 accessUntil);
+    /// @dev The listings cost more than the researcher's maximum.
+    error PriceAboveMaximum(uint256 total, uint256 maxTotal);
     /// @dev The item and proof do not match the request's committed items.
     error InvalidItemProof(bytes32 requestId, uint256 index);
     /// @dev The item is not in the status this action needs.
     error WrongItemStatus(bytes32 requestId, uint256 index, ItemStatus status);
+    /// @dev The consent epoch the item was requested under has ended.
+    error ConsentEpochEnded(bytes32 requestId, uint256 index);
     /// @dev The owner's decision window for this request has closed.
     error DecisionWindowClosed(bytes32 requestId);
     /// @dev The request's access period has ended.
     error AccessPeriodEnded(bytes32 requestId);
-    /// @dev Items are still waiting for their owners' decisions.
-    error SettlementTooEarly(bytes32 requestId);
-    /// @dev The request was already settled.
-    error AlreadySettled(bytes32 requestId);
+    /// @dev The item cannot be settled yet (pending, or approved, undelivered and deliverable).
+    error SettlementTooEarly(bytes32 requestId, uint256 index);
+    /// @dev The item was already settled.
+    error AlreadySettled(bytes32 requestId, uint256 index);
     /// @dev Fees are capped at MAX_FEE_BPS.
     error FeeTooHigh(uint16 feeBps);
+    /// @dev Fees and the operator need a non-zero address.
+    error ZeroAddress();
     /// @dev Only the operator records data uses.
     error NotOperator(address caller);
-    /// @dev The caller has nothing to withdraw.
-    error NothingToWithdraw(address account);
+    /// @dev The marketplace is paused.
+    error MarketplacePaused();
+    /// @dev The caller may not pause the marketplace.
+    error NotPauser(address caller);
 
     /// @notice A participant anchored a new listing: its data root and the hash of its
     /// de-identification report (its consent follows in ConsentGranted).
@@ -74,7 +84,7 @@ interface IDataMarketplace is IConsentRegistry {
         bytes32 reportHash,
         uint256 price
     );
-    /// @notice The owner changed the price of a listing.
+    /// @notice The owner changed the price of a listing (open requests keep theirs).
     event ListingPriceUpdated(bytes32 indexed listingId, uint256 price);
     /// @notice The owner took a listing off the market.
     event ListingUnlisted(bytes32 indexed listingId);
@@ -106,34 +116,43 @@ interface IDataMarketplace is IConsentRegistry {
         bytes32 indexed listingId,
         bool approved
     );
-    /// @notice The operator delivered an approved item; `extractRoot` is the root of what was sent.
-    event DataUseRecorded(
-        bytes32 indexed requestId,
-        bytes32 indexed listingId,
-        bytes32 extractRoot
-    );
-    /// @notice A pending item was not decided in time and is refunded.
+    /// @notice The operator delivered item `index` (its listing is in AccessRequested);
+    /// `extractRoot` is the root of what was sent.
+    event DataUseRecorded(bytes32 indexed requestId, uint256 index, bytes32 extractRoot);
+    /// @notice A pending item was not decided in time and was refunded.
     event ItemExpired(bytes32 indexed requestId, uint256 index, bytes32 indexed listingId);
-    /// @notice Settlement credited an owner for an approved item (after the fee).
-    event PaymentCredited(
+    /// @notice An item was settled: the owner was credited (less the fee) or the researcher
+    /// refunded.
+    event ItemSettled(
         bytes32 indexed requestId,
+        uint256 index,
         bytes32 indexed listingId,
         address indexed owner,
-        uint256 amount
+        uint256 credited,
+        uint256 fee,
+        uint256 refunded
     );
-    /// @notice A request was settled: escrowed = credited + refunded + fee.
+    /// @notice The last item of a request was settled: escrowed = credited + refunded + fee.
     event RequestSettled(
         bytes32 indexed requestId,
         uint256 credited,
         uint256 refunded,
-        uint256 fee
+        uint256 fee,
+        address feeRecipient
     );
     /// @notice An account withdrew its credited balance.
     event Withdrawn(address indexed account, uint256 amount);
-    /// @notice The admin changed the platform fee for future requests.
+    /// @notice The platform fee for new requests and who receives it.
     event FeeUpdated(uint16 feeBps, address recipient);
+    /// @notice The account that records data uses changed.
+    event OperatorChanged(address indexed previousOperator, address indexed newOperator);
+    /// @notice Requests, decisions and data uses were paused.
+    event Paused(address account);
+    /// @notice Requests, decisions and data uses resumed.
+    event Unpaused(address account);
 
-    /// @notice Anchors a listing owned by the caller, with its consent; id = listingIdFor(caller, salt).
+    /// @notice Anchors a listing owned by the caller with its first consent epoch;
+    /// id = listingIdFor(caller, salt).
     function createListing(
         bytes32 salt,
         bytes32 dataRoot,
@@ -151,13 +170,30 @@ interface IDataMarketplace is IConsentRegistry {
     /// @notice Anchors a new data root for a listing the caller owns.
     function reanchorData(bytes32 listingId, bytes32 dataRoot, bytes32 reportHash) external;
 
-    /// @notice Opens a cohort request over `listingIds` (strictly increasing) and escrows the total.
+    /// @notice Opens a cohort request over `listingIds` (strictly increasing) and escrows the
+    /// total, which must not exceed `maxTotal`.
     function requestAccess(
         bytes32 salt,
         bytes32[] calldata listingIds,
         uint8 purpose,
         bytes32 planHash,
-        uint40 accessUntil
+        uint40 accessUntil,
+        uint256 maxTotal
+    ) external returns (bytes32 requestId);
+
+    /// @notice requestAccess after an EIP-2612 permit for `maxTotal`, in one call; a permit
+    /// already used (say, copied from the mempool) is ignored.
+    function requestAccessWithPermit(
+        bytes32 salt,
+        bytes32[] calldata listingIds,
+        uint8 purpose,
+        bytes32 planHash,
+        uint40 accessUntil,
+        uint256 maxTotal,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
     ) external returns (bytes32 requestId);
 
     /// @notice The owner of an item's listing approves or rejects it.
@@ -170,21 +206,18 @@ interface IDataMarketplace is IConsentRegistry {
         bool approve
     ) external;
 
-    /// @notice Records a delivery of an approved item; operator only.
-    function recordDataUse(
-        bytes32 requestId,
-        uint256 index,
-        bytes32 listingId,
-        uint256 price,
-        bytes32[] calldata proof,
-        bytes32 extractRoot
-    ) external;
+    /// @notice Records a delivery of approved item `index`; operator only.
+    function recordDataUse(bytes32 requestId, uint256 index, bytes32 extractRoot) external;
 
-    /// @notice Credits owners and refunds the researcher once no item waits for a decision.
-    function settle(
+    /// @notice Settles the given items (a multiproof of their leaves): owners credited for
+    /// items delivered or deliverable for the whole window, the rest refunded.
+    function settleItems(
         bytes32 requestId,
+        uint256[] calldata indices,
         bytes32[] calldata listingIds,
-        uint256[] calldata prices
+        uint256[] calldata prices,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
     ) external;
 
     /// @notice Sends the caller their whole credited balance.
@@ -192,6 +225,15 @@ interface IDataMarketplace is IConsentRegistry {
 
     /// @notice Sets the platform fee (basis points) for future requests and who receives it.
     function setFee(uint16 feeBps, address recipient) external;
+
+    /// @notice Replaces the account that records data uses.
+    function setOperator(address newOperator) external;
+
+    /// @notice Stops new requests, decisions and data uses.
+    function pause() external;
+
+    /// @notice Lets requests, decisions and data uses resume.
+    function unpause() external;
 
     /// @notice The id createListing gives `owner` for `salt`.
     function listingIdFor(address owner, bytes32 salt) external pure returns (bytes32);
@@ -233,12 +275,20 @@ interface IDataMarketplace is IConsentRegistry {
             bool isSettled
         );
 
-    /// @notice The status of item `index` of a request.
+    /// @notice The status of item `index` of a request (Expired once a pending item's decision
+    /// window has closed).
     function itemStatus(bytes32 requestId, uint256 index) external view returns (ItemStatus);
+
+    /// @notice Whether item `index` was delivered, settled, and whether the consent epoch it was
+    /// requested under is still in force.
+    function itemState(
+        bytes32 requestId,
+        uint256 index
+    ) external view returns (bool isDelivered, bool isSettled, bool isConsentInForce);
 
     /// @notice Credited, not yet withdrawn balance of `account`.
     function balanceOf(address account) external view returns (uint256);
 
-    /// @notice Escrow of requests not yet settled (the rest of the token balance is credited).
+    /// @notice Escrow of items not yet settled (the rest of the token balance is credited).
     function totalEscrowed() external view returns (uint256);
 }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.27;
+pragma solidity 0.8.30;
 
 import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 
 /**
  * @title CohortItems
- * @notice The Merkle commitment of a request's items and their two-bit statuses.
+ * @notice The Merkle commitment of a request's items.
  * Leaves and tree shape are exactly those of OpenZeppelin's StandardMerkleTree (JavaScript,
  * encoding ["uint256","bytes32","uint256"], sortLeaves false), so its proofs verify here.
  */
@@ -28,23 +28,5 @@ library CohortItems {
             tree[node] = Hashes.commutativeKeccak256(tree[2 * node + 1], tree[2 * node + 2]);
         }
         return tree[0];
-    }
-
-    /// @dev Status of item `index` in a packed bitmap of 128 two-bit statuses per word.
-    function statusOf(
-        mapping(uint256 => uint256) storage words,
-        uint256 index
-    ) internal view returns (uint8) {
-        return uint8((words[index >> 7] >> ((index & 127) << 1)) & 3);
-    }
-
-    function setStatus(
-        mapping(uint256 => uint256) storage words,
-        uint256 index,
-        uint8 status
-    ) internal {
-        uint256 shift = (index & 127) << 1;
-        uint256 word = words[index >> 7];
-        words[index >> 7] = (word & ~(uint256(3) << shift)) | (uint256(status) << shift);
     }
 }

@@ -22,17 +22,26 @@ export function useSignedAction() {
     setError(null);
     try {
       setStep("preparing");
-      const prepared = await prepare.mutateAsync({ action });
+      let prepared = await prepare.mutateAsync({ action });
+      let permitSignature: string | undefined;
+      if (!prepared.typedData && prepared.permit) {
+        // The call carries a token permit: the wallet signs it first, then the call itself.
+        setStep("signing");
+        permitSignature = await signPermit(prepared.permit);
+        setStep("preparing");
+        prepared = await prepare.mutateAsync({
+          action,
+          permit: { message: prepared.permit.message, signature: permitSignature },
+        });
+      }
+      const typedData = prepared.typedData;
+      if (!typedData) throw new Error("The request could not be prepared; try again.");
       setStep("signing");
-      const signature = prepared.signsInWallet
-        ? await signTypedData(prepared.typedData)
-        : undefined;
-      const permitSignature =
-        prepared.permit && prepared.signsInWallet ? await signPermit(prepared.permit) : undefined;
+      const signature = prepared.signsInWallet ? await signTypedData(typedData) : undefined;
       setStep("submitting");
       await submit.mutateAsync({
         action,
-        request: prepared.typedData.message,
+        request: typedData.message,
         signature,
         permit: prepared.permit ?? undefined,
         permitSignature,

@@ -70,3 +70,19 @@ export async function signPermit(permit: PermitToSign): Promise<string> {
   const signer = await getSigner();
   return signer.signTypedData(permit.domain, { Permit: [...permit.types.Permit] }, permit.message);
 }
+
+export type InvitationToSign = {
+  domain: { name?: string; version?: string; chainId?: number; verifyingContract?: string };
+  types: { Invitation: readonly { name: string; type: string }[] };
+  message: Record<string, unknown>;
+};
+
+/** A trial invitation: the sponsor vouches for one enrolment (see trials/invitations.ts). */
+export async function signInvitation(invitation: InvitationToSign): Promise<string> {
+  const signer = await getSigner();
+  return signer.signTypedData(
+    invitation.domain,
+    { Invitation: [...invitation.types.Invitation] },
+    invitation.message,
+  );
+}

@@ -15,6 +15,9 @@ export function CohortRequestForm(props: { listingIds: string[]; knownItems: Cat
     planText: "",
     accessDays: 90,
   });
+  // The most the researcher will pay; empty means the total shown. The contract refuses a
+  // cohort that costs more when the signed request lands (say, after a price rise).
+  const [maxTotal, setMaxTotal] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [planFile, setPlanFile] = useState<File | null>(null);
   const createDraft = api.requests.createDraft.useMutation();
@@ -47,6 +50,7 @@ export function CohortRequestForm(props: { listingIds: string[]; knownItems: Cat
         listingIds: props.listingIds,
         ...request,
         planDocumentId,
+        maxTotal: maxTotal.trim() || undefined,
       });
       if (await run({ type: "request.create", requestId: draft.id }))
         router.push("/researcher/requests");
@@ -124,6 +128,20 @@ export function CohortRequestForm(props: { listingIds: string[]; knownItems: Cat
           value={request.accessDays}
           onChange={(event) => setRequest({ ...request, accessDays: Number(event.target.value) })}
         />
+      </label>
+      <label className="label">
+        The most you will pay (TSR)
+        <input
+          className="input"
+          inputMode="decimal"
+          placeholder={unknown > 0 ? "" : String(cost)}
+          value={maxTotal}
+          onChange={(event) => setMaxTotal(event.target.value)}
+          data-testid="max-total"
+        />
+        <span className="text-xs text-slate-600">
+          Your request is refused if the listings cost more than this when it is recorded.
+        </span>
       </label>
       <button type="submit" className="btn" disabled={createDraft.isPending || isBusy}>
         Sign and request

@@ -29,16 +29,23 @@ export async function deployContracts(
     forwarderAddress,
     tokenAddress,
   );
-  // The deployer administers fees; the relayer is the operator that records data use.
+  // The deployer administers the marketplace (a two-step admin role) and receives fees; the
+  // relayer is the operator that records data use (the admin can replace it).
   const marketplace = await new DataMarketplace__factory(signer).deploy(
     forwarderAddress,
     tokenAddress,
+    await trialRegistry.getAddress(),
     deployer.address,
     operator,
+    deployer.address,
   );
   await Promise.all(
     [forwarder, token, trialRegistry, marketplace].map((contract) => contract.waitForDeployment()),
   );
+  // The registry tells the marketplace of amendments, re-consents and withdrawals.
+  await (
+    await trialRegistry.connect(signer).bindMarketplace(await marketplace.getAddress())
+  ).wait();
 
   const deployment: TDeployment = {
     chainId,

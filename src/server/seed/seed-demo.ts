@@ -14,6 +14,7 @@ import { createRequestDraft } from "~/server/services/requests/create-request-dr
 import type { SessionUser } from "~/server/session";
 import { createListingDraft } from "~/server/services/listings/create-listing-draft";
 import { createUpload } from "~/server/services/uploads/create-upload";
+import { issueInvitations, prepareInvitations } from "~/server/services/trials/invitations";
 import { registerTrial } from "~/server/services/trials/register-trial";
 import { createManagedWallet } from "~/server/services/users/managed-wallet";
 import {
@@ -45,11 +46,11 @@ export function demoCsv(rows: number, seed: number): string {
 
 /**
  * Seeds one account per role, the wallet participant, and trial DEMO-0001 with a life: the
- * demo participant enrolled, two listings of theirs linked to it, the demo researcher's
- * request (one item approved automatically, one waiting for the participant), an extract
- * delivered (a data use on chain) and the settlement. Everything goes through the same services
- * and the outbox as the pages; each step is drained to the chain before the next needs it.
- * Does nothing when users exist already.
+ * sponsor's invitation, the demo participant enrolled with it, two listings of theirs linked to
+ * it, the demo researcher's request (one item approved automatically, one waiting for the
+ * participant), an extract delivered (a data use on chain) and the delivered item settled.
+ * Everything goes through the same services and the outbox as the pages; each step is drained
+ * to the chain before the next needs it. Does nothing when users exist already.
  */
 export async function seedDemo(options: {
   db: DbClient;
@@ -109,6 +110,7 @@ export async function seedDemo(options: {
       const { handler, input } = handlerFor(action);
       const context = { db, chain, user };
       const prepared = await prepareAction(handler, context, input);
+      if (!prepared.typedData) throw new Error(`seed: ${action.type} could not be prepared`);
       await submitAction(handler, context, input, { request: prepared.typedData.message });
     };
     await act(sponsor, {
@@ -118,7 +120,26 @@ export async function seedDemo(options: {
       perEnrollment: "50",
     });
     await drain();
-    await act(participant, { type: "enrollment.enroll", trialId: trial.id });
+    // The sponsor issues an invitation; Dana enrols with it.
+    const drafts = await prepareInvitations({
+      db,
+      chain,
+      sponsor,
+      trialId: trial.id,
+      count: 1,
+      validDays: 30,
+    });
+    const {
+      invitations: [invitation],
+    } = await issueInvitations({
+      db,
+      chain,
+      sponsor,
+      trialId: trial.id,
+      label: "Boston site, visit 1",
+      drafts: drafts.drafts.map((draft) => ({ token: draft.token })),
+    });
+    await act(participant, { type: "enrollment.enroll", code: invitation!.code });
     await drain();
 
     const listings = [

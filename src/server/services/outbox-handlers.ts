@@ -5,6 +5,10 @@ import { reissueAfterFailure } from "~/server/services/signing/reissue";
  * What the domain does when a chain write fails for good: the row it belongs to is marked,
  * so the page shows the failure and its reason instead of "pending" forever.
  */
+const failRequest: OutboxFailureHandler = async (db, entityId) => {
+  await db.accessRequest.updateMany({ where: { id: entityId }, data: { anchorStatus: "FAILED" } });
+};
+
 export const OUTBOX_FAILURE_HANDLERS: Record<string, OutboxFailureHandler> = {
   // Back to a draft, so its owner can publish it again (signing anew).
   "listing.create": async (db, entityId) => {
@@ -22,12 +26,9 @@ export const OUTBOX_FAILURE_HANDLERS: Record<string, OutboxFailureHandler> = {
       data: { anchorStatus: "FAILED" },
     });
   },
-  "request.create": async (db, entityId) => {
-    await db.accessRequest.updateMany({
-      where: { id: entityId },
-      data: { anchorStatus: "FAILED" },
-    });
-  },
+  "request.create": failRequest,
+  // The same call carrying the researcher's permit (see actions/permit.ts).
+  "request.create:permit": failRequest,
   "dataUse.record": async (db, entityId) => {
     await db.dataUse.updateMany({ where: { id: entityId }, data: { anchorStatus: "FAILED" } });
   },

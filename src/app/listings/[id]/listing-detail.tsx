@@ -68,11 +68,16 @@ export function ListingDetail({ listingId }: { listingId: string }) {
             </div>
             <div>
               <dt className="text-slate-500">Consent</dt>
-              <dd>
+              <dd data-testid="consent-state">
                 {listing.consent.isRevoked
                   ? "revoked"
-                  : `until ${listing.consent.expiresAt.toLocaleDateString()}`}{" "}
-                · {listing.consent.autoApprove ? "auto-approve" : "owner decides"}
+                  : listing.consent.isSuspended
+                    ? "suspended: the owner withdrew from the trial"
+                    : listing.consent.isAwaitingReconsent
+                      ? "waiting for the owner's consent to the amended protocol: no request or use until then"
+                      : `until ${listing.consent.expiresAt.toLocaleDateString()}`}{" "}
+                · {listing.consent.autoApprove ? "auto-approve" : "owner decides"} · epoch{" "}
+                {listing.consent.epoch}
               </dd>
             </div>
           </>
@@ -148,6 +153,8 @@ export function ListingDetail({ listingId }: { listingId: string }) {
           listingId={listing.id}
           price={listing.price}
           isRevoked={listing.consent?.isRevoked ?? false}
+          isSuspended={listing.consent?.isSuspended ?? false}
+          isAwaitingReconsent={listing.consent?.isAwaitingReconsent ?? false}
           isUnlisted={listing.status === "UNLISTED"}
         />
       )}

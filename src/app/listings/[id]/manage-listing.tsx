@@ -8,6 +8,8 @@ export function ManageListing(props: {
   listingId: string;
   price: string;
   isRevoked: boolean;
+  isSuspended: boolean;
+  isAwaitingReconsent: boolean;
   isUnlisted: boolean;
 }) {
   const [price, setPrice] = useState(props.price);
@@ -31,12 +33,30 @@ export function ManageListing(props: {
           Update price
         </ActionButton>
       </div>
+      {props.isAwaitingReconsent && (
+        <p className="text-sm text-amber-800" data-testid="awaiting-reconsent">
+          The trial&apos;s protocol was amended. Researchers cannot request or use this listing
+          until you consent to the new version on your{" "}
+          <a href="/participant/trials" className="underline">
+            trials page
+          </a>
+          ; approvals given before the amendment do not carry over.
+        </p>
+      )}
       <div className="flex flex-wrap gap-3">
+        {(props.isRevoked || props.isSuspended) && (
+          <ActionButton
+            action={{ type: "listing.grantConsent", listingId: props.listingId }}
+            testId="grant-consent"
+          >
+            Consent again
+          </ActionButton>
+        )}
         {!props.isRevoked && (
           <ActionButton
             action={{ type: "listing.revokeConsent", listingId: props.listingId }}
             variant="danger"
-            confirm="Revoke consent? Pending requests will fail and no new request or use will be allowed."
+            confirm="Revoke consent? No request, approval or use will be allowed; consenting again later starts afresh, earlier approvals stay void."
             testId="revoke"
           >
             Revoke consent

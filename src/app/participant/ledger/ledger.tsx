@@ -1,8 +1,8 @@
 "use client";
 
 import { api } from "~/trpc/react";
-import { ActionButton } from "../../_components/action-button";
 import { EarningsChart } from "./earnings-chart";
+import { WithdrawButton } from "./withdraw-button";
 
 const KIND_LABELS: Record<string, string> = {
   REQUEST: "Request",
@@ -23,7 +23,9 @@ export function Ledger() {
         {ledger.error.message}
       </p>
     );
-  const { entries, earningsByMonth, balance, rewards } = ledger.data;
+  const { entries, earningsByMonth, balance, rewards, held, accounts } = ledger.data;
+  const withEarnings = accounts.filter((account) => account.earnings !== "0");
+  const withRewards = accounts.filter((account) => account.rewards !== "0");
   return (
     <div className="space-y-4">
       <section className="card flex flex-wrap items-center gap-6">
@@ -33,18 +35,31 @@ export function Ledger() {
             {balance === null ? "chain unreachable" : `${balance} TSR`}
           </p>
         </div>
-        {balance !== null && balance !== "0" && (
-          <ActionButton action={{ type: "earnings.withdraw" }} testId="withdraw">
+        {withEarnings.length > 0 && (
+          <WithdrawButton
+            kind="earnings.withdraw"
+            accounts={withEarnings.map((account) => account.address)}
+            testId="withdraw"
+          >
             Withdraw earnings
-          </ActionButton>
+          </WithdrawButton>
         )}
-        {rewards !== null && rewards !== "0" && (
+        {withRewards.length > 0 && (
           <div className="flex items-center gap-3">
             <span className="text-sm">Enrolment rewards: {rewards} TSR</span>
-            <ActionButton action={{ type: "rewards.withdraw" }} variant="secondary">
+            <WithdrawButton
+              kind="rewards.withdraw"
+              accounts={withRewards.map((account) => account.address)}
+              variant="secondary"
+            >
               Withdraw rewards
-            </ActionButton>
+            </WithdrawButton>
           </div>
+        )}
+        {held !== null && held !== "0" && (
+          <p className="text-sm text-slate-600" data-testid="held">
+            Withdrawn and held in your accounts: {held} TSR
+          </p>
         )}
       </section>
       <section className="card space-y-2">

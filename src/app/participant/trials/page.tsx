@@ -1,5 +1,6 @@
 import { NotForRole } from "../../_components/not-for-role";
 import { requireRole } from "../../_components/require-role";
+import { JoinTrial } from "./join-trial";
 import { TrialsList } from "./trials-list";
 
 export default async function ParticipantTrialsPage() {
@@ -10,9 +11,11 @@ export default async function ParticipantTrialsPage() {
       <h1 className="text-2xl font-semibold">Trials</h1>
       <p className="max-w-2xl text-sm text-slate-600">
         Enrolling records a commitment on chain — a hash of your trial subject number and a secret
-        salt — never your identity. When a sponsor amends the protocol you will be asked to consent
-        again.
+        salt — never your identity, and needs the invitation your study team gives you. When a
+        sponsor amends the protocol you will be asked to consent again; until you do, your listings
+        linked to the trial cannot be requested or used.
       </p>
+      <JoinTrial />
       <TrialsList />
     </div>
   );

@@ -1,15 +1,17 @@
 "use client";
 
-import { useState } from "react";
 import { api } from "~/trpc/react";
 import { ActionButton } from "../../_components/action-button";
 
 export function TrialsList() {
   const trials = api.enrollments.trials.useQuery(undefined, {
     refetchInterval: (query) =>
-      query.state.data?.some((trial) => trial.enrollment?.pendingAction) ? 1_500 : false,
+      query.state.data?.some(
+        (trial) => trial.enrollment.pendingAction || trial.enrollment.anchorStatus === "PENDING",
+      )
+        ? 1_500
+        : false,
   });
-  const [subjectIds, setSubjectIds] = useState<Record<string, string>>({});
   if (trials.isPending) return <p className="text-slate-600">Loading…</p>;
   if (trials.error)
     return (
@@ -18,7 +20,7 @@ export function TrialsList() {
       </p>
     );
   if (trials.data.length === 0)
-    return <p className="card text-slate-600">No trials are open yet.</p>;
+    return <p className="card text-slate-600">You are not enrolled in any trial yet.</p>;
   return (
     <ul className="space-y-3">
       {trials.data.map((trial) => (
@@ -32,55 +34,56 @@ export function TrialsList() {
             </span>
           </div>
           <p className="text-sm text-slate-600">Conditions: {trial.conditions.join(", ")}</p>
-          {trial.enrollment?.pendingAction ? (
+          {trial.enrollment.pendingAction || trial.enrollment.anchorStatus === "PENDING" ? (
             <p className="text-sm text-amber-800" aria-live="polite">
-              Recording on chain ({trial.enrollment.pendingAction.replace("enrollment.", "")})…
+              Recording on chain (
+              {(trial.enrollment.pendingAction ?? "enrollment.enroll").replace("enrollment.", "")}
+              )…
             </p>
-          ) : trial.enrollment?.isEnrolled ? (
-            <div className="flex flex-wrap items-center gap-3 text-sm">
-              <span
-                className="rounded-full bg-emerald-100 px-2 py-0.5 text-emerald-900"
-                data-testid="enrolled"
-              >
-                Enrolled (protocol v{trial.enrollment.protocolVersion})
-              </span>
-              {trial.enrollment.needsReconsent && (
-                <ActionButton action={{ type: "enrollment.reconsent", trialId: trial.id }}>
-                  Consent to protocol v{trial.currentVersion}
+          ) : trial.enrollment.anchorStatus === "FAILED" ? (
+            <p className="text-sm text-red-800">
+              Your enrolment could not be recorded; ask your study team for a new invitation.
+            </p>
+          ) : trial.enrollment.isEnrolled ? (
+            <div className="space-y-2">
+              <div className="flex flex-wrap items-center gap-3 text-sm">
+                <span
+                  className="rounded-full bg-emerald-100 px-2 py-0.5 text-emerald-900"
+                  data-testid="enrolled"
+                >
+                  Enrolled (protocol v{trial.enrollment.protocolVersion})
+                </span>
+                {trial.enrollment.needsReconsent && (
+                  <ActionButton
+                    action={{ type: "enrollment.reconsent", trialId: trial.id }}
+                    testId="reconsent"
+                  >
+                    Consent to protocol v{trial.currentVersion}
+                  </ActionButton>
+                )}
+                <ActionButton
+                  action={{ type: "enrollment.withdraw", trialId: trial.id }}
+                  variant="secondary"
+                  confirm="Withdraw from this trial? Your listings linked to it stop being available at once."
+                >
+                  Withdraw
                 </ActionButton>
+              </div>
+              {trial.enrollment.needsReconsent && (
+                <p className="text-sm text-amber-800" data-testid="reconsent-needed">
+                  The sponsor amended the protocol to version {trial.currentVersion}. Until you
+                  consent to it, researchers cannot request or use your{" "}
+                  {trial.enrollment.waitingListings === 1
+                    ? "listing linked to this trial"
+                    : `${trial.enrollment.waitingListings} listings linked to this trial`}
+                  ; approvals you gave before the amendment do not carry over.
+                </p>
               )}
-              <ActionButton
-                action={{ type: "enrollment.withdraw", trialId: trial.id }}
-                variant="secondary"
-                confirm="Withdraw from this trial?"
-              >
-                Withdraw
-              </ActionButton>
             </div>
           ) : (
-            <div className="flex flex-wrap items-end gap-3">
-              <label className="label">
-                Your trial subject number (optional; never stored or published)
-                <input
-                  className="input"
-                  value={subjectIds[trial.id] ?? ""}
-                  maxLength={64}
-                  onChange={(event) =>
-                    setSubjectIds({ ...subjectIds, [trial.id]: event.target.value })
-                  }
-                />
-              </label>
-              <ActionButton
-                action={{
-                  type: "enrollment.enroll",
-                  trialId: trial.id,
-                  subjectId: subjectIds[trial.id] || undefined,
-                }}
-                testId="enroll"
-              >
-                Consent and enrol
-              </ActionButton>
-            </div>
+            <p className="text-sm text-slate-600">
+              You withdrew from this trial. An invitation from the study team lets you enrol again.
+            </p>
           )}
         </li>
       ))}

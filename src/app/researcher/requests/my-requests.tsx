@@ -32,7 +32,8 @@ export function MyRequests() {
         <li key={request.id} className="card space-y-2" data-testid="my-request">
           <div className="flex flex-wrap justify-between gap-2">
             <p className="font-semibold">
-              {purposeLabel(request.purpose)} · {request.total} TSR · until{" "}
+              {purposeLabel(request.purpose)} · {request.total} TSR
+              {request.maxTotal && ` (at most ${request.maxTotal})`} · until{" "}
               {request.accessUntil.toLocaleDateString()}
             </p>
             <span className="text-sm" data-testid="request-status">
@@ -49,6 +50,10 @@ export function MyRequests() {
               <li key={item.id}>
                 {item.listing.title} — {item.price} TSR —{" "}
                 <span data-testid="item-status">{item.status.toLowerCase()}</span>
+                {item.settlement &&
+                  (item.settlement.paid !== "0"
+                    ? ` — paid to the owner`
+                    : ` — ${item.settlement.refunded} TSR refunded to you`)}
               </li>
             ))}
           </ul>

@@ -4,6 +4,7 @@ import type { DbClient, DbTransaction } from "~/server/db";
 import type { Role } from "~/server/generated/prisma/enums";
 import type { SessionUser } from "~/server/session";
 import type { ExpectedCall } from "~/server/services/signing/signed-action";
+import type { SignedPermit } from "./permit";
 
 /**
  * A user's on-chain action, as every domain describes it: which roles may take it, and, for a
@@ -17,10 +18,14 @@ export type ActionContext = { db: DbClient; chain: Chain; user: SessionUser };
 export type ActionPlan = {
   call: ExpectedCall;
   entityId: string;
-  /** Tokens the contract will pull from the signer (needs an EIP-2612 permit if not allowed). */
+  /** The account that signs: the user's wallet unless an account derived from it acts. */
+  signer?: string;
+  /** Tokens the contract may pull from the signer (an EIP-2612 permit if not allowed). */
   spends?: bigint;
   /** The contract that pulls them: the marketplace (escrow) unless said otherwise. */
   spender?: "DataMarketplace" | "TrialRegistry";
+  /** The same call carrying a permit for exactly `spends`, used when the allowance is short. */
+  withPermit?(permit: SignedPermit): ExpectedCall;
   /** Domain changes in the outbox row's transaction; most actions have none (events tell). */
   apply?(tx: DbTransaction): Promise<void>;
   /** Server-side operator calls queued right after the user's (rare). */

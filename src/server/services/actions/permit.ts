@@ -6,8 +6,10 @@ import type { OutboxStatus } from "~/server/generated/prisma/enums";
 import { AppError } from "~/server/errors";
 
 /**
- * EIP-2612 permits: the signer lets the marketplace pull `value` tokens, by signature, so an
- * escrow needs no approve transaction (and no ETH). The relayer submits token.permit().
+ * EIP-2612 permits: the signer lets the marketplace (or the trial registry) pull `value` tokens,
+ * by signature, so an escrow needs no approve transaction (and no ETH). The permit travels inside
+ * the user's own call (requestAccessWithPermit, fundRewardsWithPermit), which tries it and goes on
+ * if it was already used: a permit copied from the mempool and front-run cannot block the call.
  */
 export const PERMIT_TYPES = {
   Permit: [
@@ -34,10 +36,17 @@ export type PermitTypedData = {
   message: PermitMessage;
 };
 
-/** Permits the outbox holds for `owner` in the given states. */
+/** Outbox kinds of calls that carry a permit end with this. */
+export const PERMIT_KIND_SUFFIX = ":permit";
+
+/** Permits the outbox holds for `owner` in the given states (alone, or inside a call). */
 function queuedPermits(db: DbClient, owner: string, statuses: OutboxStatus[]) {
   return db.chainOutbox.count({
-    where: { kind: "token.permit", signer: owner.toLowerCase(), status: { in: statuses } },
+    where: {
+      OR: [{ kind: "token.permit" }, { kind: { endsWith: PERMIT_KIND_SUFFIX } }],
+      signer: owner.toLowerCase(),
+      status: { in: statuses },
+    },
   });
 }
 
@@ -100,8 +109,37 @@ export async function preparePermit(
   };
 }
 
-/** The token.permit(...) call data for a signed permit, after checking who signed it. */
-export function permitCall(chain: Chain, permit: PermitTypedData, signature: string): string {
+/** A permit as a call carries it. */
+export type SignedPermit = { value: bigint; deadline: number; v: number; r: string; s: string };
+
+/**
+ * The message to sign when `needed` asks for a permit: ours, or the one the client signed if it
+ * is the same permit (only its deadline may differ, within the signature lifetime).
+ */
+export function acceptPermitMessage(
+  needed: PermitTypedData,
+  message: PermitMessage | undefined,
+  lifetimeSeconds: number,
+): PermitMessage {
+  if (!message) return needed.message;
+  const now = Math.floor(Date.now() / 1000);
+  const isSamePermit =
+    message.owner.toLowerCase() === needed.message.owner.toLowerCase() &&
+    message.spender.toLowerCase() === needed.message.spender.toLowerCase() &&
+    message.value === needed.message.value &&
+    message.nonce === needed.message.nonce &&
+    message.deadline > now + 60 &&
+    message.deadline <= now + lifetimeSeconds + 300;
+  if (!isSamePermit)
+    throw new AppError(
+      "BAD_INPUT",
+      "The payment authorisation does not match this request; prepare it again.",
+    );
+  return message;
+}
+
+/** The v, r, s of a permit signature, after checking that the permit's owner signed it. */
+export function toSignedPermit(permit: PermitTypedData, signature: string): SignedPermit {
   const types = { Permit: [...permit.types.Permit] };
   let signer: string;
   try {
@@ -116,14 +154,5 @@ export function permitCall(chain: Chain, permit: PermitTypedData, signature: str
     throw new AppError("BAD_INPUT", "The payment authorisation is not signed by your wallet.");
   }
   const { v, r, s } = Signature.from(signature);
-  const { owner, spender, value, deadline } = permit.message;
-  return chain.contracts.token.interface.encodeFunctionData("permit", [
-    owner,
-    spender,
-    value,
-    deadline,
-    v,
-    r,
-    s,
-  ]);
+  return { value: BigInt(permit.message.value), deadline: permit.message.deadline, v, r, s };
 }

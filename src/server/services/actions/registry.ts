@@ -10,6 +10,7 @@ import {
   withdrawEnrollmentAction,
 } from "~/server/services/enrollment/enrollment-actions";
 import {
+  grantConsentAction,
   publishListingAction,
   revokeConsentAction,
   unlistAction,
@@ -19,7 +20,9 @@ import { createRequestAction, decideItemAction } from "~/server/services/request
 import {
   amendProtocolAction,
   fundRewardsAction,
+  reclaimRewardsAction,
   registerTrialAction,
+  revokeInvitationAction,
 } from "~/server/services/trials/trial-actions";
 import type { ActionHandler } from "./action-plan";
 
@@ -34,10 +37,15 @@ const protocol = {
   protocolHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a keccak256 hash"),
 };
 const textList = z.array(z.string().trim().min(1).max(120)).max(50);
+const account = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be an account address")
+  .optional();
 
 export const ZActionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("listing.publish"), listingId: id }),
   z.object({ type: z.literal("listing.revokeConsent"), listingId: id }),
+  z.object({ type: z.literal("listing.grantConsent"), listingId: id }),
   z.object({
     type: z.literal("listing.updatePrice"),
     listingId: id,
@@ -49,14 +57,14 @@ export const ZActionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("listing.unlist"), listingId: id }),
   z.object({
     type: z.literal("enrollment.enroll"),
-    trialId: id,
+    code: z.string().trim().min(1, "Enter your invitation code").max(200),
     subjectId: z.string().trim().max(64).optional(),
   }),
   z.object({ type: z.literal("enrollment.reconsent"), trialId: id }),
   z.object({ type: z.literal("enrollment.withdraw"), trialId: id }),
   z.object({ type: z.literal("item.decide"), itemId: id, approve: z.boolean() }),
   z.object({ type: z.literal("request.create"), requestId: id }),
-  z.object({ type: z.literal("earnings.withdraw") }),
+  z.object({ type: z.literal("earnings.withdraw"), account }),
   z.object({
     type: z.literal("trial.register"),
     registryId: z
@@ -76,7 +84,9 @@ export const ZActionSchema = z.discriminatedUnion("type", [
     amount: tokens,
     perEnrollment: tokens,
   }),
-  z.object({ type: z.literal("rewards.withdraw") }),
+  z.object({ type: z.literal("rewards.withdraw"), account }),
+  z.object({ type: z.literal("trial.reclaimRewards"), trialId: id, amount: tokens }),
+  z.object({ type: z.literal("trial.revokeInvitation"), invitationId: id }),
 ]);
 export type TAction = z.infer<typeof ZActionSchema>;
 
@@ -85,6 +95,7 @@ const HANDLERS: {
 } = {
   "listing.publish": publishListingAction,
   "listing.revokeConsent": revokeConsentAction,
+  "listing.grantConsent": grantConsentAction,
   "listing.updatePrice": updatePriceAction,
   "listing.unlist": unlistAction,
   "enrollment.enroll": enrollAction,
@@ -97,6 +108,8 @@ const HANDLERS: {
   "trial.register": registerTrialAction,
   "trial.amend": amendProtocolAction,
   "trial.fundRewards": fundRewardsAction,
+  "trial.reclaimRewards": reclaimRewardsAction,
+  "trial.revokeInvitation": revokeInvitationAction,
 };
 
 export function handlerFor(action: TAction): { handler: ActionHandler<unknown>; input: unknown } {

@@ -8,19 +8,31 @@ import {
   SIGNATURE_LIFETIME_S,
   verifySignedAction,
 } from "~/server/services/signing/signed-action";
-import type { ActionContext, ActionHandler } from "./action-plan";
-import { permitCall, preparePermit, type PermitTypedData } from "./permit";
+import type { ActionContext, ActionHandler, ActionPlan } from "./action-plan";
+import {
+  acceptPermitMessage,
+  PERMIT_KIND_SUFFIX,
+  preparePermit,
+  toSignedPermit,
+  type PermitMessage,
+  type PermitTypedData,
+} from "./permit";
 
 /**
  * Prepare and submit for any action: the same two steps for publishing a listing, enrolling,
  * deciding a request item, withdrawing earnings... Users with a server-held wallet send no
- * signature and the server signs; wallet users sign in their browser.
+ * signature and the server signs (with the account the action needs); wallet users sign in
+ * their browser. When tokens must be pulled without an allowance, the user's call carries an
+ * EIP-2612 permit: a wallet user is first asked for the permit alone (`typedData` is null),
+ * then prepares again with its signature.
  */
 export type PreparedAction = {
-  typedData: ForwardTypedData;
+  typedData: ForwardTypedData | null;
   permit: PermitTypedData | null;
   signsInWallet: boolean;
 };
+
+export type SignedPermitInput = { message: PermitMessage; signature: string };
 
 function requireRole<Input>(handler: ActionHandler<Input>, context: ActionContext) {
   if (!handler.roles.includes(context.user.role)) {
@@ -40,31 +52,71 @@ async function signsInWallet(context: ActionContext): Promise<boolean> {
   return user.walletKeyCipher === null;
 }
 
+/**
+ * The call to sign: the plan's own, or, when the allowance does not cover what it spends, the
+ * same call with a permit. Null when a wallet user has yet to sign the permit.
+ */
+async function resolveCall(
+  context: ActionContext,
+  plan: ActionPlan,
+  signer: string,
+  deadline: number,
+  isWalletUser: boolean,
+  signed: { message?: PermitMessage; signature?: string },
+): Promise<{ call: ActionPlan["call"] | null; permit: PermitTypedData | null }> {
+  if (!plan.spends) return { call: plan.call, permit: null };
+  const needed = await preparePermit(
+    context.db,
+    context.chain,
+    signer,
+    plan.spends,
+    deadline,
+    plan.spender,
+  );
+  if (!needed) return { call: plan.call, permit: null };
+  if (!plan.withPermit) throw new Error("a spending action must say how it carries a permit");
+  const permit = {
+    ...needed,
+    message: acceptPermitMessage(needed, signed.message, SIGNATURE_LIFETIME_S),
+  };
+  if (isWalletUser && !signed.signature) return { call: null, permit };
+  const signature =
+    signed.signature ??
+    (await signTypedDataForUser({
+      db: context.db,
+      userId: context.user.id,
+      signer,
+      domain: permit.domain,
+      types: { Permit: [...permit.types.Permit] },
+      message: permit.message,
+    }));
+  return { call: plan.withPermit(toSignedPermit(permit, signature)), permit };
+}
+
 export async function prepareAction<Input>(
   handler: ActionHandler<Input>,
   context: ActionContext,
   input: Input,
+  signedPermit?: SignedPermitInput,
 ): Promise<PreparedAction> {
   requireRole(handler, context);
   const plan = await handler.plan(context, input);
-  const signer = context.user.walletAddress;
+  const signer = plan.signer ?? context.user.walletAddress;
+  const isWalletUser = await signsInWallet(context);
+  const deadline = Math.floor(Date.now() / 1000) + SIGNATURE_LIFETIME_S;
+  const { call, permit } = await resolveCall(context, plan, signer, deadline, isWalletUser, {
+    message: signedPermit?.message,
+    signature: signedPermit?.signature,
+  });
+  if (!call) return { typedData: null, permit, signsInWallet: isWalletUser };
   const typedData = await prepareSignedAction({
     db: context.db,
     chain: context.chain,
     signer,
-    call: plan.call,
+    call,
+    deadline,
   });
-  const permit = plan.spends
-    ? await preparePermit(
-        context.db,
-        context.chain,
-        signer,
-        plan.spends,
-        typedData.message.deadline,
-        plan.spender,
-      )
-    : null;
-  return { typedData, permit, signsInWallet: await signsInWallet(context) };
+  return { typedData, permit, signsInWallet: isWalletUser };
 }
 
 export async function submitAction<Input>(
@@ -74,80 +126,46 @@ export async function submitAction<Input>(
   signed: {
     request: ForwardRequestMessage;
     signature?: string;
-    permit?: { message: PermitTypedData["message"] };
+    permit?: { message: PermitMessage };
     permitSignature?: string;
   },
 ): Promise<{ entityId: string }> {
   requireRole(handler, context);
   const { db, chain, user } = context;
   const plan = await handler.plan(context, input);
+  const signer = plan.signer ?? user.walletAddress;
+  const isWalletUser = await signsInWallet(context);
+  const { call, permit } = await resolveCall(
+    context,
+    plan,
+    signer,
+    signed.request.deadline,
+    isWalletUser,
+    { message: signed.permit?.message, signature: signed.permitSignature },
+  );
+  if (!call)
+    throw new AppError(
+      "BAD_INPUT",
+      "Sign the payment authorisation (permit) first, then the request.",
+    );
   const signature = await verifySignedAction({
     db,
     chain,
     userId: user.id,
-    signer: user.walletAddress,
-    call: plan.call,
+    signer,
+    call,
     request: signed.request,
     signature: signed.signature,
   });
-
-  let permitData: string | null = null;
-  if (plan.spends) {
-    const needed = await preparePermit(
-      db,
-      chain,
-      user.walletAddress,
-      plan.spends,
-      signed.request.deadline,
-      plan.spender,
-    );
-    if (needed) {
-      // Only the message comes from the client; domain and types are always ours.
-      const permit: PermitTypedData = {
-        ...needed,
-        message: signed.permit?.message ?? needed.message,
-      };
-      const isSamePermit =
-        permit.message.owner.toLowerCase() === needed.message.owner.toLowerCase() &&
-        permit.message.spender.toLowerCase() === needed.message.spender.toLowerCase() &&
-        BigInt(permit.message.value) >= plan.spends &&
-        permit.message.nonce === needed.message.nonce &&
-        permit.message.deadline > Math.floor(Date.now() / 1000) + 60 &&
-        permit.message.deadline <= Math.floor(Date.now() / 1000) + SIGNATURE_LIFETIME_S + 300;
-      if (!isSamePermit)
-        throw new AppError(
-          "BAD_INPUT",
-          "The payment authorisation does not match this request; prepare it again.",
-        );
-      const permitSignature =
-        signed.permitSignature ??
-        (await signTypedDataForUser({
-          db,
-          userId: user.id,
-          domain: permit.domain,
-          types: { Permit: [...permit.types.Permit] },
-          message: permit.message,
-        }));
-      permitData = permitCall(chain, permit, permitSignature);
-    }
-  }
-
+  // A call that carries a permit is counted when predicting the signer's next permit nonce.
+  const kind = permit ? `${handler.kind}${PERMIT_KIND_SUFFIX}` : handler.kind;
   await db.$transaction(async (tx) => {
     await plan.apply?.(tx);
-    if (permitData) {
-      await enqueueChainWrite(tx, {
-        kind: "token.permit",
-        entityId: plan.entityId,
-        idempotencyKey: `token.permit:${user.walletAddress}:${signed.request.nonce}`,
-        signer: user.walletAddress,
-        payload: { type: "operator", contract: "RewardToken", data: permitData },
-      });
-    }
     await enqueueSignedAction(tx, {
       chain,
       userId: user.id,
-      signer: user.walletAddress,
-      kind: handler.kind,
+      signer,
+      kind,
       entityId: plan.entityId,
       request: signed.request,
       signature,
@@ -156,8 +174,8 @@ export async function submitAction<Input>(
       await enqueueChainWrite(tx, {
         kind: `${handler.kind}.followUp`,
         entityId: plan.entityId,
-        idempotencyKey: `${handler.kind}.followUp:${user.walletAddress}:${signed.request.nonce}:${index}`,
-        signer: user.walletAddress,
+        idempotencyKey: `${handler.kind}.followUp:${signer}:${signed.request.nonce}:${index}`,
+        signer,
         payload: followUp,
       });
     }

@@ -1,7 +1,9 @@
 import Papa from "papaparse";
 import type { Chain } from "~/server/chain/client";
 import { computeDataRoot, hashRecord, StreamingDataRoot } from "~/server/integrity/merkle";
-import { isBefore, type ChainRecord } from "./chain-history";
+import type { ChainRecord } from "./chain-history";
+
+export { checkConsent, checkMoney } from "./consent-money-checks";
 
 /**
  * The four audit checks. Each returns pass/fail with evidence; failures name the listing,
@@ -73,98 +75,6 @@ export async function checkIntegrity(
     name: "integrity",
     passed: failures.length === 0,
     evidence: { listings: listings.length, records },
-    failures,
-  };
-}
-
-/** 2. Consent: every data use happened while consent was in force and allowed the purpose. */
-export function checkConsent(
-  history: ChainRecord[],
-  listingKeys: Set<string>,
-  databaseUses: { id: string; listingKey: string; txHash: string | null }[],
-): CheckResult {
-  const failures: string[] = [];
-  const purposeOf = new Map(
-    history
-      .filter((event) => event.name === "AccessRequested")
-      .map((event) => [lower(event.args.requestId), Number(event.args.purpose)]),
-  );
-  const uses = history.filter(
-    (event) => event.name === "DataUseRecorded" && listingKeys.has(lower(event.args.listingId)),
-  );
-  for (const use of uses) {
-    const listing = lower(use.args.listingId);
-    const earlier = history.filter(
-      (event) => lower(event.args.listingId) === listing && isBefore(event, use),
-    );
-    const lastGrant = [...earlier].reverse().find((event) => event.name === "ConsentGranted");
-    const revokedAfterGrant =
-      lastGrant &&
-      earlier.some((event) => event.name === "ConsentRevoked" && isBefore(lastGrant, event));
-    const purpose = purposeOf.get(lower(use.args.requestId));
-    const where = `data use in ${use.txHash} (listing ${listing})`;
-    if (!lastGrant) failures.push(`${where}: no consent was ever granted`);
-    else if (revokedAfterGrant) failures.push(`${where}: consent had been revoked`);
-    else if (Number(lastGrant.args.expiresAt) * 1000 <= use.time.getTime())
-      failures.push(`${where}: consent had expired`);
-    else if (purpose === undefined || ((Number(lastGrant.args.purposes) >> purpose) & 1) !== 1)
-      failures.push(`${where}: the request's purpose was not allowed`);
-  }
-  // A use claimed in the database but never recorded on chain is not a use anyone consented to.
-  const onChain = new Set(uses.map((use) => `${use.txHash}|${lower(use.args.listingId)}`));
-  for (const use of databaseUses) {
-    if (!use.txHash || !onChain.has(`${use.txHash}|${use.listingKey.toLowerCase()}`))
-      failures.push(`data use ${use.id} in the database has no matching on-chain record`);
-  }
-  return {
-    name: "consent",
-    passed: failures.length === 0,
-    evidence: { dataUsesOnChain: uses.length, dataUsesInDatabase: databaseUses.length },
-    failures,
-  };
-}
-
-/** 3. Money: each settled request balances, and the marketplace holds exactly what it owes. */
-export async function checkMoney(chain: Chain, history: ChainRecord[]): Promise<CheckResult> {
-  const failures: string[] = [];
-  let openEscrow = 0n;
-  let owed = 0n;
-  const settled = new Map(
-    history
-      .filter((event) => event.name === "RequestSettled")
-      .map((event) => [lower(event.args.requestId), event]),
-  );
-  for (const request of history.filter((event) => event.name === "AccessRequested")) {
-    const escrowed = BigInt(request.args.escrowed as bigint);
-    const settlement = settled.get(lower(request.args.requestId));
-    if (!settlement) {
-      openEscrow += escrowed;
-      continue;
-    }
-    const credited = BigInt(settlement.args.credited as bigint);
-    const refunded = BigInt(settlement.args.refunded as bigint);
-    const fee = BigInt(settlement.args.fee as bigint);
-    if (credited + refunded + fee !== escrowed)
-      failures.push(
-        `request ${lower(request.args.requestId)}: escrowed ${escrowed} but credited ${credited} + refunded ${refunded} + fee ${fee}`,
-      );
-    owed += credited + refunded + fee;
-  }
-  for (const withdrawal of history.filter((event) => event.name === "Withdrawn"))
-    owed -= BigInt(withdrawal.args.amount as bigint);
-  const held = await chain.contracts.token.balanceOf(chain.deployment.contracts.DataMarketplace);
-  if (held !== openEscrow + owed)
-    failures.push(
-      `the marketplace holds ${held} but owes ${openEscrow} in escrow and ${owed} in unwithdrawn credits`,
-    );
-  return {
-    name: "money",
-    passed: failures.length === 0,
-    evidence: {
-      held: held.toString(),
-      openEscrow: openEscrow.toString(),
-      unwithdrawnCredits: owed.toString(),
-    },
     failures,
   };
 }

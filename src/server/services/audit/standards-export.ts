@@ -190,7 +190,7 @@ export function trialFhirBundle(trial: ExportTrial, timeline: TimelineEntry[], n
     if (!granted) return [];
     const revoked = events.some(
       (entry) =>
-        entry.event === "ConsentRevoked" &&
+        (entry.event === "ConsentRevoked" || entry.event === "ConsentSuspended") &&
         (entry.blockNumber > granted.blockNumber ||
           (entry.blockNumber === granted.blockNumber && entry.logIndex > granted.logIndex)),
     );

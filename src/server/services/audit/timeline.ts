@@ -44,7 +44,15 @@ const DESCRIBE: Record<string, [TimelineCategory, (args: Record<string, unknown>
     "registration",
     (a) => `Protocol amended to v${String(a.version)} ${short(a.protocolHash)}`,
   ],
-  Enrolled: ["enrollment", (a) => `Participant enrolled on protocol v${String(a.protocolVersion)}`],
+  Enrolled: [
+    "enrollment",
+    (a) => `Participant enrolled on protocol v${String(a.protocolVersion)} with an invitation`,
+  ],
+  InvitationRevoked: ["enrollment", () => "An unused invitation was revoked"],
+  SiteAuthorized: [
+    "registration",
+    (a) => `Site ${short(a.site)} ${a.isAuthorized ? "may" : "may no longer"} issue invitations`,
+  ],
   Reconsented: ["enrollment", (a) => `Participant re-consented to v${String(a.protocolVersion)}`],
   EnrollmentWithdrawn: ["enrollment", () => "Participant withdrew from the trial"],
   RewardsFunded: [
@@ -53,6 +61,10 @@ const DESCRIBE: Record<string, [TimelineCategory, (args: Record<string, unknown>
       `Reward pool funded with ${amount(a.amount)} (${amount(a.rewardPerEnrollment)} per enrolment; pool ${amount(a.pool)})`,
   ],
   RewardCredited: ["rewards", (a) => `Enrolment reward of ${amount(a.amount)} credited`],
+  RewardsReclaimed: [
+    "rewards",
+    (a) => `Sponsor took back ${amount(a.amount)} from the pool (pool ${amount(a.pool)})`,
+  ],
   RewardsWithdrawn: ["withdrawal", (a) => `Enrolment rewards of ${amount(a.amount)} withdrawn`],
   ListingCreated: [
     "listing",
@@ -67,9 +79,18 @@ const DESCRIBE: Record<string, [TimelineCategory, (args: Record<string, unknown>
   ConsentGranted: [
     "consent",
     (a) =>
-      `Consent granted for ${fromPurposeMask(Number(a.purposes)).map(purposeLabel).join(", ") || "no purpose"} until ${new Date(Number(a.expiresAt) * 1000).toISOString().slice(0, 10)}${a.autoApprove ? ", approved automatically" : ""}`,
+      `Consent epoch ${String(a.epoch)} granted for ${fromPurposeMask(Number(a.purposes)).map(purposeLabel).join(", ") || "no purpose"} until ${new Date(Number(a.expiresAt) * 1000).toISOString().slice(0, 10)}${Number(a.protocolVersion) > 0 ? ` under protocol v${String(a.protocolVersion)}` : ""}${a.autoApprove ? ", approved automatically" : ""}`,
   ],
-  ConsentRevoked: ["consent", () => "Consent revoked"],
+  ConsentRevoked: ["consent", (a) => `Consent epoch ${String(a.epoch)} revoked`],
+  ConsentSuspended: [
+    "consent",
+    (a) => `Consent epoch ${String(a.epoch)} ended: the owner withdrew from the trial`,
+  ],
+  TrialConsentsEnded: [
+    "consent",
+    (a) =>
+      `Consent epochs of the trial's listings ended by the amendment to v${String(a.version)}, until their owners re-consent`,
+  ],
   AccessRequested: [
     "request",
     (a) =>
@@ -80,12 +101,21 @@ const DESCRIBE: Record<string, [TimelineCategory, (args: Record<string, unknown>
     (a) => `Item ${String(a.index)} ${a.approved ? "approved" : "rejected"}`,
   ],
   ItemExpired: ["decision", (a) => `Item ${String(a.index)} expired undecided`],
-  DataUseRecorded: ["data use", (a) => `Data use recorded, extract root ${short(a.extractRoot)}`],
-  PaymentCredited: ["settlement", (a) => `Listing owner credited ${amount(a.amount)}`],
+  DataUseRecorded: [
+    "data use",
+    (a) => `Data use of item ${String(a.index)} recorded, extract root ${short(a.extractRoot)}`,
+  ],
+  ItemSettled: [
+    "settlement",
+    (a) =>
+      a.credited !== "0"
+        ? `Item ${String(a.index)} paid: listing owner credited ${amount(a.credited)} (fee ${amount(a.fee)})`
+        : `Item ${String(a.index)} refunded ${amount(a.refunded)} to the researcher`,
+  ],
   RequestSettled: [
     "settlement",
     (a) =>
-      `Request settled: ${amount(a.credited)} credited, ${amount(a.refunded)} refunded, ${amount(a.fee)} fee`,
+      `Request settled: ${amount(a.credited)} credited, ${amount(a.refunded)} refunded, ${amount(a.fee)} fee to ${short(a.feeRecipient)}`,
   ],
   Withdrawn: ["withdrawal", (a) => `Marketplace earnings of ${amount(a.amount)} withdrawn`],
 };

@@ -38,6 +38,7 @@ export async function createExtract(options: {
         where: { status: "APPROVED" },
         orderBy: { itemIndex: "asc" },
         select: {
+          itemIndex: true,
           listing: { select: { id: true, chainKey: true, blobKey: true, dataRoot: true } },
         },
       },
@@ -52,16 +53,21 @@ export async function createExtract(options: {
   if (request.items.length === 0)
     throw new AppError("FORBIDDEN", "No listing of this request is approved (yet).");
 
-  // Consent is re-read from the chain: a revocation since approval ends access.
+  // Consent is re-read from the chain, item by item: the consent epoch each item was approved
+  // under must still be in force (not revoked or granted anew, the owner still enrolled in the
+  // linked trial, its protocol not amended since), or the data use would be refused.
   const permitted = [];
   for (const item of request.items) {
-    if (await chain.contracts.marketplace.isPermitted(item.listing.chainKey, request.purpose))
-      permitted.push(item.listing);
+    const [, , isConsentInForce] = await chain.contracts.marketplace.itemState(
+      request.chainKey,
+      item.itemIndex,
+    );
+    if (isConsentInForce) permitted.push(item.listing);
   }
   if (permitted.length === 0)
     throw new AppError(
       "FORBIDDEN",
-      "Consent for every approved listing has been revoked or has expired.",
+      "Consent for every approved listing has ended (revoked, given anew, or waiting for the owner's consent to an amended protocol).",
     );
 
   const pooled: Record<string, string>[] = [];

@@ -2,18 +2,15 @@ import type { Chain } from "~/server/chain/client";
 import { formatTokens } from "~/server/chain/projections";
 import type { DbClient } from "~/server/db";
 import { PURPOSES } from "~/server/services/consent/purposes";
+import { balancesOf } from "~/server/services/earnings/earnings-actions";
 
 /**
  * "My data ledger": every request, decision and data use of a participant's listings and every
- * payment, each with the transaction that proves it, plus earnings per month and the balance
- * the marketplace holds for them (read from the chain, not the database).
+ * payment, each with the transaction that proves it, plus earnings per month and the balances
+ * held for them (read from the chain, not the database), summed over all their accounts: the
+ * wallet and the accounts derived from it for each enrolment and listing.
  */
-export async function getLedger(options: {
-  db: DbClient;
-  chain: Chain | null;
-  userId: string;
-  walletAddress: string;
-}) {
+export async function getLedger(options: { db: DbClient; chain: Chain | null; userId: string }) {
   const { db } = options;
   const [items, uses, payouts] = await Promise.all([
     db.accessRequestItem.findMany({
@@ -110,14 +107,23 @@ export async function getLedger(options: {
   }
   let balance: string | null = null;
   let rewards: string | null = null;
+  let held: string | null = null;
+  let accounts: { address: string; earnings: string; rewards: string }[] = [];
   if (options.chain) {
     try {
-      const [marketBalance, rewardBalance] = await Promise.all([
-        options.chain.contracts.marketplace.balanceOf(options.walletAddress),
-        options.chain.contracts.trialRegistry.rewardBalanceOf(options.walletAddress),
-      ]);
-      balance = formatTokens(marketBalance);
-      rewards = formatTokens(rewardBalance);
+      const balances = await balancesOf(db, options.chain, options.userId);
+      const sum = (pick: (entry: (typeof balances)[number]) => bigint) =>
+        formatTokens(balances.reduce((total, entry) => total + pick(entry), 0n));
+      balance = sum((entry) => entry.earnings);
+      rewards = sum((entry) => entry.rewards);
+      held = sum((entry) => entry.tokens);
+      accounts = balances
+        .filter((entry) => entry.earnings > 0n || entry.rewards > 0n)
+        .map((entry) => ({
+          address: entry.address,
+          earnings: formatTokens(entry.earnings),
+          rewards: formatTokens(entry.rewards),
+        }));
     } catch {
       // chain unreachable: the page says so
     }
@@ -129,5 +135,7 @@ export async function getLedger(options: {
       .map(([month, wei]) => ({ month, amount: Number(formatTokens(wei)) })),
     balance,
     rewards,
+    held,
+    accounts,
   };
 }

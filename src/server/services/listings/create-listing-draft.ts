@@ -8,6 +8,8 @@ import type { DeidReport } from "~/server/privacy/report";
 import { createReviewResolver } from "~/server/privacy/review";
 import { getBlob, putBlob } from "~/server/storage/blob-store";
 import { toPurposeMask, type PurposeKey } from "~/server/services/consent/purposes";
+import { accountFor } from "~/server/services/users/derived-accounts";
+import { consentTermsHash } from "./listing-actions";
 import { TOKEN_DECIMALS } from "./listing-dto";
 
 export type CreateListingDraftInput = {
@@ -82,11 +84,20 @@ export async function createListingDraft({
     keepValues: input.keepValues ?? [],
   });
 
+  // A listing linked to a trial is owned by the account that enrolled (the contract checks that
+  // account's enrolment); any other listing by an account of its own (see derived-accounts.ts).
   let protocolVersion: number | null = null;
+  let enrollmentAccount: string | null = null;
   if (input.trialId) {
     const enrollment = await db.enrollment.findUnique({
       where: { trialId_participantId: { trialId: input.trialId, participantId: ownerId } },
-      select: { status: true, anchorStatus: true, protocolVersion: true },
+      select: {
+        status: true,
+        anchorStatus: true,
+        protocolVersion: true,
+        accountAddress: true,
+        trial: { select: { currentVersion: true } },
+      },
     });
     if (enrollment?.status !== "ACTIVE" || enrollment.anchorStatus !== "CONFIRMED") {
       throw new AppError(
@@ -94,14 +105,18 @@ export async function createListingDraft({
         "You can only link a listing to a trial you are enrolled in.",
       );
     }
+    if (enrollment.protocolVersion < enrollment.trial.currentVersion) {
+      throw new AppError(
+        "CONFLICT",
+        `The trial's protocol is now version ${enrollment.trial.currentVersion}: consent to it on your trials page first.`,
+      );
+    }
     protocolVersion = enrollment.protocolVersion;
+    enrollmentAccount =
+      enrollment.accountAddress ??
+      (await db.user.findUniqueOrThrow({ where: { id: ownerId }, select: { walletAddress: true } }))
+        .walletAddress;
   }
-
-  const owner = await db.user.findUnique({
-    where: { id: ownerId },
-    select: { walletAddress: true },
-  });
-  if (!owner) throw new AppError("NOT_FOUND", "Your account no longer exists; sign in again.");
 
   // Re-read the de-identified rows, keep the chosen columns, hash each record.
   const source = (await getBlob(upload.blobKey)).toString("utf8");
@@ -136,20 +151,22 @@ export async function createListingDraft({
   };
   const priceWei = parseUnits(input.price, TOKEN_DECIMALS);
   const purposes = toPurposeMask(input.purposes);
-  const terms = {
+  const termsHash = consentTermsHash({
     purposes,
-    expiresAt: input.consentExpiresAt.toISOString(),
+    expiresAt: input.consentExpiresAt,
     autoApprove: input.autoApprove,
     priceWei: priceWei.toString(),
     protocolVersion,
-  };
+  });
   const blobKey = await putBlob(Buffer.from(Papa.unparse(rows), "utf8"));
   const chainSalt = newSalt();
+  const ownerAddress = enrollmentAccount ?? (await accountFor(db, ownerId, "LISTING", chainSalt));
   return db.listing.create({
     data: {
-      chainKey: listingIdFor(owner.walletAddress, chainSalt),
+      chainKey: listingIdFor(ownerAddress, chainSalt),
       chainSalt,
       ownerId,
+      ownerAddress,
       trialId: input.trialId ?? null,
       uploadId: upload.id,
       title: input.title,
@@ -170,7 +187,7 @@ export async function createListingDraft({
           purposes,
           expiresAt: input.consentExpiresAt,
           autoApprove: input.autoApprove,
-          termsHash: hashDocument(terms),
+          termsHash,
           protocolVersion,
         },
       },

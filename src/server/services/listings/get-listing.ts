@@ -24,6 +24,7 @@ export async function getListing(options: {
       ...listingSelect,
       report: true,
       reportHash: true,
+      ownerAddress: true,
       owner: { select: { displayName: true, walletAddress: true } },
     },
   });
@@ -47,7 +48,8 @@ export async function getListing(options: {
     chain: {
       isReachable: chain !== null,
       isAnchored: chain?.status === 1n || chain?.status === 2n,
-      ownerMatches: chain?.owner.toLowerCase() === row.owner.walletAddress,
+      ownerMatches:
+        chain?.owner.toLowerCase() === (row.ownerAddress ?? row.owner.walletAddress).toLowerCase(),
       dataRootMatches: chain?.dataRoot === row.dataRoot,
       termsHashMatches: chain?.termsHash === row.consent?.termsHash,
       reportHashMatches: anchoredReportHash !== null && anchoredReportHash === row.reportHash,
@@ -61,13 +63,12 @@ export async function getListing(options: {
 async function readAnchor(getChain: () => Promise<Chain>, chainKey: string) {
   try {
     const chain = await getChain();
-    const [[owner, dataRoot, , status], [terms, isRevoked], block] = await Promise.all([
+    // In force: not revoked, not expired, and for a listing linked to a trial, its owner still
+    // enrolled and consented to the trial's current protocol (the contract says which).
+    const [[owner, dataRoot, , status], [terms, , , isConsentInForce]] = await Promise.all([
       chain.contracts.marketplace.getListing(chainKey),
       chain.contracts.marketplace.consentOf(chainKey),
-      chain.provider.getBlock("latest"),
     ]);
-    const isConsentInForce =
-      !isRevoked && Number(terms.expiresAt) > (block?.timestamp ?? Date.now() / 1000);
     const permitted = await Promise.all(
       PURPOSES.map((_purpose, bit) => chain.contracts.marketplace.isPermitted(chainKey, bit)),
     );

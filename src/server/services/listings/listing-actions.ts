@@ -1,13 +1,12 @@
-import { parseUnits } from "ethers";
+import { parseUnits, ZeroHash } from "ethers";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
+import { hashDocument } from "~/server/integrity/merkle";
 import type { ActionHandler } from "~/server/services/actions/action-plan";
 import { TOKEN_DECIMALS } from "./listing-dto";
 
-const ZERO_HASH = `0x${"0".repeat(64)}`;
-
 /** Gas the forwarder passes on, from bench:gas with headroom. */
-const GAS = { create: 300_000n, small: 150_000n };
+const GAS = { create: 400_000n, grant: 250_000n, small: 150_000n };
 
 async function ownListing(db: DbClient, userId: string, listingId: string) {
   const listing = await db.listing.findUnique({
@@ -15,6 +14,7 @@ async function ownListing(db: DbClient, userId: string, listingId: string) {
     select: {
       id: true,
       ownerId: true,
+      ownerAddress: true,
       status: true,
       chainKey: true,
       chainSalt: true,
@@ -22,6 +22,8 @@ async function ownListing(db: DbClient, userId: string, listingId: string) {
       reportHash: true,
       priceWei: true,
       anchorStatus: true,
+      owner: { select: { walletAddress: true } },
+      trial: { select: { id: true, chainKey: true, currentVersion: true } },
       consent: {
         select: {
           termsHash: true,
@@ -30,14 +32,18 @@ async function ownListing(db: DbClient, userId: string, listingId: string) {
           autoApprove: true,
           protocolVersion: true,
           revokedAt: true,
+          suspendedAt: true,
         },
       },
     },
   });
   if (!listing || listing.ownerId !== userId)
     throw new AppError("NOT_FOUND", "No listing of yours has this id.");
-  return listing;
+  // Listings from before owners had accounts of their own were owned by the wallet.
+  return { ...listing, signer: listing.ownerAddress ?? listing.owner.walletAddress };
 }
+
+type OwnListing = Awaited<ReturnType<typeof ownListing>>;
 
 function requireAnchored(listing: { status: string; anchorStatus: string }) {
   if (listing.status === "DRAFT") throw new AppError("CONFLICT", "Publish this listing first.");
@@ -48,6 +54,73 @@ function requireAnchored(listing: { status: string; anchorStatus: string }) {
     );
 }
 
+/**
+ * The hash of a listing's consent terms document, as the draft computed it; a new protocol
+ * version is a new document.
+ */
+export function consentTermsHash(terms: {
+  purposes: number;
+  expiresAt: Date;
+  autoApprove: boolean;
+  priceWei: string;
+  protocolVersion: number | null;
+}): string {
+  return hashDocument({
+    purposes: terms.purposes,
+    expiresAt: terms.expiresAt.toISOString(),
+    autoApprove: terms.autoApprove,
+    priceWei: terms.priceWei,
+    protocolVersion: terms.protocolVersion,
+  });
+}
+
+/**
+ * The consent terms to sign for a listing now: a linked listing names its trial and the trial's
+ * current protocol version, which its owner must have consented to (enrolment re-consent).
+ */
+async function termsFor(db: DbClient, listing: OwnListing) {
+  const consent = listing.consent;
+  if (!consent)
+    throw new AppError("CONFLICT", "This listing has no consent terms; create it again.");
+  let protocolVersion: number | null = null;
+  if (listing.trial) {
+    const enrollment = await db.enrollment.findUnique({
+      where: {
+        trialId_participantId: { trialId: listing.trial.id, participantId: listing.ownerId },
+      },
+      select: { status: true, anchorStatus: true, protocolVersion: true },
+    });
+    if (enrollment?.status !== "ACTIVE" || enrollment.anchorStatus !== "CONFIRMED")
+      throw new AppError(
+        "CONFLICT",
+        "This listing is linked to a trial you are not enrolled in any more: enrol again first.",
+      );
+    if (enrollment.protocolVersion < listing.trial.currentVersion)
+      throw new AppError(
+        "CONFLICT",
+        `The trial's protocol is now version ${listing.trial.currentVersion}: consent to it on your trials page first.`,
+      );
+    protocolVersion = listing.trial.currentVersion;
+  }
+  const priceWei = listing.priceWei.toFixed(0);
+  const termsHash =
+    consent.protocolVersion === protocolVersion
+      ? consent.termsHash
+      : consentTermsHash({ ...consent, priceWei, protocolVersion });
+  return {
+    protocolVersion,
+    termsHash,
+    onChain: {
+      purposes: consent.purposes,
+      expiresAt: Math.floor(consent.expiresAt.getTime() / 1000),
+      protocolVersion: protocolVersion ?? 0,
+      autoApprove: consent.autoApprove,
+      trialId: listing.trial?.chainKey ?? ZeroHash,
+      termsHash,
+    },
+  };
+}
+
 export const publishListingAction: ActionHandler<{ listingId: string }> = {
   kind: "listing.create",
   roles: ["PARTICIPANT"],
@@ -55,26 +128,19 @@ export const publishListingAction: ActionHandler<{ listingId: string }> = {
     const listing = await ownListing(db, user.id, listingId);
     if (listing.status !== "DRAFT")
       throw new AppError("CONFLICT", "This listing is already published.");
-    const consent = listing.consent;
-    if (!consent)
-      throw new AppError("CONFLICT", "This listing has no consent terms; create it again.");
+    const terms = await termsFor(db, listing);
     return {
       entityId: listing.id,
+      signer: listing.signer,
       call: {
         to: chain.deployment.contracts.DataMarketplace,
         gas: GAS.create,
         data: chain.contracts.marketplace.interface.encodeFunctionData("createListing", [
           listing.chainSalt,
           listing.dataRoot,
-          listing.reportHash ?? ZERO_HASH,
+          listing.reportHash ?? ZeroHash,
           listing.priceWei.toFixed(0),
-          {
-            purposes: consent.purposes,
-            expiresAt: Math.floor(consent.expiresAt.getTime() / 1000),
-            protocolVersion: consent.protocolVersion ?? 0,
-            autoApprove: consent.autoApprove,
-            termsHash: consent.termsHash,
-          },
+          terms.onChain,
         ]),
       },
       async apply(tx) {
@@ -84,9 +150,53 @@ export const publishListingAction: ActionHandler<{ listingId: string }> = {
         });
         if (published.count !== 1)
           throw new AppError("CONFLICT", "This listing is already published.");
+        await tx.consentTerms.update({
+          where: { listingId: listing.id },
+          data: { protocolVersion: terms.protocolVersion, termsHash: terms.termsHash },
+        });
         await tx.upload.updateMany({
           where: { listing: { id: listing.id } },
           data: { status: "PUBLISHED" },
+        });
+      },
+    };
+  },
+};
+
+/**
+ * Consent again after revoking it, or after enrolling again in the listing's trial: a new
+ * epoch with the listing's terms (approvals under the earlier epoch stay void).
+ */
+export const grantConsentAction: ActionHandler<{ listingId: string }> = {
+  kind: "listing.grantConsent",
+  roles: ["PARTICIPANT"],
+  async plan({ db, chain, user }, { listingId }) {
+    const listing = await ownListing(db, user.id, listingId);
+    requireAnchored(listing);
+    const consent = listing.consent;
+    if (consent && !consent.revokedAt && !consent.suspendedAt)
+      throw new AppError("CONFLICT", "Consent for this listing is already in force.");
+    if (consent && consent.expiresAt.getTime() <= Date.now() + 60_000)
+      throw new AppError(
+        "CONFLICT",
+        "The consent terms of this listing have expired; publish a new listing instead.",
+      );
+    const terms = await termsFor(db, listing);
+    return {
+      entityId: listing.id,
+      signer: listing.signer,
+      call: {
+        to: chain.deployment.contracts.DataMarketplace,
+        gas: GAS.grant,
+        data: chain.contracts.marketplace.interface.encodeFunctionData("grantConsent", [
+          listing.chainKey,
+          terms.onChain,
+        ]),
+      },
+      async apply(tx) {
+        await tx.consentTerms.update({
+          where: { listingId: listing.id },
+          data: { protocolVersion: terms.protocolVersion, termsHash: terms.termsHash },
         });
       },
     };
@@ -103,6 +213,7 @@ export const revokeConsentAction: ActionHandler<{ listingId: string }> = {
       throw new AppError("CONFLICT", "Consent for this listing is already revoked.");
     return {
       entityId: listing.id,
+      signer: listing.signer,
       call: {
         to: chain.deployment.contracts.DataMarketplace,
         gas: GAS.small,
@@ -125,6 +236,7 @@ export const updatePriceAction: ActionHandler<{ listingId: string; price: string
       throw new AppError("BAD_INPUT", "That is already the price.");
     return {
       entityId: listing.id,
+      signer: listing.signer,
       call: {
         to: chain.deployment.contracts.DataMarketplace,
         gas: GAS.small,
@@ -147,6 +259,7 @@ export const unlistAction: ActionHandler<{ listingId: string }> = {
       throw new AppError("CONFLICT", "This listing is already unlisted.");
     return {
       entityId: listing.id,
+      signer: listing.signer,
       call: {
         to: chain.deployment.contracts.DataMarketplace,
         gas: GAS.small,

@@ -20,7 +20,7 @@ export const listingSelect = {
   anchorBlock: true,
   createdAt: true,
   owner: { select: { displayName: true } },
-  trial: { select: { id: true, registryId: true, title: true } },
+  trial: { select: { id: true, registryId: true, title: true, currentVersion: true } },
   consent: {
     select: {
       purposes: true,
@@ -28,6 +28,9 @@ export const listingSelect = {
       autoApprove: true,
       revokedAt: true,
       termsHash: true,
+      epoch: true,
+      protocolVersion: true,
+      suspendedAt: true,
     },
   },
 } satisfies Prisma.ListingSelect;
@@ -52,7 +55,9 @@ export function toListingDto(row: ListingRow, viewerId: string) {
     anchor: { status: row.anchorStatus, txHash: row.anchorTxHash, blockNumber: row.anchorBlock },
     ownerName: row.owner.displayName,
     isOwner: row.ownerId === viewerId,
-    trial: row.trial,
+    trial: row.trial
+      ? { id: row.trial.id, registryId: row.trial.registryId, title: row.trial.title }
+      : null,
     consent: row.consent
       ? {
           purposes: fromPurposeMask(row.consent.purposes),
@@ -60,6 +65,14 @@ export function toListingDto(row: ListingRow, viewerId: string) {
           autoApprove: row.consent.autoApprove,
           isRevoked: row.consent.revokedAt !== null,
           termsHash: row.consent.termsHash,
+          epoch: row.consent.epoch,
+          // Linked listings follow their owner's enrolment and the trial's protocol version.
+          isSuspended: row.consent.suspendedAt !== null,
+          isAwaitingReconsent:
+            row.trial !== null &&
+            row.consent.revokedAt === null &&
+            row.consent.suspendedAt === null &&
+            (row.consent.protocolVersion ?? 0) < row.trial.currentVersion,
         }
       : null,
     createdAt: row.createdAt,

@@ -1,4 +1,4 @@
-import { keccak256, toUtf8Bytes } from "ethers";
+import { formatUnits, keccak256, parseUnits, toUtf8Bytes } from "ethers";
 import { newSalt, requestIdFor } from "~/server/chain/ids";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
@@ -20,6 +20,8 @@ export async function createRequestDraft(options: {
     planText: string;
     planDocumentId?: string;
     accessDays: number;
+    /** The most the researcher will escrow (tokens); the current total when not given. */
+    maxTotal?: string;
   };
 }) {
   const { db, input } = options;
@@ -56,6 +58,12 @@ export async function createRequestDraft(options: {
   }
   const chainSalt = newSalt();
   const total = listings.reduce((sum, listing) => sum + BigInt(listing.priceWei.toFixed(0)), 0n);
+  const maxTotal = input.maxTotal ? parseUnits(input.maxTotal, 18) : total;
+  if (maxTotal < total)
+    throw new AppError(
+      "BAD_INPUT",
+      `These listings cost ${formatUnits(total, 18)} TSR now, more than your maximum of ${input.maxTotal} TSR.`,
+    );
   return db.accessRequest.create({
     data: {
       chainKey: requestIdFor(researcher.walletAddress, chainSalt),
@@ -66,6 +74,7 @@ export async function createRequestDraft(options: {
       planDocumentId: input.planDocumentId ?? null,
       planSummary: input.planText.slice(0, 2_000),
       totalWei: total.toString(),
+      maxTotalWei: maxTotal.toString(),
       accessUntil: new Date(Date.now() + input.accessDays * 24 * 60 * 60 * 1000),
       items: {
         create: listings.map((listing, itemIndex) => ({

@@ -72,7 +72,9 @@ export async function findMyRequests(options: { db: DbClient; researcherId: stri
       purpose: true,
       planSummary: true,
       totalWei: true,
+      maxTotalWei: true,
       accessUntil: true,
+      decisionDeadline: true,
       status: true,
       anchorStatus: true,
       anchorTxHash: true,
@@ -83,13 +85,19 @@ export async function findMyRequests(options: { db: DbClient; researcherId: stri
           id: true,
           status: true,
           priceWei: true,
+          settledAt: true,
+          creditedWei: true,
+          refundedWei: true,
           listing: { select: { id: true, title: true } },
         },
       },
     },
   });
   const outbox = await options.db.chainOutbox.findMany({
-    where: { kind: "request.create", entityId: { in: requests.map((request) => request.id) } },
+    where: {
+      kind: { startsWith: "request.create" },
+      entityId: { in: requests.map((request) => request.id) },
+    },
     orderBy: { id: "desc" },
     select: { entityId: true, status: true, lastError: true },
   });
@@ -100,6 +108,7 @@ export async function findMyRequests(options: { db: DbClient; researcherId: stri
       purpose: purposeKeyOf(request.purpose),
       planSummary: request.planSummary,
       total: formatTokens(request.totalWei.toFixed(0)),
+      maxTotal: request.maxTotalWei ? formatTokens(request.maxTotalWei.toFixed(0)) : null,
       accessUntil: request.accessUntil,
       status: request.status,
       anchorStatus: request.anchorStatus,
@@ -108,8 +117,21 @@ export async function findMyRequests(options: { db: DbClient; researcherId: stri
       createdAt: request.createdAt,
       items: request.items.map((item) => ({
         id: item.id,
-        status: item.status,
+        // A pending item past the decision window reads as what it is, before settlement says so.
+        status:
+          item.status === "PENDING" &&
+          request.decisionDeadline !== null &&
+          request.decisionDeadline < new Date()
+            ? ("EXPIRED" as const)
+            : item.status,
         price: formatTokens(item.priceWei.toFixed(0)),
+        settlement: item.settledAt
+          ? {
+              at: item.settledAt,
+              paid: formatTokens((item.creditedWei ?? 0).toFixed(0)),
+              refunded: formatTokens((item.refundedWei ?? 0).toFixed(0)),
+            }
+          : null,
         listing: item.listing,
       })),
     };

@@ -2,7 +2,6 @@ import { enqueueChainWrite } from "~/server/chain/outbox";
 import type { Chain } from "~/server/chain/client";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
-import { requestItems } from "./request-actions";
 
 /**
  * Records a delivery of a request's approved items: one DataUse row and one operator write
@@ -25,7 +24,11 @@ export async function recordDelivery(options: {
     throw new AppError("NOT_FOUND", "This request is not recorded on chain yet.");
   if (request.accessUntil < new Date())
     throw new AppError("FORBIDDEN", "The access period of this request has ended.");
-  const { items, tree } = await requestItems(db, request.id);
+  const items = await db.accessRequestItem.findMany({
+    where: { requestId: request.id },
+    orderBy: { itemIndex: "asc" },
+    select: { itemIndex: true, status: true, listing: { select: { id: true } } },
+  });
   const delivered = items.filter(
     (item) =>
       item.status === "APPROVED" &&
@@ -53,12 +56,11 @@ export async function recordDelivery(options: {
         payload: {
           type: "operator",
           contract: "DataMarketplace",
+          // The contract reads the item's approval and consent epoch from the request's own
+          // storage: no Merkle proof travels with a data use.
           data: marketplace.encodeFunctionData("recordDataUse", [
             request.chainKey,
             item.itemIndex,
-            item.listing.chainKey,
-            item.priceWei.toFixed(0),
-            tree.getProof(item.itemIndex),
             options.extractRoot,
           ]),
         },

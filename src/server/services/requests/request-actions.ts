@@ -38,6 +38,8 @@ export const createRequestAction: ActionHandler<{ requestId: string }> = {
         purpose: true,
         planHash: true,
         accessUntil: true,
+        totalWei: true,
+        maxTotalWei: true,
         items: {
           select: { priceWei: true, itemIndex: true, listing: { select: { chainKey: true } } },
         },
@@ -46,25 +48,44 @@ export const createRequestAction: ActionHandler<{ requestId: string }> = {
     if (!request || request.researcherId !== user.id)
       throw new AppError("NOT_FOUND", "No request of yours has this id.");
     const queued = await db.chainOutbox.count({
-      where: { kind: "request.create", entityId: request.id, status: { not: "FAILED" } },
+      where: {
+        kind: { startsWith: "request.create" },
+        entityId: request.id,
+        status: { not: "FAILED" },
+      },
     });
     if (queued > 0) throw new AppError("CONFLICT", "This request was already submitted.");
     const items = [...request.items].sort((a, b) => a.itemIndex - b.itemIndex);
+    // The most the researcher agreed to pay: the contract refuses a dearer cohort (a price
+    // raised while the signed request waits cannot draw more).
+    const maxTotal = BigInt((request.maxTotalWei ?? request.totalWei).toFixed(0));
+    const marketplace = chain.contracts.marketplace.interface;
+    const to = chain.deployment.contracts.DataMarketplace;
+    // ~14,000 gas a listing at scale (bench:gas) plus the request itself, with headroom.
+    const gas = 350_000n + BigInt(items.length) * 20_000n;
+    const args: [string, string[], number, string, number, bigint] = [
+      request.chainSalt,
+      items.map((item) => item.listing.chainKey),
+      request.purpose,
+      request.planHash,
+      Math.floor(request.accessUntil.getTime() / 1000),
+      maxTotal,
+    ];
     return {
       entityId: request.id,
-      spends: items.reduce((sum, item) => sum + BigInt(item.priceWei.toFixed(0)), 0n),
-      call: {
-        to: chain.deployment.contracts.DataMarketplace,
-        // ~9,000 gas a listing at scale (bench:gas) plus the request itself, with headroom.
-        gas: 300_000n + BigInt(items.length) * 20_000n,
-        data: chain.contracts.marketplace.interface.encodeFunctionData("requestAccess", [
-          request.chainSalt,
-          items.map((item) => item.listing.chainKey),
-          request.purpose,
-          request.planHash,
-          Math.floor(request.accessUntil.getTime() / 1000),
+      spends: maxTotal,
+      call: { to, gas, data: marketplace.encodeFunctionData("requestAccess", args) },
+      withPermit: (permit) => ({
+        to,
+        gas: gas + 60_000n,
+        data: marketplace.encodeFunctionData("requestAccessWithPermit", [
+          ...args,
+          permit.deadline,
+          permit.v,
+          permit.r,
+          permit.s,
         ]),
-      },
+      }),
     };
   },
 };
@@ -81,8 +102,17 @@ export const decideItemAction: ActionHandler<{ itemId: string; approve: boolean 
         status: true,
         priceWei: true,
         requestId: true,
-        request: { select: { chainKey: true, anchorStatus: true, decisionDeadline: true } },
-        listing: { select: { ownerId: true, chainKey: true } },
+        request: {
+          select: { chainKey: true, anchorStatus: true, decisionDeadline: true, accessUntil: true },
+        },
+        listing: {
+          select: {
+            ownerId: true,
+            chainKey: true,
+            ownerAddress: true,
+            owner: { select: { walletAddress: true } },
+          },
+        },
       },
     });
     if (!item || item.listing.ownerId !== user.id)
@@ -93,6 +123,8 @@ export const decideItemAction: ActionHandler<{ itemId: string; approve: boolean 
       throw new AppError("CONFLICT", `This item is already ${item.status.toLowerCase()}.`);
     if (item.request.decisionDeadline && item.request.decisionDeadline < new Date())
       throw new AppError("CONFLICT", "The decision window for this request has closed.");
+    if (approve && item.request.accessUntil < new Date())
+      throw new AppError("CONFLICT", "The access period of this request has ended.");
     const decided = await db.chainOutbox.count({
       where: { kind: "item.decide", entityId: item.id, status: { not: "FAILED" } },
     });
@@ -101,6 +133,7 @@ export const decideItemAction: ActionHandler<{ itemId: string; approve: boolean 
     const { tree } = await requestItems(db, item.requestId);
     return {
       entityId: item.id,
+      signer: item.listing.ownerAddress ?? item.listing.owner.walletAddress,
       call: {
         to: chain.deployment.contracts.DataMarketplace,
         gas: 200_000n,

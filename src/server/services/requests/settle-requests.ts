@@ -1,44 +1,90 @@
 import type { Chain } from "~/server/chain/client";
 import { enqueueChainWrite } from "~/server/chain/outbox";
 import type { DbClient } from "~/server/db";
+import { settlementArgs } from "~/server/integrity/cohort-items";
+import { logger } from "~/server/logger";
 import { requestItems } from "./request-actions";
 
 /**
- * Settlement is permissionless on chain; the server starts it for every open request whose
- * items are all decided, or whose decision window has closed, so owners are credited and
- * researchers refunded without anyone having to ask. Returns how many it queued.
+ * Settlement is permissionless on chain and works item by item; the server starts it for every
+ * item whose outcome is final, so owners are credited and researchers refunded without anyone
+ * having to ask: rejected items, pending items past the decision window, delivered items (paid at
+ * once), and every approved item once the access period is over (paid if its consent epoch
+ * outlived the window, refunded otherwise). Batches of at most SETTLE_BATCH items keep each
+ * transaction far below a block (about 35,000 gas an item), one batch per request at a time.
+ * Returns how many batches it queued.
  */
+export const SETTLE_BATCH = 150;
+
+/** Clocks of the server and the chain may differ a little: wait this much past a deadline. */
+const CLOCK_MARGIN_MS = 60_000;
+
 export async function enqueueDueSettlements(db: DbClient, chain: Chain): Promise<number> {
-  const now = new Date();
-  const due = await db.accessRequest.findMany({
+  const now = Date.now();
+  const open = await db.accessRequest.findMany({
     where: {
       status: "OPEN",
       anchorStatus: "CONFIRMED",
-      OR: [{ items: { none: { status: "PENDING" } } }, { decisionDeadline: { lt: now } }],
+      items: { some: { settledAt: null, status: { not: "EXCLUDED" } } },
     },
-    select: { id: true, chainKey: true },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, chainKey: true, accessUntil: true, decisionDeadline: true },
     take: 20,
   });
   let queued = 0;
-  for (const request of due) {
-    const { items } = await requestItems(db, request.id);
-    const isQueued = await db.chainOutbox.count({
-      where: { kind: "request.settle", entityId: request.id, status: { not: "FAILED" } },
+  for (const request of open) {
+    const settles = await db.chainOutbox.findMany({
+      where: { kind: "request.settle", entityId: request.id },
+      select: { status: true },
     });
-    if (isQueued > 0) continue;
+    if (settles.some((row) => row.status === "PENDING" || row.status === "SENT")) continue;
+    // A batch the chain refused three times needs a person: say so instead of retrying forever.
+    if (settles.filter((row) => row.status === "FAILED").length >= 3) {
+      logger.warn("settlement of a request keeps failing", { requestId: request.id });
+      continue;
+    }
+    const isWindowOver = request.accessUntil.getTime() + CLOCK_MARGIN_MS < now;
+    const isDecisionOver =
+      request.decisionDeadline !== null &&
+      request.decisionDeadline.getTime() + CLOCK_MARGIN_MS < now;
+    const [{ items, tree }, delivered, settled] = await Promise.all([
+      requestItems(db, request.id),
+      db.dataUse.findMany({
+        where: { requestId: request.id, anchorStatus: "CONFIRMED" },
+        select: { listingId: true },
+      }),
+      db.accessRequestItem.findMany({
+        where: { requestId: request.id, settledAt: { not: null } },
+        select: { id: true },
+      }),
+    ]);
+    const deliveredListings = new Set(delivered.map((use) => use.listingId));
+    const settledItems = new Set(settled.map((item) => item.id));
+    const due = items.filter((item) => {
+      if (item.status === "EXCLUDED" || settledItems.has(item.id)) return false;
+      if (item.status === "REJECTED" || item.status === "EXPIRED") return true;
+      if (item.status === "PENDING") return isDecisionOver;
+      return isWindowOver || deliveredListings.has(item.listing.id);
+    });
+    if (due.length === 0) continue;
+    const batch = due.slice(0, SETTLE_BATCH).map((item) => item.itemIndex);
+    const args = settlementArgs(tree, batch);
     await db.$transaction((tx) =>
       enqueueChainWrite(tx, {
         kind: "request.settle",
         entityId: request.id,
-        idempotencyKey: `request.settle:${request.id}`,
+        idempotencyKey: `request.settle:${request.id}:${settles.length}`,
         signer: chain.relayer.address,
         payload: {
           type: "operator",
           contract: "DataMarketplace",
-          data: chain.contracts.marketplace.interface.encodeFunctionData("settle", [
+          data: chain.contracts.marketplace.interface.encodeFunctionData("settleItems", [
             request.chainKey,
-            items.map((item) => item.listing.chainKey),
-            items.map((item) => item.priceWei.toFixed(0)),
+            args.indices,
+            args.listingIds,
+            args.prices,
+            args.proof,
+            args.proofFlags,
           ]),
         },
       }),

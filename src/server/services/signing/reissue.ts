@@ -4,6 +4,7 @@ import type { OutboxFailureHandler } from "~/server/chain/outbox-worker";
 import { ZOutboxPayloadSchema } from "~/server/chain/outbox";
 import type { DbTransaction } from "~/server/db";
 import { logger } from "~/server/logger";
+import { userOfAccount } from "~/server/services/users/derived-accounts";
 import { signTypedDataForUser } from "~/server/services/users/managed-wallet";
 
 /**
@@ -27,10 +28,14 @@ export async function reissueAfterFailure(options: {
     select: { id: true, kind: true, entityId: true, signerNonce: true, payload: true },
   });
   if (later.length === 0) return;
-  const user = await db.user.findUnique({
-    where: { walletAddress: signer },
-    select: { id: true, walletKeyCipher: true },
-  });
+  // The signer may be an account derived from the user's server-held wallet.
+  const userId = await userOfAccount(db, signer);
+  const user = userId
+    ? await db.user.findUnique({
+        where: { id: userId },
+        select: { id: true, walletKeyCipher: true },
+      })
+    : null;
   for (const row of later) {
     const payload = ZOutboxPayloadSchema.parse(row.payload);
     if (payload.type !== "forward") continue;
@@ -55,6 +60,7 @@ export async function reissueAfterFailure(options: {
     const signature = await signTypedDataForUser({
       db,
       userId: user.id,
+      signer,
       domain: typedData.domain,
       types: { ForwardRequest: [...typedData.types.ForwardRequest] },
       message,

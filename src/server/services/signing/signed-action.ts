@@ -26,6 +26,7 @@ export async function prepareSignedAction(options: {
   chain: Chain;
   signer: string;
   call: ExpectedCall;
+  deadline?: number;
 }): Promise<ForwardTypedData> {
   const { chain, signer, call } = options;
   const onChainNonce = await forwarderNonce(chain, signer);
@@ -35,7 +36,7 @@ export async function prepareSignedAction(options: {
     value: "0",
     gas: call.gas.toString(),
     nonce: String(await nextSignerNonce(options.db, signer, onChainNonce)),
-    deadline: Math.floor(Date.now() / 1000) + SIGNATURE_LIFETIME_S,
+    deadline: options.deadline ?? Math.floor(Date.now() / 1000) + SIGNATURE_LIFETIME_S,
     data: call.data,
   };
   return buildForwardTypedData(
@@ -88,6 +89,7 @@ export async function verifySignedAction(options: {
     (await signTypedDataForUser({
       db: options.db,
       userId: options.userId,
+      signer,
       domain: typedData.domain,
       types: { ForwardRequest: [...typedData.types.ForwardRequest] },
       message: request,

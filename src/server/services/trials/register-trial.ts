@@ -22,6 +22,8 @@ export async function registerTrial(options: {
   if (!user) throw new AppError("NOT_FOUND", "There is no such sponsor account.");
   const context = { db, chain, user };
   const prepared = await prepareAction(registerTrialAction, context, options.input);
+  if (!prepared.typedData)
+    throw new AppError("CONFLICT", "The registration could not be prepared.");
   const { entityId } = await submitAction(registerTrialAction, context, options.input, {
     request: prepared.typedData.message,
   });

@@ -6,8 +6,11 @@ import type { ActionHandler } from "~/server/services/actions/action-plan";
 import { TOKEN_DECIMALS } from "~/server/services/listings/listing-dto";
 import { trialIdFor } from "~/server/chain/ids";
 
-/** Gas the forwarder passes on (measured in the contract tests, with headroom). */
-const GAS = { register: 200_000n, amend: 120_000n, fund: 200_000n };
+/**
+ * Gas the forwarder passes on (bench:gas, with headroom). An amendment ends the consent epochs
+ * of every listing linked to the trial: about 5,300 gas per shard of 32 listing slots.
+ */
+const GAS = { register: 250_000n, amendBase: 200_000n, amendPerShard: 8_000n, fund: 250_000n };
 
 export type RegisterTrialInput = {
   registryId: string;
@@ -114,11 +117,16 @@ export const amendProtocolAction: ActionHandler<{
         "An amendment of this trial is still being recorded on chain; wait for it first.",
       );
     const version = trial.currentVersion + 1;
+    // Each published linked listing holds a slot in one of the trial's shards of 32.
+    const linked = await db.listing.count({
+      where: { trialId: trial.id, status: { not: "DRAFT" } },
+    });
+    const shards = BigInt(Math.ceil(linked / 32) + 2);
     return {
       entityId: trial.id,
       call: {
         to: chain.deployment.contracts.TrialRegistry,
-        gas: GAS.amend,
+        gas: GAS.amendBase + shards * GAS.amendPerShard,
         data: chain.contracts.trialRegistry.interface.encodeFunctionData("amendProtocol", [
           trial.chainKey,
           input.protocolHash,
@@ -159,17 +167,90 @@ export const fundRewardsAction: ActionHandler<{
         "BAD_INPUT",
         `Your wallet holds ${formatUnits(balance, TOKEN_DECIMALS)} TSR, less than the ${input.amount} to fund.`,
       );
+    const registry = chain.contracts.trialRegistry.interface;
+    const to = chain.deployment.contracts.TrialRegistry;
     return {
       entityId: trial.id,
       spends: amount,
       spender: "TrialRegistry",
       call: {
-        to: chain.deployment.contracts.TrialRegistry,
+        to,
         gas: GAS.fund,
-        data: chain.contracts.trialRegistry.interface.encodeFunctionData("fundRewards", [
+        data: registry.encodeFunctionData("fundRewards", [trial.chainKey, amount, perEnrollment]),
+      },
+      withPermit: (permit) => ({
+        to,
+        gas: GAS.fund + 60_000n,
+        data: registry.encodeFunctionData("fundRewardsWithPermit", [
           trial.chainKey,
           amount,
           perEnrollment,
+          permit.deadline,
+          permit.v,
+          permit.r,
+          permit.s,
+        ]),
+      }),
+    };
+  },
+};
+
+/** Unused tokens of the reward pool back to the sponsor. */
+export const reclaimRewardsAction: ActionHandler<{ trialId: string; amount: string }> = {
+  kind: "trial.reclaimRewards",
+  roles: ["SPONSOR"],
+  async plan({ db, chain, user }, input) {
+    const trial = await ownTrial(db, user.id, input.trialId);
+    const amount = parseUnits(input.amount, TOKEN_DECIMALS);
+    if (amount === 0n) throw new AppError("BAD_INPUT", "Take back more than 0 tokens.");
+    const [pool] = await chain.contracts.trialRegistry.rewardPool(trial.chainKey);
+    if (amount > pool)
+      throw new AppError(
+        "BAD_INPUT",
+        `The pool holds ${formatUnits(pool, TOKEN_DECIMALS)} TSR, less than ${input.amount}.`,
+      );
+    return {
+      entityId: trial.id,
+      call: {
+        to: chain.deployment.contracts.TrialRegistry,
+        gas: 150_000n,
+        data: chain.contracts.trialRegistry.interface.encodeFunctionData("reclaimRewards", [
+          trial.chainKey,
+          amount,
+        ]),
+      },
+    };
+  },
+};
+
+/** Voids an invitation that has not been used (it can no longer enrol anyone). */
+export const revokeInvitationAction: ActionHandler<{ invitationId: string }> = {
+  kind: "trial.revokeInvitation",
+  roles: ["SPONSOR"],
+  async plan({ db, chain, user }, { invitationId }) {
+    const invitation = await db.trialInvitation.findUnique({
+      where: { id: invitationId },
+      select: { id: true, trialId: true, invitationKey: true, status: true },
+    });
+    if (!invitation) throw new AppError("NOT_FOUND", "No invitation of yours has this id.");
+    const trial = await ownTrial(db, user.id, invitation.trialId);
+    if (invitation.status !== "OPEN")
+      throw new AppError(
+        "CONFLICT",
+        `This invitation was ${invitation.status.toLowerCase()} already.`,
+      );
+    const queued = await db.chainOutbox.count({
+      where: { kind: "trial.revokeInvitation", entityId: invitation.id, status: { not: "FAILED" } },
+    });
+    if (queued > 0) throw new AppError("CONFLICT", "This invitation is already being revoked.");
+    return {
+      entityId: invitation.id,
+      call: {
+        to: chain.deployment.contracts.TrialRegistry,
+        gas: 120_000n,
+        data: chain.contracts.trialRegistry.interface.encodeFunctionData("revokeInvitation", [
+          trial.chainKey,
+          invitation.invitationKey,
         ]),
       },
     };

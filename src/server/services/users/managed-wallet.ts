@@ -1,7 +1,7 @@
 import { Wallet, type TypedDataDomain, type TypedDataField } from "ethers";
-import { openSecret, sealSecret } from "~/server/crypto";
+import { sealSecret } from "~/server/crypto";
 import type { DbTransaction } from "~/server/db";
-import { AppError } from "~/server/errors";
+import { keyOfAccount } from "./derived-accounts";
 
 /**
  * Email/password users get a wallet the server holds for them, its key sealed under the
@@ -20,25 +20,18 @@ export function createManagedWallet(): { walletAddress: string; walletKeyCipher:
   };
 }
 
-/** Signs typed data with the user's managed wallet; wallet users must sign in their wallet. */
+/**
+ * Signs typed data with the user's managed wallet, or with one of the accounts derived from it
+ * (`signer`); wallet users must sign in their wallet.
+ */
 export async function signTypedDataForUser(options: {
   db: DbTransaction;
   userId: string;
+  signer: string;
   domain: TypedDataDomain;
   types: Record<string, TypedDataField[]>;
   message: Record<string, unknown>;
 }): Promise<string> {
-  const user = await options.db.user.findUnique({
-    where: { id: options.userId },
-    select: { walletAddress: true, walletKeyCipher: true },
-  });
-  if (!user) throw new AppError("NOT_FOUND", "Your account no longer exists; sign in again.");
-  if (!user.walletKeyCipher) {
-    throw new AppError(
-      "BAD_INPUT",
-      "Your account uses your own wallet: sign the request in your wallet.",
-    );
-  }
-  const wallet = new Wallet(openSecret(user.walletKeyCipher, walletContext(user.walletAddress)));
+  const wallet = await keyOfAccount(options.db, options.userId, options.signer);
   return wallet.signTypedData(options.domain, options.types, options.message);
 }

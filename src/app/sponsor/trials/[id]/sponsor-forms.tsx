@@ -82,3 +82,30 @@ export function FundRewardsForm({ trialId }: { trialId: string }) {
     </form>
   );
 }
+
+/** Unused tokens of the pool back to the sponsor's wallet (credited rewards stay credited). */
+export function ReclaimRewardsForm({ trialId }: { trialId: string }) {
+  const { run, step, error, isBusy } = useSignedAction();
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const isDone = await run({
+      type: "trial.reclaimRewards",
+      trialId,
+      amount: field(new FormData(form), "amount"),
+    });
+    if (isDone) form.reset();
+  }
+  return (
+    <form className="flex flex-wrap items-end gap-3" onSubmit={(event) => void onSubmit(event)}>
+      <label className="label">
+        Take back from the pool (TSR)
+        <input name="amount" className="input w-32" required inputMode="decimal" />
+      </label>
+      <button type="submit" className="btn-secondary" disabled={isBusy}>
+        Take back
+      </button>
+      <ActionStatus step={step} error={error} />
+    </form>
+  );
+}

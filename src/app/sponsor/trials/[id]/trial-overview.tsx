@@ -5,7 +5,8 @@ import { api } from "~/trpc/react";
 import { AnchorBadge } from "../../../_components/anchor-badge";
 import { TrialDownloads } from "../../../_components/trial-downloads";
 import { EnrollmentChart } from "./enrollment-chart";
-import { AmendProtocolForm, FundRewardsForm } from "./sponsor-forms";
+import { Invitations } from "./invitations";
+import { AmendProtocolForm, FundRewardsForm, ReclaimRewardsForm } from "./sponsor-forms";
 
 const usesText = (uses: { purpose: string; uses: number }[]) =>
   uses.length === 0 ? "none" : uses.map((row) => `${row.purpose}: ${row.uses}`).join(", ");
@@ -99,6 +100,8 @@ export function TrialOverview({ trialId }: { trialId: string }) {
         </p>
       </section>
 
+      {isAnchored && <Invitations trialId={trial.id} />}
+
       <section className="card space-y-3">
         <h2 className="text-lg font-semibold">Enrolment rewards</h2>
         <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4" data-testid="rewards">
@@ -122,6 +125,9 @@ export function TrialOverview({ trialId }: { trialId: string }) {
           </div>
         </dl>
         {isAnchored && <FundRewardsForm trialId={trial.id} />}
+        {isAnchored && rewards.pool !== null && rewards.pool !== "0" && (
+          <ReclaimRewardsForm trialId={trial.id} />
+        )}
       </section>
 
       <section className="card space-y-3">

@@ -3,16 +3,17 @@ import { getChain } from "~/server/chain/client";
 import { handlerFor, ZActionSchema } from "~/server/services/actions/registry";
 import { prepareAction, submitAction } from "~/server/services/actions/run-action";
 import { createTRPCRouter, protectedProcedure } from "../../trpc";
-import { ZPreparedActionSchema, ZSignedSchema } from "./actions.types";
+import { ZPreparedActionSchema, ZSignedPermitSchema, ZSignedSchema } from "./actions.types";
 
 /**
- * Two steps for every on-chain action: `prepare` returns the EIP-712 request (and a token
- * permit when escrow needs one) for the user to sign; `submit` checks it and queues it. Role
- * and ownership are checked by each action's plan, on both steps.
+ * Two steps for every on-chain action: `prepare` returns the EIP-712 request for the user to
+ * sign (a wallet user whose call must carry a token permit first gets the permit alone, and
+ * prepares again with its signature); `submit` checks it and queues it. Role and ownership are
+ * checked by each action's plan, on both steps.
  */
 export const actionsRouter = createTRPCRouter({
   prepare: protectedProcedure
-    .input(z.object({ action: ZActionSchema }))
+    .input(z.object({ action: ZActionSchema, permit: ZSignedPermitSchema.optional() }))
     .output(ZPreparedActionSchema)
     .mutation(async ({ ctx, input }) => {
       const { handler, input: actionInput } = handlerFor(input.action);
@@ -20,6 +21,7 @@ export const actionsRouter = createTRPCRouter({
         handler,
         { db: ctx.db, chain: await getChain(), user: ctx.session.user },
         actionInput,
+        input.permit,
       );
     }),
 

@@ -42,10 +42,16 @@ export const ZPermitTypedDataSchema = z.object({
   }),
 });
 
+/** `typedData` is null while a wallet user has still to sign the permit the call will carry. */
 export const ZPreparedActionSchema = z.object({
-  typedData: ZForwardTypedDataSchema,
+  typedData: ZForwardTypedDataSchema.nullable(),
   permit: ZPermitTypedDataSchema.nullable(),
   signsInWallet: z.boolean(),
+});
+
+export const ZSignedPermitSchema = z.object({
+  message: ZPermitTypedDataSchema.shape.message,
+  signature,
 });
 
 export const ZSignedSchema = z.object({

@@ -22,6 +22,12 @@ export const ledgerRouter = createTRPCRouter({
         earningsByMonth: z.array(z.object({ month: z.string(), amount: z.number() })),
         balance: z.string().nullable(),
         rewards: z.string().nullable(),
+        /** Tokens already withdrawn, held in the user's accounts. */
+        held: z.string().nullable(),
+        /** Accounts with something to withdraw (each withdraws to itself). */
+        accounts: z.array(
+          z.object({ address: z.string(), earnings: z.string(), rewards: z.string() }),
+        ),
       }),
     )
     .query(async ({ ctx }) =>
@@ -29,7 +35,6 @@ export const ledgerRouter = createTRPCRouter({
         db: ctx.db,
         chain: await getChain().catch(() => null),
         userId: ctx.session.user.id,
-        walletAddress: ctx.session.user.walletAddress,
       }),
     ),
 });

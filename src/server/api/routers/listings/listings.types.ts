@@ -71,6 +71,9 @@ export const ZListingDtoSchema = z.object({
       autoApprove: z.boolean(),
       isRevoked: z.boolean(),
       termsHash: z.string(),
+      epoch: z.number(),
+      isSuspended: z.boolean(),
+      isAwaitingReconsent: z.boolean(),
     })
     .nullable(),
   createdAt: z.date(),

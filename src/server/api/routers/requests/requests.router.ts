@@ -23,6 +23,11 @@ export const requestsRouter = createTRPCRouter({
           .max(20_000),
         planDocumentId: z.string().min(1).max(64).optional(),
         accessDays: z.number().int().min(1).max(365),
+        maxTotal: z
+          .string()
+          .trim()
+          .regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter the most you will pay, like 100 or 2.5")
+          .optional(),
       }),
     )
     .output(z.object({ id: z.string() }))
@@ -38,6 +43,7 @@ export const requestsRouter = createTRPCRouter({
           purpose: z.enum(PURPOSE_KEYS),
           planSummary: z.string(),
           total: z.string(),
+          maxTotal: z.string().nullable(),
           accessUntil: z.date(),
           status: z.enum(["PENDING", "OPEN", "SETTLED", "CANCELLED"]),
           anchorStatus: z.enum(["PENDING", "CONFIRMED", "FAILED"]),
@@ -54,6 +60,9 @@ export const requestsRouter = createTRPCRouter({
               id: z.string(),
               status: ZItemStatus,
               price: z.string(),
+              settlement: z
+                .object({ at: z.date(), paid: z.string(), refunded: z.string() })
+                .nullable(),
               listing: z.object({ id: z.string(), title: z.string() }),
             }),
           ),

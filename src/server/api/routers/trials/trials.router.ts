@@ -1,9 +1,17 @@
 import { z } from "zod";
 import { getChain } from "~/server/chain/client";
 import { findTrials } from "~/server/services/trials/find-trials";
+import {
+  issueInvitations,
+  listInvitations,
+  MAX_INVITATIONS_PER_BATCH,
+  prepareInvitations,
+} from "~/server/services/trials/invitations";
 import { getTrialOverview } from "~/server/services/trials/trial-overview";
 import { auditorProcedure, createTRPCRouter, publicProcedure, sponsorProcedure } from "../../trpc";
-import { ZTrialOverview } from "./trials.types";
+import { ZInvitation, ZInvitationDrafts, ZTrialOverview } from "./trials.types";
+
+const trialId = z.string().min(1).max(64);
 
 const ZTrials = z.array(
   z.object({
@@ -41,6 +49,60 @@ export const trialsRouter = createTRPCRouter({
         chain: await getChain(),
         sponsorId: ctx.session.user.id,
         trialId: input.trialId,
+      }),
+    ),
+  /** The trial's invitations, with the code (and so the link) of each one still open. */
+  invitations: sponsorProcedure
+    .input(z.object({ trialId }))
+    .output(z.array(ZInvitation))
+    .query(({ ctx, input }) =>
+      listInvitations({ db: ctx.db, sponsorId: ctx.session.user.id, trialId: input.trialId }),
+    ),
+  /** Fresh invitation keys and what the sponsor signs for each (nothing stored yet). */
+  prepareInvitations: sponsorProcedure
+    .input(
+      z.object({
+        trialId,
+        count: z.number().int().min(1).max(MAX_INVITATIONS_PER_BATCH),
+        validDays: z.number().int().min(1).max(365),
+      }),
+    )
+    .output(ZInvitationDrafts)
+    .mutation(async ({ ctx, input }) =>
+      prepareInvitations({
+        db: ctx.db,
+        chain: await getChain(),
+        sponsor: ctx.session.user,
+        ...input,
+      }),
+    ),
+  /** Stores the signed invitations (signed on the server for server-held wallets). */
+  issueInvitations: sponsorProcedure
+    .input(
+      z.object({
+        trialId,
+        label: z.string().trim().max(80, "Keep the reference under 80 characters"),
+        drafts: z
+          .array(
+            z.object({
+              token: z.string().min(1).max(2_000),
+              signature: z
+                .string()
+                .regex(/^0x[0-9a-fA-F]{130}$/)
+                .optional(),
+            }),
+          )
+          .min(1)
+          .max(MAX_INVITATIONS_PER_BATCH),
+      }),
+    )
+    .output(z.object({ invitations: z.array(z.object({ id: z.string(), code: z.string() })) }))
+    .mutation(async ({ ctx, input }) =>
+      issueInvitations({
+        db: ctx.db,
+        chain: await getChain(),
+        sponsor: ctx.session.user,
+        ...input,
       }),
     ),
 });

@@ -52,3 +52,41 @@ export const ZTrialOverview = z.object({
     }),
   ),
 });
+
+export const ZInvitation = z.object({
+  id: z.string(),
+  invitationKey: z.string(),
+  label: z.string(),
+  status: z.enum(["OPEN", "REDEEMED", "REVOKED", "EXPIRED"]),
+  isRevoking: z.boolean(),
+  expiresAt: z.date(),
+  redeemedAt: z.date().nullable(),
+  createdAt: z.date(),
+  code: z.string().nullable(),
+});
+
+const field = z.object({ name: z.string(), type: z.string() });
+
+export const ZInvitationDrafts = z.object({
+  drafts: z.array(
+    z.object({
+      token: z.string(),
+      typedData: z.object({
+        domain: z.object({
+          name: z.string().optional(),
+          version: z.string().optional(),
+          chainId: z.number().optional(),
+          verifyingContract: z.string().optional(),
+        }),
+        types: z.object({ Invitation: z.array(field) }),
+        primaryType: z.literal("Invitation"),
+        message: z.object({
+          trialId: z.string(),
+          invitationKey: z.string(),
+          expiresAt: z.number(),
+        }),
+      }),
+    }),
+  ),
+  signsInWallet: z.boolean(),
+});
