@@ -66,10 +66,16 @@ describe.skipIf(Boolean(skipReason))("backup and restore", { timeout: 60 * 60_00
     const seeded = await database.prisma.extract.findFirstOrThrow({ select: { id: true } });
     const researcher = await database.prisma.user.findUniqueOrThrow({
       where: { email: DEMO_ACCOUNTS.find((account) => account.role === "RESEARCHER")!.email },
-      select: { id: true, role: true, walletAddress: true, displayName: true },
+      select: {
+        id: true,
+        role: true,
+        walletAddress: true,
+        displayName: true,
+        sessionVersion: true,
+      },
     });
     const download = (appUrl: string) =>
-      sessionCookie(researcher, STACK_SECRET).then((cookie) =>
+      sessionCookie(researcher, STACK_SECRET, researcher.sessionVersion).then((cookie) =>
         fetch(`${appUrl}/api/extracts/${seeded.id}/csv`, { headers: { cookie } }),
       );
     const originalCsv = await (await download(original.appUrl)).text();

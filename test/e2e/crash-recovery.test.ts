@@ -68,14 +68,19 @@ async function expectExactlyOnce(stack: Stack, database: Database, burst: BurstR
       select: { id: true, chainKey: true, status: true, anchorStatus: true },
     });
     expect(listings).toHaveLength(published.length);
+    const failures = await db.chainOutbox.findMany({
+      where: { status: "FAILED" },
+      select: { kind: true, entityId: true, lastError: true },
+    });
     for (const listing of listings) {
-      expect(listing.anchorStatus, listing.id).toBe("CONFIRMED");
+      expect(listing.anchorStatus, `${listing.id}: ${JSON.stringify(failures)}`).toBe("CONFIRMED");
       expect(onChain.get(listing.chainKey.toLowerCase()), listing.id).toBe(1);
     }
     expect(await db.chainOutbox.count({ where: { status: { not: "CONFIRMED" } } })).toBe(0);
-    // No transaction was sent twice: the relayer's nonce is its 4 deployments plus one per write.
+    // No transaction was sent twice: the relayer's nonce is its 5 deployment transactions (four
+    // contracts, then binding the registry to the marketplace) plus one per write.
     const rows = await db.chainOutbox.findMany({ select: { signer: true, signerNonce: true } });
-    expect(await provider.getTransactionCount(RELAYER, "latest")).toBe(4 + rows.length);
+    expect(await provider.getTransactionCount(RELAYER, "latest")).toBe(5 + rows.length);
     // Each user's forwarder nonces were used once each, in order.
     for (const signer of new Set(
       rows.filter((row) => row.signerNonce !== null).map((row) => row.signer),

@@ -121,7 +121,9 @@ export async function publishBurst(
   };
   await Promise.all(
     [...byUser.values()].map(async (userDrafts) => {
-      const cookie = await sessionCookie(userDrafts[0]!.user, STACK_SECRET);
+      // These users never signed out nor changed a password: their session version is 0 (this
+      // process's own database is not the installation's).
+      const cookie = await sessionCookie(userDrafts[0]!.user, STACK_SECRET, 0);
       for (const { listingId } of userDrafts) {
         const action = { type: "listing.publish", listingId };
         for (let attempt = 0; ; attempt += 1) {

@@ -139,18 +139,16 @@ describe("catalogue search", () => {
     expect(nothing.relax).toEqual([expect.objectContaining({ filter: "query" })]);
   });
 
-  it("reads quotes, operators and stray bytes in a search as plain words", async () => {
+  it("reads quotes and operators in a search as plain words, and names a NUL byte", async () => {
     const api = harness.callerFor(researcher);
-    for (const query of [
-      `"${tag}`,
-      `${tag} & | ! ( <-> :*`,
-      `${tag}\u0000`,
-      `-${tag}`,
-      `'${tag}'`,
-    ]) {
+    for (const query of [`"${tag}`, `${tag} & | ! ( <-> :*`, `-${tag}`, `'${tag}'`]) {
       const result = await api.listings.catalogue({ filter: { query } });
       expect(result.total).toBe(2);
     }
+    // PostgreSQL text cannot hold U+0000: every procedure refuses it with a sentence (issue 15).
+    await expect(api.listings.catalogue({ filter: { query: `${tag}\u0000` } })).rejects.toThrow(
+      /filter\.query contains a NUL character/,
+    );
   });
 
   it("never shows a listing before its anchor is seen on chain", async () => {

@@ -42,7 +42,8 @@ beforeAll(async () => {
   await harness.act(sponsor, {
     type: "trial.fundRewards",
     trialId,
-    amount: "30",
+    // Three enrolments below take 10 each; 10 is left for the sponsor to take back.
+    amount: "40",
     perEnrollment: "10",
   });
   await harness.settle();

@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import type { TAction } from "~/server/services/actions/registry";
 import { ActionStatus } from "./action-status";
+import { useIsHydrated } from "./sign-in-session";
 import { useSignedAction } from "./use-signed-action";
 
 /** A button that runs one signed action and says where it stands. */
@@ -14,6 +15,8 @@ export function ActionButton(props: {
   testId?: string;
 }) {
   const { run, step, error, isBusy } = useSignedAction();
+  // A click before the page's script runs would be lost without a word: wait for it.
+  const isHydrated = useIsHydrated();
   const className =
     props.variant === "secondary"
       ? "btn-secondary"
@@ -25,7 +28,7 @@ export function ActionButton(props: {
       <button
         type="button"
         className={className}
-        disabled={isBusy}
+        disabled={isBusy || !isHydrated}
         data-testid={props.testId}
         onClick={() => {
           if (props.confirm && !window.confirm(props.confirm)) return;
