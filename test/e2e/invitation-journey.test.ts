@@ -130,6 +130,13 @@ describe.skipIf(Boolean(skipReason))("invitation, enrolment, amendment and re-co
     // Re-consent: the listing is in force again, under a new consent epoch.
     await page.goto(`${appUrl}/participant/trials`);
     await trial.getByTestId("reconsent").click();
+    // The action is queued, or the page says why not.
+    await trial
+      .getByText(/Recording on chain|Queued/)
+      .or(trial.getByRole("alert"))
+      .first()
+      .waitFor({ timeout: WAIT_MS });
+    expect(await trial.getByRole("alert").count(), (await trial.textContent()) ?? "").toBe(0);
     await expect
       .poll(
         async () => {
@@ -154,5 +161,5 @@ describe.skipIf(Boolean(skipReason))("invitation, enrolment, amendment and re-co
     expect(await page.getByTestId("awaiting-reconsent").count()).toBe(0);
     await sponsorContext.close();
     await participantContext.close();
-  }, 400_000);
+  });
 });

@@ -1,6 +1,7 @@
 import { keccak256, parseUnits, toUtf8Bytes } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExtract } from "~/server/services/extracts/create-extract";
+import { MAX_LINKED_LISTINGS } from "~/server/services/listings/listing-actions";
 import { registerTrial } from "~/server/services/trials/register-trial";
 import { createManagedWallet } from "~/server/services/users/managed-wallet";
 import type { SessionUser } from "~/server/session";
@@ -228,5 +229,43 @@ describe("consent rules in the app", () => {
       select: { ownerAddress: true },
     });
     expect(own.ownerAddress).toBe(user.walletAddress);
+  });
+
+  it("refuses a listing past what one enrolment can link before it is signed, even two at once", async () => {
+    const owner = await harness.createUser("PARTICIPANT");
+    await harness.enroll(owner, trialId);
+    const draft = async () => {
+      const upload = await harness.upload(owner, SMALL_CSV);
+      const { id } = await harness
+        .callerFor(owner)
+        .listings.createDraft(listingInput(upload.id, { price: "2", trialId }));
+      return id;
+    };
+    const drafts: string[] = [];
+    for (let index = 0; index < MAX_LINKED_LISTINGS + 1; index += 1) drafts.push(await draft());
+    // All but the last slot taken, the writes still on their way to the chain.
+    for (const id of drafts.slice(0, MAX_LINKED_LISTINGS - 1))
+      await harness.act(owner, { type: "listing.publish", listingId: id });
+    // Two publications race for the last slot: one is queued, the other told why.
+    const raced = await Promise.allSettled(
+      drafts
+        .slice(MAX_LINKED_LISTINGS - 1)
+        .map((listingId) => harness.act(owner, { type: "listing.publish", listingId })),
+    );
+    expect(raced.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+    const refused = raced.find((result) => result.status === "rejected");
+    expect(String((refused as PromiseRejectedResult).reason)).toMatch(
+      /already have 16 listings linked to this trial/,
+    );
+    await harness.settle();
+    const rows = await harness.db.listing.findMany({
+      where: { id: { in: drafts } },
+      select: { status: true, anchorStatus: true },
+    });
+    expect(rows.filter((row) => row.anchorStatus === "CONFIRMED")).toHaveLength(
+      MAX_LINKED_LISTINGS,
+    );
+    expect(rows.filter((row) => row.status === "DRAFT")).toHaveLength(1);
+    expect(rows.filter((row) => row.anchorStatus === "FAILED")).toHaveLength(0);
   });
 });

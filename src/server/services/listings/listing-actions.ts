@@ -1,5 +1,5 @@
 import { parseUnits, ZeroHash } from "ethers";
-import type { DbClient } from "~/server/db";
+import type { DbClient, DbTransaction } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { hashDocument } from "~/server/integrity/merkle";
 import type { ActionHandler } from "~/server/services/actions/action-plan";
@@ -121,6 +121,35 @@ async function termsFor(db: DbClient, listing: OwnListing) {
   };
 }
 
+/** The most listings one enrolment can link to its trial on chain (ConsentRegistry). */
+export const MAX_LINKED_LISTINGS = 16;
+
+/**
+ * Refuses a listing the chain would refuse for having too many siblings linked to the same
+ * enrolment, before it is signed: the owner hears why at once, instead of a failed write later.
+ * Published listings count whether confirmed or still on their way (only failed writes do not).
+ */
+async function requireLinkSlot(
+  db: DbClient | DbTransaction,
+  listing: { id: string; ownerId: string; trial: { id: string } | null },
+) {
+  if (!listing.trial) return;
+  const linked = await db.listing.count({
+    where: {
+      ownerId: listing.ownerId,
+      trialId: listing.trial.id,
+      id: { not: listing.id },
+      status: { not: "DRAFT" },
+      anchorStatus: { not: "FAILED" },
+    },
+  });
+  if (linked >= MAX_LINKED_LISTINGS)
+    throw new AppError(
+      "CONFLICT",
+      `You already have ${MAX_LINKED_LISTINGS} listings linked to this trial, the most one enrolment can hold; publish this one without linking it to the trial.`,
+    );
+}
+
 export const publishListingAction: ActionHandler<{ listingId: string }> = {
   kind: "listing.create",
   roles: ["PARTICIPANT"],
@@ -128,6 +157,7 @@ export const publishListingAction: ActionHandler<{ listingId: string }> = {
     const listing = await ownListing(db, user.id, listingId);
     if (listing.status !== "DRAFT")
       throw new AppError("CONFLICT", "This listing is already published.");
+    await requireLinkSlot(db, listing);
     const terms = await termsFor(db, listing);
     return {
       entityId: listing.id,
@@ -144,12 +174,17 @@ export const publishListingAction: ActionHandler<{ listingId: string }> = {
         ]),
       },
       async apply(tx) {
+        // One owner's publications take turns here, so two at once cannot both take the last
+        // link slot.
+        if (listing.trial)
+          await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${listing.ownerId} FOR UPDATE`;
         const published = await tx.listing.updateMany({
           where: { id: listing.id, status: "DRAFT" },
           data: { status: "ACTIVE", anchorStatus: "PENDING" },
         });
         if (published.count !== 1)
           throw new AppError("CONFLICT", "This listing is already published.");
+        await requireLinkSlot(tx, listing);
         await tx.consentTerms.update({
           where: { listingId: listing.id },
           data: { protocolVersion: terms.protocolVersion, termsHash: terms.termsHash },
