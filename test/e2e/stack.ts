@@ -82,8 +82,27 @@ export async function startStack(options: {
     },
     /** Ctrl-C, as a person stops it: the supervisor stops app, chain and database in turn. */
     async stop() {
+      const children = Object.values(
+        (() => {
+          try {
+            return lock().children;
+          } catch {
+            return {};
+          }
+        })(),
+      );
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, "SIGINT");
       await exited;
+      // Whatever outlived its supervisor (a test that failed mid-crash) must not keep running.
+      for (const entry of children) {
+        if (!entry) continue;
+        for (const target of [-entry.pid, entry.pid])
+          try {
+            process.kill(target, "SIGKILL");
+          } catch {
+            // Already gone, as it should be.
+          }
+      }
       log.end();
     },
   };
