@@ -1,6 +1,6 @@
 "use client";
 
-import { auditReportCsv } from "~/server/services/audit/report-csv";
+import { auditReportCsv } from "~/shared/audit-csv";
 import Link from "next/link";
 import { api, type RouterOutputs } from "~/trpc/react";
 import { TrialDownloads } from "../_components/trial-downloads";

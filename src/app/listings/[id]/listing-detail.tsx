@@ -1,6 +1,6 @@
 "use client";
 
-import { PURPOSES, purposeLabel } from "~/server/services/consent/purposes";
+import { PURPOSES, purposeLabel } from "~/shared/purposes";
 import { api } from "~/trpc/react";
 import { AnchorBadge } from "../../_components/anchor-badge";
 import { ManageListing } from "./manage-listing";

@@ -1,6 +1,6 @@
 "use client";
 
-import { purposeLabel } from "~/server/services/consent/purposes";
+import { purposeLabel } from "~/shared/purposes";
 import { api } from "~/trpc/react";
 import { ExtractPanel } from "./extract-panel";
 

@@ -6,7 +6,7 @@ import {
   TIMELINE_CATEGORIES,
   TIMELINE_PAGE_LIMIT,
   type TimelineCategory,
-} from "~/server/services/audit/timeline-categories";
+} from "~/shared/timeline-categories";
 import { api } from "~/trpc/react";
 import { TrialDownloads } from "../../../_components/trial-downloads";
 

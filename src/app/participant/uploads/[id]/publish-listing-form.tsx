@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
+import { PURPOSES, type PurposeKey } from "~/shared/purposes";
 import { api } from "~/trpc/react";
 import { STEP_LABELS, useSignedAction } from "../../../_components/use-signed-action";
 import type { KeptValue } from "./review-types";
