@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { resetEnvCache } from "~/env";
 import { connectChain } from "~/server/chain/client";
-import { createChainDrain } from "~/server/chain/drain";
+import { createDomainChainDrain } from "~/server/chain-domain";
 import { enqueueTokenMint } from "~/server/chain/mint";
 import { openDatabase } from "~/server/db";
 import { applyMigrations } from "~/server/migrate";
@@ -39,7 +39,7 @@ export async function seedLoadWorld(options: {
   await applyMigrations(database);
   const db = database.prisma;
   const chain = await connectChain();
-  const { drain, release } = createChainDrain({ db, chain });
+  const { drain, release } = createDomainChainDrain({ db, chain });
   const work = await mkdtemp(path.join(tmpdir(), "load-seed-"));
   const select = { id: true, role: true, walletAddress: true, displayName: true } as const;
   const act = async (user: SessionUser, action: TAction) => {

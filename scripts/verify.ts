@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { JsonRpcProvider } from "ethers";
 import Papa from "papaparse";
-import { unescapeRow } from "~/server/csv-safety";
+import { unescapeRow } from "~/shared/csv-safety";
 import { z } from "zod";
 import { connectChain, type Chain } from "~/server/chain/client";
 import { openDatabase } from "~/server/db";

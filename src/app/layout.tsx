@@ -1,4 +1,4 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import localFont from "next/font/local";
 import type { ReactNode } from "react";
 import { getSession } from "~/server/auth";
@@ -17,7 +17,18 @@ const inter = localFont({
 export const metadata: Metadata = {
   title: "TrialShare",
   description: "Clinical-trial data shared on the participant's terms, verifiable on chain.",
+  // The files are in public/ (scripts/make-icons.ts draws the PNG and ICO ones).
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "16x16 32x32 48x48" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: "/apple-touch-icon.png",
+  },
+  manifest: "/manifest.webmanifest",
 };
+
+export const viewport: Viewport = { themeColor: "#115e59" };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const session = await getSession();

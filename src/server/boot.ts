@@ -1,6 +1,7 @@
 import { getEnv } from "~/env";
 import { disconnectChain, getChain } from "~/server/chain/client";
-import { startWorkers, type Workers } from "~/server/chain/workers";
+import type { Workers } from "~/server/chain/workers";
+import { startChainWorkers } from "~/server/chain-domain";
 import { closeDatabase, getDatabase } from "~/server/db";
 import { describeError, logger } from "~/server/logger";
 import { applyMigrations } from "~/server/migrate";
@@ -40,7 +41,7 @@ async function boot(): Promise<void> {
   );
 
   let workers: Workers | undefined;
-  if (env.RUN_WORKERS) workers = startWorkers();
+  if (env.RUN_WORKERS) workers = startChainWorkers();
 
   let isShuttingDown = false;
   const shutdown = (signal: string) => {

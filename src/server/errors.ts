@@ -1,6 +1,8 @@
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+
 /**
  * The one domain error. Services throw it with a code and a message that says what was wrong
- * and what to do; the tRPC error formatter maps the code to a transport code once.
+ * and what to do; ERROR_TRANSPORT maps the code to its transport codes once.
  */
 export const AppErrorCode = {
   BAD_INPUT: "BAD_INPUT",
@@ -26,19 +28,21 @@ export class AppError extends Error {
 }
 
 /**
- * The HTTP status of each code: route handlers answer with it directly, and the tRPC error
- * formatter's transport codes (src/server/api/trpc.ts) come out as the same statuses.
+ * The one table of transports: each code's tRPC code and HTTP status. The tRPC middleware
+ * (src/server/api/trpc.ts) and every route handler (src/app/api/route-guard.ts) read it, so a
+ * refusal has the same status whichever door it came through; errors.test.ts checks that tRPC
+ * answers each of its codes with the status written here.
  */
-export const HTTP_STATUS: Record<AppErrorCode, number> = {
-  BAD_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  TOO_LARGE: 413,
-  RATE_LIMITED: 429,
-  UNAVAILABLE: 503,
-};
+export const ERROR_TRANSPORT = {
+  BAD_INPUT: { trpc: "BAD_REQUEST", http: 400 },
+  UNAUTHENTICATED: { trpc: "UNAUTHORIZED", http: 401 },
+  FORBIDDEN: { trpc: "FORBIDDEN", http: 403 },
+  NOT_FOUND: { trpc: "NOT_FOUND", http: 404 },
+  CONFLICT: { trpc: "CONFLICT", http: 409 },
+  TOO_LARGE: { trpc: "PAYLOAD_TOO_LARGE", http: 413 },
+  RATE_LIMITED: { trpc: "TOO_MANY_REQUESTS", http: 429 },
+  UNAVAILABLE: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
+} as const satisfies Record<AppErrorCode, { trpc: TRPC_ERROR_CODE_KEY; http: number }>;
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;

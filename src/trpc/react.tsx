@@ -1,6 +1,6 @@
 "use client";
 
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { httpBatchLink, httpLink, loggerLink, splitLink } from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
@@ -8,24 +8,19 @@ import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "~/server/api/root";
 import { MAX_BATCH_CALLS, UNBATCHED_PROCEDURES } from "~/shared/trpc-limits";
+import { createQueryClient } from "./query-client";
 
 export const api = createTRPCReact<AppRouter>();
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
-function makeQueryClient() {
-  return new QueryClient({
-    defaultOptions: { queries: { staleTime: 5_000, retry: 1 } },
-  });
-}
-
 let browserQueryClient: QueryClient | undefined;
 
 function getQueryClient() {
   // On the server each request gets its own client; in the browser one is shared.
-  if (typeof window === "undefined") return makeQueryClient();
-  browserQueryClient ??= makeQueryClient();
+  if (typeof window === "undefined") return createQueryClient();
+  browserQueryClient ??= createQueryClient();
   return browserQueryClient;
 }
 

@@ -5,6 +5,7 @@ import path from "node:path";
 import { parseUnits, type JsonRpcProvider } from "ethers";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connectChain, createProvider, type Chain } from "~/server/chain/client";
+import { CHAIN_DOMAIN } from "~/server/chain-domain";
 import { createIndexer } from "~/server/chain/indexer";
 import { createOutboxWorker } from "~/server/chain/outbox-worker";
 import { prepareAction, submitAction } from "~/server/services/actions/run-action";
@@ -548,6 +549,7 @@ describe("indexer", () => {
       db,
       getChain: () => Promise.resolve(harness.chain),
       confirmations: 3,
+      projections: CHAIN_DOMAIN.projections,
     });
     expect(await restarted.tick()).toBe(0);
     expect(await db.chainEvent.count()).toBe(events);

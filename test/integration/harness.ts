@@ -12,7 +12,7 @@ import { createTRPCContext } from "~/server/api/trpc";
 import { connectChain, createProvider, setChain, type Chain } from "~/server/chain/client";
 import { deployContracts } from "~/server/chain/deploy";
 import { readDeployment } from "~/server/chain/deployments";
-import { createChainDrain } from "~/server/chain/drain";
+import { createDomainChainDrain } from "~/server/chain-domain";
 import { openDatabase, setDatabase, type Database } from "~/server/db";
 import { startEmbeddedDatabase } from "~/server/embedded/start-database";
 import { applyMigrations } from "~/server/migrate";
@@ -129,7 +129,7 @@ export async function createHarness(
   const chain: Chain = await connectChain({ deploymentsDir, rpcUrl: options.rpcUrl });
   setChain(chain);
   const db = database.prisma;
-  const { drain, release, outbox, indexer } = createChainDrain({ db, chain });
+  const { drain, release, outbox, indexer } = createDomainChainDrain({ db, chain });
 
   /** Runs the outbox, the indexer and the settlement job until none has anything left to do. */
   const settle = () => drain();

@@ -26,24 +26,37 @@ const NAV: Record<SessionUser["role"], { href: string; label: string }[]> = {
 };
 
 export function SiteHeader({ user }: { user: SessionUser | null }) {
+  // On a phone the links take a row of their own under the name and the account.
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-5xl items-center gap-6 px-4 py-3">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
         <Link href="/" className="text-lg font-semibold text-teal-800">
           TrialShare
         </Link>
-        <nav className="flex gap-4 text-sm">
-          {user &&
-            NAV[user.role].map((item) => (
-              <Link key={item.href} href={item.href} className="text-slate-700 hover:text-teal-800">
+        {user && (
+          <nav
+            aria-label="Main"
+            className="order-last flex w-full gap-4 overflow-x-auto text-sm sm:order-none sm:w-auto"
+          >
+            {NAV[user.role].map((item) => (
+              <Link
+                key={item.href}
+                href={item.href}
+                className="whitespace-nowrap text-slate-700 hover:text-teal-800"
+              >
                 {item.label}
               </Link>
             ))}
-        </nav>
-        <div className="ml-auto flex items-center gap-3 text-sm">
+          </nav>
+        )}
+        <div className="ml-auto flex min-w-0 items-center gap-3 text-sm">
           {user ? (
             <>
-              <span className="text-slate-600" data-testid="signed-in-as">
+              <span
+                className="max-w-40 truncate text-slate-600 md:max-w-none"
+                title={`${user.displayName} · ${user.role.toLowerCase()}`}
+                data-testid="signed-in-as"
+              >
                 {user.displayName} · {user.role.toLowerCase()}
               </span>
               <Link href="/account" className="text-slate-700 hover:text-teal-800">

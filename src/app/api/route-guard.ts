@@ -1,5 +1,5 @@
 import { getSessionFromRequest } from "~/server/auth";
-import { AppError, HTTP_STATUS, isAppError } from "~/server/errors";
+import { AppError, ERROR_TRANSPORT, isAppError } from "~/server/errors";
 import type { Role } from "~/server/generated/prisma/enums";
 import { assertSameOriginWrite } from "~/server/request-guards";
 import type { SessionUser } from "~/server/session";
@@ -34,7 +34,10 @@ export function errorResponse(error: unknown): Response {
   if (isAppError(error))
     return Response.json(
       { message: error.message },
-      { status: HTTP_STATUS[error.code], headers: { "cache-control": "private, no-store" } },
+      {
+        status: ERROR_TRANSPORT[error.code].http,
+        headers: { "cache-control": "private, no-store" },
+      },
     );
   throw error;
 }

@@ -1,9 +1,10 @@
 "use client";
 
-import { auditReportCsv } from "~/server/services/audit/report-csv";
+import { auditReportCsv } from "~/shared/audit-csv";
 import Link from "next/link";
 import { api, type RouterOutputs } from "~/trpc/react";
 import { TrialDownloads } from "../_components/trial-downloads";
+import { EmptyState, ErrorState, LoadingState } from "../_components/page-state";
 
 type Report = RouterOutputs["audit"]["run"];
 
@@ -29,14 +30,10 @@ function download(report: Report, format: "json" | "csv") {
 export function AuditPanel() {
   const trials = api.trials.auditable.useQuery();
   const audit = api.audit.run.useMutation();
-  if (trials.isPending) return <p className="text-slate-600">Loading…</p>;
+  if (trials.isPending) return <LoadingState />;
   if (trials.error)
-    return (
-      <p role="alert" className="card text-red-800">
-        {trials.error.message}
-      </p>
-    );
-  if (trials.data.length === 0) return <p className="card text-slate-600">No trials to audit.</p>;
+    return <ErrorState message={trials.error.message} onRetry={() => void trials.refetch()} />;
+  if (trials.data.length === 0) return <EmptyState>No trials to audit.</EmptyState>;
   return (
     <div className="space-y-4">
       <ul className="space-y-2">

@@ -1,37 +1,55 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { PURPOSES, type PurposeKey } from "~/shared/purposes";
+import { useState } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { z } from "zod";
+import { PURPOSES } from "~/shared/purposes";
+import { ZCreateRequestDraftSchema } from "~/shared/request-draft";
 import { api } from "~/trpc/react";
+import { applyServerErrors, Field, Form, FormAlert } from "../_components/form";
 import { STEP_LABELS, useSignedAction } from "../_components/use-signed-action";
 import type { CatalogueItem } from "./cohort";
+
+/** The procedure's own schema for the fields the form holds ("" for no maximum). */
+const shape = ZCreateRequestDraftSchema.shape;
+const ZCohortFormSchema = z.object({
+  purpose: shape.purpose,
+  planText: shape.planText,
+  accessDays: shape.accessDays,
+  maxTotal: z
+    .string()
+    .transform((text) => text.trim() || undefined)
+    .pipe(shape.maxTotal),
+});
 
 /** The researcher's access request for the chosen listings: purpose, plan, escrow, signature. */
 export function CohortRequestForm(props: { listingIds: string[]; knownItems: CatalogueItem[] }) {
   const router = useRouter();
-  const [request, setRequest] = useState({
-    purpose: "ACADEMIC_RESEARCH" as PurposeKey,
-    planText: "",
-    accessDays: 90,
+  const form = useForm({
+    resolver: zodResolver(ZCohortFormSchema),
+    defaultValues: {
+      purpose: "ACADEMIC_RESEARCH" as const,
+      planText: "",
+      accessDays: 90,
+      maxTotal: "",
+    },
   });
-  // The most the researcher will pay; empty means the total shown. The contract refuses a
-  // cohort that costs more when the signed request lands (say, after a price rise).
-  const [maxTotal, setMaxTotal] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [planFile, setPlanFile] = useState<File | null>(null);
   const createDraft = api.requests.createDraft.useMutation();
   const { run, step, error: actionError, isBusy } = useSignedAction();
+  const purpose = useWatch({ control: form.control, name: "purpose" });
   const known = props.knownItems;
   const cost = known.reduce((sum, item) => sum + Number(item.price), 0);
-  const excluded = known.filter((item) => !item.consent?.purposes.includes(request.purpose)).length;
+  const excluded = known.filter((item) => !item.consent?.purposes.includes(purpose)).length;
   const autoApproved = known.filter(
-    (item) => item.consent?.purposes.includes(request.purpose) && item.consent.autoApprove,
+    (item) => item.consent?.purposes.includes(purpose) && item.consent.autoApprove,
   ).length;
   const unknown = props.listingIds.length - known.length;
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  async function submit(values: z.output<typeof ZCohortFormSchema>) {
     setError(null);
     try {
       let planDocumentId: string | undefined;
@@ -48,24 +66,28 @@ export function CohortRequestForm(props: { listingIds: string[]; knownItems: Cat
       }
       const draft = await createDraft.mutateAsync({
         listingIds: props.listingIds,
-        ...request,
+        ...values,
         planDocumentId,
-        maxTotal: maxTotal.trim() || undefined,
       });
       if (await run({ type: "request.create", requestId: draft.id }))
         router.push("/researcher/requests");
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "The request failed.");
+      setError(applyServerErrors(form, caught, "The request failed; try again."));
     }
   }
 
   return (
-    <form
+    <Form
+      form={form}
+      onSubmit={submit}
+      isBusy={isBusy}
       className="card space-y-3"
-      onSubmit={(event) => void submit(event)}
       data-testid="request-form"
+      aria-labelledby="request-heading"
     >
-      <h2 className="font-semibold">Request access to {props.listingIds.length} listing(s)</h2>
+      <h2 id="request-heading" className="font-semibold">
+        Request access to {props.listingIds.length} listing(s)
+      </h2>
       <p className="text-sm text-slate-700">
         {unknown > 0
           ? `${props.listingIds.length} listings chosen; the cost is computed when you sign.`
@@ -73,80 +95,70 @@ export function CohortRequestForm(props: { listingIds: string[]; knownItems: Cat
               known.length - autoApproved - excluded
             } need the owner's decision · ${excluded} excluded by the purpose`}
       </p>
-      {(error ?? actionError) && (
-        <p
-          role="alert"
-          className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
-        >
-          {error ?? actionError}
-        </p>
-      )}
-      <label className="label">
-        Purpose
-        <select
-          className="input"
-          value={request.purpose}
-          onChange={(event) =>
-            setRequest({ ...request, purpose: event.target.value as PurposeKey })
-          }
-        >
-          {PURPOSES.map((purpose) => (
-            <option key={purpose.key} value={purpose.key}>
-              {purpose.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="label">
-        Research plan summary (owners read it; without a document, its hash is recorded on chain)
-        <textarea
-          className="input"
-          name="plan"
-          rows={4}
-          required
-          minLength={20}
-          value={request.planText}
-          onChange={(event) => setRequest({ ...request, planText: event.target.value })}
-        />
-      </label>
-      <label className="label">
-        Research plan document (PDF or text, optional; when given, its hash is the one recorded)
+      <FormAlert message={error ?? actionError} />
+      <Field name="purpose" label="Purpose">
+        {(control) => (
+          <select className="input" {...control} {...form.register("purpose")}>
+            {PURPOSES.map((option) => (
+              <option key={option.key} value={option.key}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field
+        name="planText"
+        label="Research plan summary (owners read it; without a document, its hash is recorded on chain)"
+      >
+        {(control) => (
+          <textarea className="input" rows={4} {...control} {...form.register("planText")} />
+        )}
+      </Field>
+      <div className="space-y-1">
+        <label htmlFor="plan-document" className="label">
+          Research plan document (PDF or text, optional; when given, its hash is the one recorded)
+        </label>
         <input
+          id="plan-document"
           className="mt-1 block text-sm"
           type="file"
           accept=".pdf,.txt,application/pdf,text/plain"
           onChange={(event) => setPlanFile(event.target.files?.[0] ?? null)}
         />
-      </label>
-      <label className="label">
-        Access period (days)
-        <input
-          className="input"
-          type="number"
-          min={1}
-          max={365}
-          value={request.accessDays}
-          onChange={(event) => setRequest({ ...request, accessDays: Number(event.target.value) })}
-        />
-      </label>
-      <label className="label">
-        The most you will pay (TSR)
-        <input
-          className="input"
-          inputMode="decimal"
-          placeholder={unknown > 0 ? "" : String(cost)}
-          value={maxTotal}
-          onChange={(event) => setMaxTotal(event.target.value)}
-          data-testid="max-total"
-        />
-        <span className="text-xs text-slate-600">
-          Your request is refused if the listings cost more than this when it is recorded.
-        </span>
-      </label>
-      <button type="submit" className="btn" disabled={createDraft.isPending || isBusy}>
+      </div>
+      <Field name="accessDays" label="Access period (days)">
+        {(control) => (
+          <input
+            className="input"
+            type="number"
+            min={1}
+            max={365}
+            {...control}
+            {...form.register("accessDays", { valueAsNumber: true })}
+          />
+        )}
+      </Field>
+      <Field
+        name="maxTotal"
+        label="The most you will pay (TSR)"
+        hint="Your request is refused if the listings cost more than this when it is recorded."
+      >
+        {(control) => (
+          <input
+            className="input"
+            inputMode="decimal"
+            placeholder={unknown > 0 ? "" : String(cost)}
+            data-testid="max-total"
+            {...control}
+            {...form.register("maxTotal")}
+          />
+        )}
+      </Field>
+      <button type="submit" className="btn">
         Sign and request
       </button>
       {step !== "idle" && <p className="text-sm text-slate-600">{STEP_LABELS[step]}</p>}
-    </form>
+    </Form>
   );
 }

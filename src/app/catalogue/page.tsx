@@ -2,6 +2,7 @@ import { Suspense } from "react";
 import { NotForRole } from "../_components/not-for-role";
 import { requireRole } from "../_components/require-role";
 import { Catalogue } from "./catalogue";
+import { LoadingState } from "../_components/page-state";
 
 export default async function CataloguePage() {
   const { user, isAllowed } = await requireRole("RESEARCHER", "SPONSOR", "AUDITOR");
@@ -13,7 +14,7 @@ export default async function CataloguePage() {
         Published listings whose anchor is confirmed on chain and whose consent is in force.
       </p>
       {/* The search is read from the URL, which is known only in the browser. */}
-      <Suspense fallback={<p className="text-slate-600">Loading the catalogue…</p>}>
+      <Suspense fallback={<LoadingState label="Loading the catalogue…" />}>
         <Catalogue canRequest={user.role === "RESEARCHER"} />
       </Suspense>
     </div>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { TRIAL_PHASES, type TrialPhase } from "~/server/services/trials/phases";
+import { TRIAL_PHASES, type TrialPhase } from "~/shared/trial-phases";
 import { field, protocolFromForm } from "../_components/protocol-file";
 import { ActionStatus } from "../_components/action-status";
 import { useSignedAction } from "../_components/use-signed-action";

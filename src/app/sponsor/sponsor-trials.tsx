@@ -3,21 +3,18 @@
 import Link from "next/link";
 import { api } from "~/trpc/react";
 import { AnchorBadge } from "../_components/anchor-badge";
+import { EmptyState, ErrorState, LoadingState } from "../_components/page-state";
 
 export function SponsorTrials() {
   const trials = api.trials.mine.useQuery(undefined, {
     refetchInterval: (query) =>
       query.state.data?.some((trial) => trial.anchorStatus === "PENDING") ? 1_500 : false,
   });
-  if (trials.isPending) return <p className="text-slate-600">Loading…</p>;
+  if (trials.isPending) return <LoadingState />;
   if (trials.error)
-    return (
-      <p role="alert" className="card text-red-800">
-        {trials.error.message}
-      </p>
-    );
+    return <ErrorState message={trials.error.message} onRetry={() => void trials.refetch()} />;
   if (trials.data.length === 0)
-    return <p className="card text-slate-600">You have not registered a trial yet.</p>;
+    return <EmptyState>You have not registered a trial yet.</EmptyState>;
   return (
     <ul className="space-y-2">
       {trials.data.map((trial) => (

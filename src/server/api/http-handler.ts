@@ -1,12 +1,12 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { getSessionFromRequest } from "~/server/auth";
-import { AppError, HTTP_STATUS, isAppError } from "~/server/errors";
+import { AppError, ERROR_TRANSPORT, isAppError } from "~/server/errors";
 import { assertSameOriginWrite, readBodyWithin } from "~/server/request-guards";
 import { MAX_BATCH_CALLS, UNBATCHED_PROCEDURES } from "~/shared/trpc-limits";
 import { appRouter } from "./root";
-import { createTRPCContext, transportCode } from "./trpc";
+import { createTRPCContext } from "./trpc";
 
 /**
  * Bounds on one tRPC request, checked before anything is parsed or run (batch bounds in
@@ -32,8 +32,7 @@ function assertBatchShape(request: Request): void {
 
 /** A refusal in tRPC's own error envelope, so the client shows its message like any other. */
 function trpcRefusal(error: AppError): Response {
-  const code: TRPC_ERROR_CODE_KEY = transportCode[error.code];
-  const httpStatus = HTTP_STATUS[error.code];
+  const { trpc: code, http: httpStatus } = ERROR_TRANSPORT[error.code];
   const shape = {
     message: error.message,
     code: TRPC_ERROR_CODES_BY_KEY[code],

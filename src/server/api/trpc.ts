@@ -1,10 +1,9 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Role } from "~/server/generated/prisma/enums";
 import type { AppSession } from "~/server/session";
-import { AppError, type AppErrorCode, isAppError } from "~/server/errors";
+import { AppError, ERROR_TRANSPORT, isAppError } from "~/server/errors";
 import { findNulCharacter } from "./input-bounds";
 import { describeError, logger } from "~/server/logger";
 import { getDb } from "~/server/db";
@@ -23,17 +22,6 @@ export function createTRPCContext(options: { session: AppSession; headers?: Head
 }
 
 export type TRPCContext = ReturnType<typeof createTRPCContext>;
-
-export const transportCode: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
-  BAD_INPUT: "BAD_REQUEST",
-  UNAUTHENTICATED: "UNAUTHORIZED",
-  FORBIDDEN: "FORBIDDEN",
-  NOT_FOUND: "NOT_FOUND",
-  CONFLICT: "CONFLICT",
-  TOO_LARGE: "PAYLOAD_TOO_LARGE",
-  RATE_LIMITED: "TOO_MANY_REQUESTS",
-  UNAVAILABLE: "SERVICE_UNAVAILABLE",
-};
 
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
@@ -63,7 +51,11 @@ const errorMapping = t.middleware(async ({ next, path }) => {
   if (!result.ok) {
     const cause = result.error.cause;
     if (isAppError(cause)) {
-      throw new TRPCError({ code: transportCode[cause.code], message: cause.message, cause });
+      throw new TRPCError({
+        code: ERROR_TRANSPORT[cause.code].trpc,
+        message: cause.message,
+        cause,
+      });
     }
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
       logger.error("procedure failed", { path, error: describeError(cause ?? result.error) });

@@ -5,9 +5,7 @@ import { describeError, logger } from "~/server/logger";
 import type { Chain } from "./client";
 import type { ContractName } from "./deployments";
 import { releaseLease, tryAcquireLease } from "./leases";
-import { invalidateCatalogue } from "~/server/services/listings/catalogue-cache";
-import { DataMarketplace__factory } from "~/server/generated/contracts";
-import { CATALOGUE_EVENTS, PROJECTIONS, type EventArg } from "./projections";
+import type { EventArg, Projection } from "./indexed-event";
 
 /**
  * Reads contract events into ChainEvent rows and applies their projections. It only reads
@@ -18,17 +16,16 @@ export type IndexerOptions = {
   db: DbClient;
   getChain: () => Promise<Chain>;
   confirmations: number;
+  /** What each event means for the domain's rows, by event name (the domain's, injected). */
+  projections: Record<string, Projection>;
+  /** Told the names of the events in each range read, after they are stored (caches). */
+  onEventsRead?: (eventNames: ReadonlySet<string>) => void;
   maxBlocksPerTick?: number;
   /** How far back to re-read after a reorg is noticed. */
   reorgWindow?: number;
 };
 
 const CHECKPOINT = "contracts";
-
-const marketplaceInterface = DataMarketplace__factory.createInterface();
-const CATALOGUE_EVENT_TOPICS = new Set(
-  CATALOGUE_EVENTS.map((name) => marketplaceInterface.getEvent(name).topicHash),
-);
 
 /** Event arguments as JSON: numbers as decimal strings, arrays kept as arrays. */
 function jsonArg(value: unknown): EventArg {
@@ -47,7 +44,7 @@ function eventArgs(description: LogDescription): Record<string, EventArg> {
 }
 
 export function createIndexer(options: IndexerOptions) {
-  const { db } = options;
+  const { db, projections } = options;
   const holder = `indexer-${process.pid}-${randomUUID().slice(0, 8)}`;
   const maxBlocks = options.maxBlocksPerTick ?? 2_000;
   const reorgWindow = options.reorgWindow ?? 64;
@@ -78,7 +75,7 @@ export function createIndexer(options: IndexerOptions) {
         orderBy: [{ blockNumber: "desc" }, { logIndex: "desc" }],
       });
       for (const event of removed) {
-        await PROJECTIONS[event.eventName]?.undo?.(tx, {
+        await projections[event.eventName]?.undo?.(tx, {
           eventId: event.id,
           eventName: event.eventName,
           args: event.args as Record<string, EventArg>,
@@ -144,10 +141,12 @@ export function createIndexer(options: IndexerOptions) {
       ),
     );
     let indexed = 0;
+    const eventNames = new Set<string>();
     await db.$transaction(async (tx) => {
       for (const log of logs) {
         const decoded = decode(chain, log);
         if (!decoded) continue;
+        eventNames.add(decoded.description.name);
         const isKnown = await tx.chainEvent.findUnique({
           where: {
             chainId_txHash_logIndex: {
@@ -174,7 +173,7 @@ export function createIndexer(options: IndexerOptions) {
           },
           select: { id: true, blockTime: true },
         });
-        await PROJECTIONS[decoded.description.name]?.apply(tx, {
+        await projections[decoded.description.name]?.apply(tx, {
           eventId: created.id,
           eventName: decoded.description.name,
           args,
@@ -196,7 +195,7 @@ export function createIndexer(options: IndexerOptions) {
         update: { chainId: chain.chainId, blockNumber: toBlock, blockHash: toBlockHeader.hash! },
       });
     });
-    if (logs.some((log) => CATALOGUE_EVENT_TOPICS.has(log.topics[0] ?? ""))) invalidateCatalogue();
+    if (eventNames.size > 0) options.onEventsRead?.(eventNames);
     return indexed;
   }
 

@@ -1,8 +1,7 @@
 import { getEnv } from "~/env";
 import { getDb } from "~/server/db";
 import { describeError, logger } from "~/server/logger";
-import { OUTBOX_HOOKS } from "~/server/services/outbox-handlers";
-import { enqueueDueSettlements } from "~/server/services/requests/settle-requests";
+import type { ChainDomain } from "./chain-domain";
 import { getChain } from "./client";
 import { createIndexer } from "./indexer";
 import { createOutboxWorker } from "./outbox-worker";
@@ -36,16 +35,23 @@ function loop(name: string, intervalMs: number, tick: () => Promise<number>) {
   };
 }
 
-export function startWorkers(): Workers {
+/** Started by the composition root (src/server/chain-domain.ts), which hands in the domain. */
+export function startWorkers(domain: ChainDomain): Workers {
   const env = getEnv();
   const db = getDb();
-  const outbox = createOutboxWorker({ db, getChain, ...OUTBOX_HOOKS });
-  const indexer = createIndexer({ db, getChain, confirmations: env.CHAIN_CONFIRMATIONS });
+  const outbox = createOutboxWorker({ db, getChain, ...domain.outbox });
+  const indexer = createIndexer({
+    db,
+    getChain,
+    confirmations: env.CHAIN_CONFIRMATIONS,
+    projections: domain.projections,
+    onEventsRead: domain.onEventsRead,
+  });
   const stops = [
     loop("outbox", env.OUTBOX_POLL_MS, outbox.tick),
     loop("indexer", env.INDEXER_POLL_MS, indexer.tick),
     loop("settlements", env.INDEXER_POLL_MS, async () =>
-      enqueueDueSettlements(db, await getChain()),
+      domain.queueDueWrites(db, await getChain()),
     ),
   ];
   logger.info("chain workers started", { outbox: outbox.holder, indexer: indexer.holder });

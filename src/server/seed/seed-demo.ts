@@ -5,7 +5,7 @@ import type { DbClient } from "~/server/db";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createChainDrain } from "~/server/chain/drain";
+import { createDomainChainDrain } from "~/server/chain-domain";
 import { enqueueTokenMint } from "~/server/chain/mint";
 import { handlerFor, type TAction } from "~/server/services/actions/registry";
 import { prepareAction, submitAction } from "~/server/services/actions/run-action";
@@ -58,7 +58,7 @@ export async function seedDemo(options: {
 }): Promise<{ isSeeded: boolean }> {
   const { db, chain } = options;
   if ((await db.user.count()) > 0) return { isSeeded: false };
-  const { drain, release } = createChainDrain({ db, chain });
+  const { drain, release } = createDomainChainDrain({ db, chain });
   try {
     const passwordHash = await hash(DEMO_PASSWORD);
     const users = new Map<string, SessionUser>();

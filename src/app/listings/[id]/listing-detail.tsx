@@ -1,9 +1,10 @@
 "use client";
 
-import { PURPOSES, purposeLabel } from "~/server/services/consent/purposes";
+import { PURPOSES, purposeLabel } from "~/shared/purposes";
 import { api } from "~/trpc/react";
 import { AnchorBadge } from "../../_components/anchor-badge";
 import { ManageListing } from "./manage-listing";
+import { ErrorState, LoadingState } from "../../_components/page-state";
 
 function Check({ isOk, label }: { isOk: boolean; label: string }) {
   return (
@@ -25,13 +26,9 @@ export function ListingDetail({ listingId }: { listingId: string }) {
           : false,
     },
   );
-  if (query.isPending) return <p className="text-slate-600">Loading…</p>;
+  if (query.isPending) return <LoadingState />;
   if (query.error)
-    return (
-      <p role="alert" className="card text-red-800">
-        {query.error.message}
-      </p>
-    );
+    return <ErrorState message={query.error.message} onRetry={() => void query.refetch()} />;
   const listing = query.data;
   const { chain } = listing;
   return (

@@ -3,6 +3,7 @@
 import { api } from "~/trpc/react";
 import { EarningsChart } from "./earnings-chart";
 import { WithdrawButton } from "./withdraw-button";
+import { ErrorState, LoadingState } from "../../_components/page-state";
 
 const KIND_LABELS: Record<string, string> = {
   REQUEST: "Request",
@@ -16,13 +17,9 @@ const KIND_LABELS: Record<string, string> = {
 
 export function Ledger() {
   const ledger = api.ledger.mine.useQuery(undefined, { refetchInterval: 3_000 });
-  if (ledger.isPending) return <p className="text-slate-600">Loading…</p>;
+  if (ledger.isPending) return <LoadingState />;
   if (ledger.error)
-    return (
-      <p role="alert" className="card text-red-800">
-        {ledger.error.message}
-      </p>
-    );
+    return <ErrorState message={ledger.error.message} onRetry={() => void ledger.refetch()} />;
   const { entries, earningsByMonth, balance, rewards, held, accounts } = ledger.data;
   const withEarnings = accounts.filter((account) => account.earnings !== "0");
   const withRewards = accounts.filter((account) => account.rewards !== "0");
@@ -70,28 +67,28 @@ export function Ledger() {
         {entries.length === 0 ? (
           <p className="text-slate-600">Nothing has happened with your data yet.</p>
         ) : (
-          <table className="w-full text-left text-sm" data-testid="ledger-table">
-            <thead className="text-slate-500">
+          <table className="data-table" data-testid="ledger-table">
+            <thead>
               <tr>
-                <th>When</th>
-                <th>What</th>
-                <th>Listing</th>
-                <th>Researcher</th>
-                <th>Purpose</th>
-                <th>Detail</th>
-                <th>Proof</th>
+                <th scope="col">When</th>
+                <th scope="col">What</th>
+                <th scope="col">Listing</th>
+                <th scope="col">Researcher</th>
+                <th scope="col">Purpose</th>
+                <th scope="col">Detail</th>
+                <th scope="col">Proof</th>
               </tr>
             </thead>
             <tbody>
               {entries.map((entry) => (
-                <tr key={entry.id} className="border-t border-slate-100 align-top">
-                  <td className="whitespace-nowrap">{entry.at.toLocaleString()}</td>
-                  <td>{KIND_LABELS[entry.kind] ?? entry.kind}</td>
-                  <td>{entry.listing ?? "—"}</td>
-                  <td>{entry.researcher ?? "—"}</td>
-                  <td>{entry.purpose ?? "—"}</td>
-                  <td>{entry.detail}</td>
-                  <td className="mono">
+                <tr key={entry.id}>
+                  <td data-label="When">{entry.at.toLocaleString()}</td>
+                  <td data-label="What">{KIND_LABELS[entry.kind] ?? entry.kind}</td>
+                  <td data-label="Listing">{entry.listing ?? "—"}</td>
+                  <td data-label="Researcher">{entry.researcher ?? "—"}</td>
+                  <td data-label="Purpose">{entry.purpose ?? "—"}</td>
+                  <td data-label="Detail">{entry.detail}</td>
+                  <td data-label="Proof" className="mono whitespace-nowrap">
                     {entry.txHash ? `${entry.txHash.slice(0, 10)}…` : "pending"}
                   </td>
                 </tr>

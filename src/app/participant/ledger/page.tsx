@@ -1,3 +1,4 @@
+import { HydrateClient, prefetch } from "~/trpc/server";
 import { NotForRole } from "../../_components/not-for-role";
 import { requireRole } from "../../_components/require-role";
 import { Ledger } from "./ledger";
@@ -5,6 +6,7 @@ import { Ledger } from "./ledger";
 export default async function LedgerPage() {
   const { isAllowed } = await requireRole("PARTICIPANT");
   if (!isAllowed) return <NotForRole what="The data ledger" />;
+  await prefetch.ledger.mine.prefetch();
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">My data ledger</h1>
@@ -12,7 +14,9 @@ export default async function LedgerPage() {
         Every request, decision and use of your data, and every payment, with the transaction that
         proves it.
       </p>
-      <Ledger />
+      <HydrateClient>
+        <Ledger />
+      </HydrateClient>
     </div>
   );
 }

@@ -1,8 +1,9 @@
 "use client";
 
-import { purposeLabel } from "~/server/services/consent/purposes";
+import { purposeLabel } from "~/shared/purposes";
 import { api } from "~/trpc/react";
 import { ActionButton } from "../../_components/action-button";
+import { EmptyState, ErrorState, LoadingState } from "../../_components/page-state";
 
 const STATUS_STYLE: Record<string, string> = {
   PENDING: "bg-amber-100 text-amber-900",
@@ -17,15 +18,10 @@ export function IncomingRequests() {
     refetchInterval: (query) =>
       query.state.data?.some((item) => item.isDecisionQueued) ? 1_500 : false,
   });
-  if (items.isPending) return <p className="text-slate-600">Loading…</p>;
+  if (items.isPending) return <LoadingState />;
   if (items.error)
-    return (
-      <p role="alert" className="card text-red-800">
-        {items.error.message}
-      </p>
-    );
-  if (items.data.length === 0)
-    return <p className="card text-slate-600">Nobody has requested your data yet.</p>;
+    return <ErrorState message={items.error.message} onRetry={() => void items.refetch()} />;
+  if (items.data.length === 0) return <EmptyState>Nobody has requested your data yet.</EmptyState>;
   return (
     <ul className="space-y-3">
       {items.data.map((item) => (

@@ -1,3 +1,4 @@
+import { HydrateClient, prefetch } from "~/trpc/server";
 import { NotForRole } from "../../_components/not-for-role";
 import { requireRole } from "../../_components/require-role";
 import { JoinTrial } from "./join-trial";
@@ -6,6 +7,7 @@ import { TrialsList } from "./trials-list";
 export default async function ParticipantTrialsPage() {
   const { isAllowed } = await requireRole("PARTICIPANT");
   if (!isAllowed) return <NotForRole what="Enrolment" />;
+  await prefetch.enrollments.trials.prefetch();
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Trials</h1>
@@ -16,7 +18,9 @@ export default async function ParticipantTrialsPage() {
         linked to the trial cannot be requested or used.
       </p>
       <JoinTrial />
-      <TrialsList />
+      <HydrateClient>
+        <TrialsList />
+      </HydrateClient>
     </div>
   );
 }

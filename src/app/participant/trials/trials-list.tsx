@@ -2,6 +2,7 @@
 
 import { api } from "~/trpc/react";
 import { ActionButton } from "../../_components/action-button";
+import { EmptyState, ErrorState, LoadingState } from "../../_components/page-state";
 
 export function TrialsList() {
   const trials = api.enrollments.trials.useQuery(undefined, {
@@ -12,15 +13,11 @@ export function TrialsList() {
         ? 1_500
         : false,
   });
-  if (trials.isPending) return <p className="text-slate-600">Loading…</p>;
+  if (trials.isPending) return <LoadingState />;
   if (trials.error)
-    return (
-      <p role="alert" className="card text-red-800">
-        {trials.error.message}
-      </p>
-    );
+    return <ErrorState message={trials.error.message} onRetry={() => void trials.refetch()} />;
   if (trials.data.length === 0)
-    return <p className="card text-slate-600">You are not enrolled in any trial yet.</p>;
+    return <EmptyState>You are not enrolled in any trial yet.</EmptyState>;
   return (
     <ul className="space-y-3">
       {trials.data.map((trial) => (

@@ -1,8 +1,9 @@
 "use client";
 
-import { purposeLabel } from "~/server/services/consent/purposes";
+import { purposeLabel } from "~/shared/purposes";
 import { api } from "~/trpc/react";
 import { ExtractPanel } from "./extract-panel";
+import { EmptyState, ErrorState, LoadingState } from "../../_components/page-state";
 
 export function MyRequests() {
   const requests = api.requests.mine.useQuery(undefined, {
@@ -15,17 +16,11 @@ export function MyRequests() {
         ? 2_000
         : false,
   });
-  if (requests.isPending) return <p className="text-slate-600">Loading…</p>;
+  if (requests.isPending) return <LoadingState />;
   if (requests.error)
-    return (
-      <p role="alert" className="card text-red-800">
-        {requests.error.message}
-      </p>
-    );
+    return <ErrorState message={requests.error.message} onRetry={() => void requests.refetch()} />;
   if (requests.data.length === 0)
-    return (
-      <p className="card text-slate-600">No requests yet: choose listings in the catalogue.</p>
-    );
+    return <EmptyState>No requests yet: choose listings in the catalogue.</EmptyState>;
   return (
     <ul className="space-y-3">
       {requests.data.map((request) => (

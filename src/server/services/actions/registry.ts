@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TRIAL_PHASES } from "~/server/services/trials/phases";
+import { TRIAL_PHASES } from "~/shared/trial-phases";
 import {
   withdrawEarningsAction,
   withdrawRewardsAction,

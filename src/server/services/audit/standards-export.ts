@@ -1,7 +1,7 @@
 import Papa from "papaparse";
-import { FORMULA_CELL } from "~/server/csv-safety";
+import { FORMULA_CELL } from "~/shared/csv-safety";
 import { fromPurposeMask, PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
-import { FHIR_PHASE_CODE, type TrialPhase } from "~/server/services/trials/phases";
+import { FHIR_PHASE_CODE, type TrialPhase } from "~/shared/trial-phases";
 import type { TimelineEntry } from "./timeline";
 
 /**

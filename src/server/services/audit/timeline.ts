@@ -1,6 +1,6 @@
 import { formatUnits } from "ethers";
 import type { DbClient } from "~/server/db";
-import type { TimelineCategory } from "./timeline-categories";
+import type { TimelineCategory } from "~/shared/timeline-categories";
 import { Prisma } from "~/server/generated/prisma/client";
 import { fromPurposeMask, PURPOSES, purposeLabel } from "~/server/services/consent/purposes";
 import { TOKEN_DECIMALS } from "~/server/services/listings/listing-dto";

@@ -2,7 +2,7 @@ import type { Chain } from "~/server/chain/client";
 import type { DbClient } from "~/server/db";
 import type { SessionUser } from "~/server/session";
 import { findAuditableTrial } from "./auditable-trial";
-import { timelineCsv } from "./report-csv";
+import { timelineCsv } from "~/shared/audit-csv";
 import { auditReportPdf } from "./report-pdf";
 import { runAudit } from "./run-audit";
 import { trialFhirBundle, trialSdtmDs } from "./standards-export";

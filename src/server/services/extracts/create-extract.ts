@@ -1,5 +1,5 @@
 import Papa from "papaparse";
-import { escapeCell, escapeRow } from "~/server/csv-safety";
+import { escapeCell, escapeRow } from "~/shared/csv-safety";
 import type { Chain } from "~/server/chain/client";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";

@@ -1,5 +1,5 @@
 import type { Chain } from "~/server/chain/client";
-import { formatTokens } from "~/server/chain/projections";
+import { formatTokens } from "~/shared/tokens";
 import type { DbClient } from "~/server/db";
 import { PURPOSES } from "~/server/services/consent/purposes";
 import { balancesOf } from "~/server/services/earnings/earnings-actions";

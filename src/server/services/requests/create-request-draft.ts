@@ -3,8 +3,9 @@ import { newSalt, requestIdFor } from "~/server/chain/ids";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
+import { MAX_COHORT } from "~/shared/request-draft";
 
-export const MAX_COHORT = 500;
+export { MAX_COHORT };
 
 /**
  * A researcher's cohort request before it is signed: the listings (published and anchored),

@@ -1,5 +1,5 @@
 import type { DbClient } from "~/server/db";
-import { formatTokens } from "~/server/chain/projections";
+import { formatTokens } from "~/shared/tokens";
 import { PURPOSES } from "~/server/services/consent/purposes";
 
 const purposeKeyOf = (bit: number) => PURPOSES[bit]?.key ?? "ACADEMIC_RESEARCH";

@@ -6,9 +6,10 @@ import {
   TIMELINE_CATEGORIES,
   TIMELINE_PAGE_LIMIT,
   type TimelineCategory,
-} from "~/server/services/audit/timeline-categories";
+} from "~/shared/timeline-categories";
 import { api } from "~/trpc/react";
 import { TrialDownloads } from "../../../_components/trial-downloads";
+import { EmptyState, ErrorState, LoadingState } from "../../../_components/page-state";
 
 /** Every indexed event of a trial, filterable by kind and by text, each linked to its tx. */
 export function TimelineView({ trialId }: { trialId: string }) {
@@ -71,14 +72,12 @@ export function TimelineView({ trialId }: { trialId: string }) {
         </p>
       )}
       {timeline.error && (
-        <p role="alert" className="card text-red-800">
-          {timeline.error.message}
-        </p>
+        <ErrorState message={timeline.error.message} onRetry={() => void timeline.refetch()} />
       )}
       {timeline.isPending ? (
-        <p className="text-slate-600">Loading…</p>
+        <LoadingState />
       ) : entries.length === 0 ? (
-        <p className="card text-slate-600">No events match.</p>
+        <EmptyState>No events match.</EmptyState>
       ) : (
         <ol className="space-y-2" data-testid="timeline">
           {entries.map((entry) => (

@@ -1,3 +1,4 @@
+import { ScrollRegion } from "../../../_components/scroll-region";
 import { FlaggedParts } from "./flagged-parts";
 import type { KeptValue, UploadView } from "./review-types";
 
@@ -25,7 +26,7 @@ export function ColumnPreview({
       <h2 id="preview-heading" className="font-semibold">
         Preview (first {preview.length} rows) — untick a column to leave it out
       </h2>
-      <div className="overflow-x-auto">
+      <ScrollRegion label="Preview rows (scrolls sideways)">
         <table className="text-left text-xs" data-testid="preview">
           <thead>
             <tr>
@@ -75,7 +76,7 @@ export function ColumnPreview({
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </section>
   );
 }

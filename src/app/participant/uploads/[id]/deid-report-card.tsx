@@ -33,28 +33,29 @@ export function DeidReportCard({ report }: { report: UploadView["report"] }) {
             .join("; ")}
         </p>
       )}
-      <table className="w-full text-left text-sm">
+      <table className="data-table">
         <caption className="sr-only">Identifiers found, per column</caption>
         <thead>
-          <tr className="text-slate-500">
+          <tr>
             <th scope="col">Identifier found</th>
             <th scope="col">Column</th>
             <th scope="col">What we did</th>
-            <th scope="col" className="text-right">
+            <th scope="col" className="sm:text-right">
               Cells
             </th>
           </tr>
         </thead>
         <tbody>
           {report.findings.map((finding) => (
-            <tr
-              key={`${finding.type}-${finding.column}-${finding.action}`}
-              className="border-t border-slate-100"
-            >
-              <td>{typeLabel(finding.type)}</td>
-              <td className="font-mono text-xs">{finding.column}</td>
-              <td>{finding.action}</td>
-              <td className="text-right">{finding.count}</td>
+            <tr key={`${finding.type}-${finding.column}-${finding.action}`}>
+              <td data-label="Identifier">{typeLabel(finding.type)}</td>
+              <td data-label="Column" className="font-mono text-xs">
+                {finding.column}
+              </td>
+              <td data-label="What we did">{finding.action}</td>
+              <td data-label="Cells" className="sm:text-right">
+                {finding.count}
+              </td>
             </tr>
           ))}
         </tbody>

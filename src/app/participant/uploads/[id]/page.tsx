@@ -1,3 +1,4 @@
+import { HydrateClient, prefetch } from "~/trpc/server";
 import { NotForRole } from "../../../_components/not-for-role";
 import { requireRole } from "../../../_components/require-role";
 import { UploadReview } from "./upload-review";
@@ -6,5 +7,10 @@ export default async function UploadPage({ params }: { params: Promise<{ id: str
   const { isAllowed } = await requireRole("PARTICIPANT");
   if (!isAllowed) return <NotForRole what="Sharing data" />;
   const { id } = await params;
-  return <UploadReview uploadId={id} />;
+  await prefetch.uploads.byId.prefetch({ uploadId: id });
+  return (
+    <HydrateClient>
+      <UploadReview uploadId={id} />
+    </HydrateClient>
+  );
 }

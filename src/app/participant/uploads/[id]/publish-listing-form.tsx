@@ -1,9 +1,14 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { ZCreateListingDraftSchema } from "~/shared/listing-draft";
+import { PURPOSES } from "~/shared/purposes";
 import { api } from "~/trpc/react";
+import { applyServerErrors, Field, Form, FormAlert, FormMessage } from "../../../_components/form";
 import { STEP_LABELS, useSignedAction } from "../../../_components/use-signed-action";
 import type { KeptValue } from "./review-types";
 
@@ -12,6 +17,37 @@ function inOneYear(): string {
   date.setFullYear(date.getFullYear() + 1);
   return date.toISOString().slice(0, 10);
 }
+
+/**
+ * The procedure's own schema, for the fields as the form holds them: conditions as one line
+ * of text, the trial as a select ("" for none), the expiry as a date at the end of its day.
+ */
+const shape = ZCreateListingDraftSchema.shape;
+const ZPublishFormSchema = z.object({
+  title: shape.title,
+  description: shape.description,
+  conditions: z
+    .string()
+    .transform((text) =>
+      text
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .pipe(shape.conditions.unwrap()),
+  trialId: z
+    .string()
+    .transform((value) => value || undefined)
+    .pipe(shape.trialId),
+  price: shape.price,
+  purposes: shape.purposes,
+  // The schema coerces any input: the form's is the day picked, read as its last second.
+  consentExpiresAt: z.preprocess(
+    (day) => (typeof day === "string" && day ? `${day}T23:59:59Z` : undefined),
+    shape.consentExpiresAt,
+  ),
+  autoApprove: z.enum(["auto", "ask"]).transform((value) => value === "auto"),
+});
 
 /** Consent terms and price; publishing saves the final records and signs the listing. */
 export function PublishListingForm({
@@ -30,20 +66,23 @@ export function PublishListingForm({
   const createDraft = api.listings.createDraft.useMutation();
   const { run, step, error: actionError, isBusy } = useSignedAction();
   const [error, setError] = useState<string | null>(null);
-  const [form, setForm] = useState({
-    title: "",
-    description: "",
-    conditions: "",
-    trialId: "",
-    price: "10",
-    purposes: ["ACADEMIC_RESEARCH"] as PurposeKey[],
-    consentExpiresAt: inOneYear(),
-    autoApprove: true,
+  const form = useForm({
+    resolver: zodResolver(ZPublishFormSchema),
+    defaultValues: {
+      title: "",
+      description: "",
+      conditions: "",
+      trialId: "",
+      price: "10",
+      purposes: ["ACADEMIC_RESEARCH"],
+      consentExpiresAt: inOneYear(),
+      autoApprove: "auto",
+    },
   });
   const enrolled = trials.data?.filter((trial) => trial.enrollment?.isEnrolled) ?? [];
+  const purposesError = form.formState.errors.purposes?.message;
 
-  async function publish(event: FormEvent) {
-    event.preventDefault();
+  async function publish(values: z.output<typeof ZPublishFormSchema>) {
     setError(null);
     try {
       const draft = await createDraft.mutateAsync({
@@ -51,138 +90,100 @@ export function PublishListingForm({
         dropColumns,
         keepColumns,
         keepValues,
-        trialId: form.trialId || undefined,
-        title: form.title,
-        description: form.description,
-        conditions: form.conditions
-          .split(",")
-          .map((item) => item.trim())
-          .filter(Boolean),
-        price: form.price,
-        purposes: form.purposes,
-        consentExpiresAt: new Date(`${form.consentExpiresAt}T23:59:59Z`),
-        autoApprove: form.autoApprove,
+        ...values,
       });
       if (await run({ type: "listing.publish", listingId: draft.id }))
         router.push(`/listings/${draft.id}`);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "Publishing failed.");
+      setError(applyServerErrors(form, caught, "Publishing failed; try again."));
     }
   }
 
   return (
-    <form className="card space-y-4" onSubmit={(event) => void publish(event)}>
-      <h2 className="font-semibold">Publish with your consent terms</h2>
-      {(error ?? actionError) && (
-        <p
-          role="alert"
-          className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
-        >
-          {error ?? actionError}
-        </p>
-      )}
-      <label className="label">
-        Title
-        <input
-          className="input"
-          name="title"
-          required
-          minLength={3}
-          maxLength={120}
-          value={form.title}
-          onChange={(event) => setForm({ ...form, title: event.target.value })}
-        />
-      </label>
-      <label className="label">
-        Description
-        <textarea
-          className="input"
-          rows={2}
-          maxLength={2000}
-          value={form.description}
-          onChange={(event) => setForm({ ...form, description: event.target.value })}
-        />
-      </label>
-      <div className="grid gap-4 sm:grid-cols-2">
-        <label className="label">
-          Conditions (comma-separated)
-          <input
+    <Form
+      form={form}
+      onSubmit={publish}
+      isBusy={isBusy}
+      className="card space-y-4"
+      aria-labelledby="publish-heading"
+    >
+      <h2 id="publish-heading" className="font-semibold">
+        Publish with your consent terms
+      </h2>
+      <FormAlert message={error ?? actionError} />
+      <Field name="title" label="Title">
+        {(control) => (
+          <input className="input" maxLength={120} {...control} {...form.register("title")} />
+        )}
+      </Field>
+      <Field name="description" label="Description">
+        {(control) => (
+          <textarea
             className="input"
-            value={form.conditions}
-            onChange={(event) => setForm({ ...form, conditions: event.target.value })}
+            rows={2}
+            maxLength={2000}
+            {...control}
+            {...form.register("description")}
           />
-        </label>
-        <label className="label">
-          Trial
-          <select
-            className="input"
-            value={form.trialId}
-            onChange={(event) => setForm({ ...form, trialId: event.target.value })}
-          >
-            <option value="">Not linked to a trial</option>
-            {enrolled.map((trial) => (
-              <option key={trial.id} value={trial.id}>
-                {trial.registryId} — {trial.title}
-              </option>
-            ))}
-          </select>
-        </label>
+        )}
+      </Field>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field name="conditions" label="Conditions (comma-separated)">
+          {(control) => <input className="input" {...control} {...form.register("conditions")} />}
+        </Field>
+        <Field name="trialId" label="Trial">
+          {(control) => (
+            <select className="input" {...control} {...form.register("trialId")}>
+              <option value="">Not linked to a trial</option>
+              {enrolled.map((trial) => (
+                <option key={trial.id} value={trial.id}>
+                  {trial.registryId} — {trial.title}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       </div>
-      <fieldset className="space-y-1">
+      <fieldset
+        className="space-y-1"
+        aria-invalid={Boolean(purposesError)}
+        aria-describedby={purposesError ? "purposes-message" : undefined}
+      >
         <legend className="label">Allowed purposes</legend>
         {PURPOSES.map((purpose) => (
           <label key={purpose.key} className="mr-4 inline-flex items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              checked={form.purposes.includes(purpose.key)}
-              onChange={(event) =>
-                setForm({
-                  ...form,
-                  purposes: event.target.checked
-                    ? [...form.purposes, purpose.key]
-                    : form.purposes.filter((key) => key !== purpose.key),
-                })
-              }
-            />
+            <input type="checkbox" value={purpose.key} {...form.register("purposes")} />
             {purpose.label}
           </label>
         ))}
+        <FormMessage id="purposes-message" message={purposesError} />
       </fieldset>
       <div className="grid gap-4 sm:grid-cols-3">
-        <label className="label">
-          Price per use (TSR)
-          <input
-            className="input"
-            name="price"
-            inputMode="decimal"
-            required
-            value={form.price}
-            onChange={(event) => setForm({ ...form, price: event.target.value })}
-          />
-        </label>
-        <label className="label">
-          Consent expires
-          <input
-            className="input"
-            type="date"
-            required
-            value={form.consentExpiresAt}
-            onChange={(event) => setForm({ ...form, consentExpiresAt: event.target.value })}
-          />
-        </label>
-        <label className="label">
-          Requests
-          <select
-            className="input"
-            value={form.autoApprove ? "auto" : "ask"}
-            onChange={(event) => setForm({ ...form, autoApprove: event.target.value === "auto" })}
-          >
-            <option value="auto">Approve automatically when the purpose is allowed</option>
-            <option value="ask">Ask me each time</option>
-          </select>
-        </label>
+        <Field name="price" label="Price per use (TSR)">
+          {(control) => (
+            <input className="input" inputMode="decimal" {...control} {...form.register("price")} />
+          )}
+        </Field>
+        <Field name="consentExpiresAt" label="Consent expires">
+          {(control) => (
+            <input
+              className="input"
+              type="date"
+              {...control}
+              {...form.register("consentExpiresAt")}
+            />
+          )}
+        </Field>
+        <Field name="autoApprove" label="Requests">
+          {(control) => (
+            <select className="input" {...control} {...form.register("autoApprove")}>
+              <option value="auto">Approve automatically when the purpose is allowed</option>
+              <option value="ask">Ask me each time</option>
+            </select>
+          )}
+        </Field>
       </div>
-      <button type="submit" className="btn" disabled={createDraft.isPending || isBusy}>
+      <button type="submit" className="btn">
         Sign and publish
       </button>
       {(createDraft.isPending || step !== "idle") && (
@@ -192,6 +193,6 @@ export function PublishListingForm({
             : STEP_LABELS[step]}
         </p>
       )}
-    </form>
+    </Form>
   );
 }

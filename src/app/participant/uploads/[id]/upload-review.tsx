@@ -7,6 +7,7 @@ import { DeidReportCard } from "./deid-report-card";
 import { FlaggedTextReview } from "./flagged-text-review";
 import { PublishListingForm } from "./publish-listing-form";
 import type { KeptValue } from "./review-types";
+import { ErrorState, LoadingState } from "../../../_components/page-state";
 
 /**
  * The review of one upload before publishing: what de-identification did, the first rows,
@@ -19,13 +20,9 @@ export function UploadReview({ uploadId }: { uploadId: string }) {
   const [keptColumns, setKeptColumns] = useState<string[]>([]);
   const [keptValues, setKeptValues] = useState<KeptValue[]>([]);
 
-  if (upload.isPending) return <p className="text-slate-600">Loading…</p>;
+  if (upload.isPending) return <LoadingState />;
   if (upload.error)
-    return (
-      <p role="alert" className="card text-red-800">
-        {upload.error.message}
-      </p>
-    );
+    return <ErrorState message={upload.error.message} onRetry={() => void upload.refetch()} />;
   const { report, columns, preview, flagged } = upload.data;
   const withheld = flagged
     .map((column) => column.column)

@@ -97,27 +97,31 @@ export function Invitations({ trialId }: { trialId: string }) {
         </p>
       )}
       {invitations.data && invitations.data.length > 0 && (
-        <table className="w-full text-left text-sm" data-testid="invitation-list">
-          <thead className="text-slate-600">
+        <table className="data-table" data-testid="invitation-list">
+          <thead>
             <tr>
-              <th>Issued</th>
-              <th>Reference</th>
-              <th>Status</th>
-              <th>Link (give it to one subject)</th>
-              <th />
+              <th scope="col">Issued</th>
+              <th scope="col">Reference</th>
+              <th scope="col">Status</th>
+              <th scope="col">Link (give it to one subject)</th>
+              <th scope="col">
+                <span className="sr-only">Revoke</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {invitations.data.map((invitation) => (
-              <tr key={invitation.id} className="border-t border-slate-100 align-top">
-                <td className="whitespace-nowrap">{invitation.createdAt.toLocaleDateString()}</td>
-                <td>{invitation.label || "—"}</td>
-                <td data-testid="invitation-status">
+              <tr key={invitation.id}>
+                <td data-label="Issued" className="whitespace-nowrap">
+                  {invitation.createdAt.toLocaleDateString()}
+                </td>
+                <td data-label="Reference">{invitation.label || "—"}</td>
+                <td data-label="Status" data-testid="invitation-status">
                   {invitation.status.toLowerCase()}
                   {invitation.status === "OPEN" &&
                     ` until ${invitation.expiresAt.toLocaleDateString()}`}
                 </td>
-                <td className="mono break-all">
+                <td data-label="Link" className="mono break-all">
                   {invitation.code ? (
                     <input
                       readOnly
@@ -131,7 +135,7 @@ export function Invitations({ trialId }: { trialId: string }) {
                     "—"
                   )}
                 </td>
-                <td>
+                <td data-label="">
                   {invitation.status === "OPEN" && !invitation.isRevoking && (
                     <ActionButton
                       action={{ type: "trial.revokeInvitation", invitationId: invitation.id }}

@@ -1,3 +1,4 @@
+import { HydrateClient, prefetch } from "~/trpc/server";
 import { NotForRole } from "../../../_components/not-for-role";
 import { requireRole } from "../../../_components/require-role";
 import { TrialOverview } from "./trial-overview";
@@ -6,5 +7,10 @@ export default async function SponsorTrialPage(props: { params: Promise<{ id: st
   const { isAllowed } = await requireRole("SPONSOR");
   if (!isAllowed) return <NotForRole what="Sponsor trials" />;
   const { id } = await props.params;
-  return <TrialOverview trialId={id} />;
+  await prefetch.trials.overview.prefetch({ trialId: id });
+  return (
+    <HydrateClient>
+      <TrialOverview trialId={id} />
+    </HydrateClient>
+  );
 }

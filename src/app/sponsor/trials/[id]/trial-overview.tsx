@@ -7,6 +7,7 @@ import { TrialDownloads } from "../../../_components/trial-downloads";
 import { EnrollmentChart } from "./enrollment-chart";
 import { Invitations } from "./invitations";
 import { AmendProtocolForm, FundRewardsForm, ReclaimRewardsForm } from "./sponsor-forms";
+import { ErrorState, LoadingState } from "../../../_components/page-state";
 
 const usesText = (uses: { purpose: string; uses: number }[]) =>
   uses.length === 0 ? "none" : uses.map((row) => `${row.purpose}: ${row.uses}`).join(", ");
@@ -23,13 +24,9 @@ export function TrialOverview({ trialId }: { trialId: string }) {
           : 5_000,
     },
   );
-  if (overview.isPending) return <p className="text-slate-600">Loading…</p>;
+  if (overview.isPending) return <LoadingState />;
   if (overview.error)
-    return (
-      <p role="alert" className="card text-red-800">
-        {overview.error.message}
-      </p>
-    );
+    return <ErrorState message={overview.error.message} onRetry={() => void overview.refetch()} />;
   const { trial, versions, enrollment, rewards, usage, listings } = overview.data;
   const isAnchored = trial.anchorStatus === "CONFIRMED";
   return (
@@ -55,25 +52,27 @@ export function TrialOverview({ trialId }: { trialId: string }) {
 
       <section className="card space-y-3">
         <h2 className="text-lg font-semibold">Protocol versions</h2>
-        <table className="w-full text-left text-sm" data-testid="protocol-versions">
-          <thead className="text-slate-600">
+        <table className="data-table" data-testid="protocol-versions">
+          <thead>
             <tr>
-              <th>Version</th>
-              <th>Document</th>
-              <th>Hash</th>
-              <th>Active enrolments</th>
+              <th scope="col">Version</th>
+              <th scope="col">Document</th>
+              <th scope="col">Hash</th>
+              <th scope="col">Active enrolments</th>
             </tr>
           </thead>
           <tbody>
             {versions.map((version) => (
               <tr key={version.version}>
-                <td>
+                <td data-label="Version">
                   v{version.version}
                   {!version.isRecorded && " (recording…)"}
                 </td>
-                <td>{version.documentName}</td>
-                <td className="mono">{version.documentHash.slice(0, 18)}…</td>
-                <td>{version.activeEnrollments}</td>
+                <td data-label="Document">{version.documentName}</td>
+                <td data-label="Hash" className="mono">
+                  {version.documentHash.slice(0, 18)}…
+                </td>
+                <td data-label="Active enrolments">{version.activeEnrollments}</td>
               </tr>
             ))}
           </tbody>
@@ -139,31 +138,31 @@ export function TrialOverview({ trialId }: { trialId: string }) {
         {listings.length === 0 ? (
           <p className="text-sm text-slate-600">No participant has listed data from this trial.</p>
         ) : (
-          <table className="w-full text-left text-sm" data-testid="trial-listings">
-            <thead className="text-slate-600">
+          <table className="data-table" data-testid="trial-listings">
+            <thead>
               <tr>
-                <th>Listing</th>
-                <th>Records</th>
-                <th>Requested / approved</th>
-                <th>Uses by purpose</th>
-                <th>Revenue</th>
+                <th scope="col">Listing</th>
+                <th scope="col">Records</th>
+                <th scope="col">Requested / approved</th>
+                <th scope="col">Uses by purpose</th>
+                <th scope="col">Revenue</th>
               </tr>
             </thead>
             <tbody>
               {listings.map((listing) => (
                 <tr key={listing.id}>
-                  <td>
+                  <td data-label="Listing">
                     <Link href={`/listings/${listing.id}`} className="text-teal-800 underline">
                       {listing.title}
                     </Link>
                     {listing.status === "UNLISTED" && " (unlisted)"}
                   </td>
-                  <td>{listing.recordCount}</td>
-                  <td>
+                  <td data-label="Records">{listing.recordCount}</td>
+                  <td data-label="Requested / approved">
                     {listing.requested} / {listing.approved}
                   </td>
-                  <td>{usesText(listing.usesByPurpose)}</td>
-                  <td>{listing.revenue} TSR</td>
+                  <td data-label="Uses by purpose">{usesText(listing.usesByPurpose)}</td>
+                  <td data-label="Revenue">{listing.revenue} TSR</td>
                 </tr>
               ))}
             </tbody>

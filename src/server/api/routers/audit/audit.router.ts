@@ -3,10 +3,7 @@ import { getChain } from "~/server/chain/client";
 import { findAuditableTrial } from "~/server/services/audit/auditable-trial";
 import { runAudit } from "~/server/services/audit/run-audit";
 import { readTrialTimeline } from "~/server/services/audit/timeline";
-import {
-  TIMELINE_CATEGORIES,
-  TIMELINE_PAGE_LIMIT,
-} from "~/server/services/audit/timeline-categories";
+import { TIMELINE_CATEGORIES, TIMELINE_PAGE_LIMIT } from "~/shared/timeline-categories";
 import { auditorProcedure, createTRPCRouter } from "../../trpc";
 
 const ZAuditReport = z.object({

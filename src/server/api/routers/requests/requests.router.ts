@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PURPOSE_KEYS } from "~/server/services/consent/purposes";
-import { createRequestDraft, MAX_COHORT } from "~/server/services/requests/create-request-draft";
+import { createRequestDraft } from "~/server/services/requests/create-request-draft";
+import { ZCreateRequestDraftSchema } from "~/shared/request-draft";
 import { findIncomingItems, findMyRequests } from "~/server/services/requests/find-requests";
 import { createTRPCRouter, participantProcedure, researcherProcedure } from "../../trpc";
 
@@ -9,27 +10,7 @@ const ZItemStatus = z.enum(["EXCLUDED", "PENDING", "APPROVED", "REJECTED", "EXPI
 export const requestsRouter = createTRPCRouter({
   /** A cohort request before signing; submitting it is the signed action "request.create". */
   createDraft: researcherProcedure
-    .input(
-      z.object({
-        listingIds: z
-          .array(z.string().min(1).max(64))
-          .min(1, "Choose at least one listing")
-          .max(MAX_COHORT),
-        purpose: z.enum(PURPOSE_KEYS),
-        planText: z
-          .string()
-          .trim()
-          .min(20, "Summarise the research plan in at least 20 characters")
-          .max(20_000),
-        planDocumentId: z.string().min(1).max(64).optional(),
-        accessDays: z.number().int().min(1).max(365),
-        maxTotal: z
-          .string()
-          .trim()
-          .regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter the most you will pay, like 100 or 2.5")
-          .optional(),
-      }),
-    )
+    .input(ZCreateRequestDraftSchema)
     .output(z.object({ id: z.string() }))
     .mutation(({ ctx, input }) =>
       createRequestDraft({ db: ctx.db, researcherId: ctx.session.user.id, input }),

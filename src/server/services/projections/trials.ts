@@ -1,4 +1,4 @@
-import { deletePayouts, recordPayout, text, userIdOf, type Projection } from "./projection-helpers";
+import { deletePayouts, recordPayout, text, userIdOf, type Projection } from "./helpers";
 
 /** Trials, protocol versions, invitations, enrolments and their rewards. */
 export const TRIAL_PROJECTIONS: Record<string, Projection> = {

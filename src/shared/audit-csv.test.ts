@@ -1,6 +1,6 @@
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
-import { auditReportCsv } from "./report-csv";
+import { auditReportCsv } from "~/shared/audit-csv";
 
 describe("auditReportCsv", () => {
   it("writes a verdict, each failure and each piece of evidence per check, quoting commas", () => {

@@ -1,6 +1,18 @@
 import Papa from "papaparse";
-import { FORMULA_CELL } from "~/server/csv-safety";
-import type { TimelineEntry } from "./timeline";
+import { FORMULA_CELL } from "~/shared/csv-safety";
+import type { TimelineCategory } from "~/shared/timeline-categories";
+
+/** The timeline fields the CSV holds (services/audit/timeline.ts's entries have them). */
+type TimelineCsvEntry = {
+  time: Date;
+  blockNumber: number;
+  txHash: string;
+  logIndex: number;
+  event: string;
+  category: TimelineCategory;
+  summary: string;
+  actor: string | null;
+};
 
 /**
  * The audit report as one CSV row per finding, for spreadsheets: each check's verdict, each of
@@ -37,12 +49,7 @@ export function auditReportCsv(report: {
 }
 
 /** The trial's timeline, one row per on-chain event; cells that look like formulas are escaped. */
-export function timelineCsv(
-  entries: Pick<
-    TimelineEntry,
-    "time" | "blockNumber" | "txHash" | "logIndex" | "event" | "category" | "summary" | "actor"
-  >[],
-): string {
+export function timelineCsv(entries: TimelineCsvEntry[]): string {
   return Papa.unparse(
     {
       fields: ["time", "block", "log_index", "tx_hash", "category", "event", "actor", "summary"],

@@ -1,4 +1,4 @@
-import { text, type Projection } from "./projection-helpers";
+import { text, type Projection } from "./helpers";
 
 /** Listings and their consent epochs. */
 export const LISTING_PROJECTIONS: Record<string, Projection> = {

@@ -1,28 +1,10 @@
 import type { DbTransaction } from "~/server/db";
 import type { PayoutKind } from "~/server/generated/prisma/enums";
+import type { EventArg, IndexedEvent, Projection } from "~/server/chain/indexed-event";
 
-/**
- * What each indexed event means for the database, and how to take it back when a reorg
- * removes its block. Events are applied once (the indexer skips events it has stored), in
- * chain order; undo runs newest first. Rows keyed by on-chain ids (chainKey) tie the two.
- */
-export type EventArg = string | boolean | EventArg[];
+export type { Projection };
 
-export type IndexedEvent = {
-  eventId: bigint;
-  eventName: string;
-  args: Record<string, EventArg>;
-  txHash: string;
-  blockNumber: number;
-  logIndex: number;
-  blockTime: Date;
-};
-
-export type Projection = {
-  apply(tx: DbTransaction, event: IndexedEvent): Promise<void>;
-  undo?(tx: DbTransaction, event: IndexedEvent): Promise<void>;
-};
-
+/** Helpers the projections share: reading event arguments, and payouts keyed by event. */
 export const text = (event: IndexedEvent, name: string) => String(event.args[name]);
 export const list = (event: IndexedEvent, name: string) =>
   (event.args[name] as EventArg[]).map(String);

@@ -1,11 +1,4 @@
-import {
-  deletePayouts,
-  ITEM_STATUS,
-  list,
-  recordPayout,
-  text,
-  type Projection,
-} from "./projection-helpers";
+import { deletePayouts, ITEM_STATUS, list, recordPayout, text, type Projection } from "./helpers";
 
 /** Requests, decisions, data uses, settlement and withdrawals. */
 export const REQUEST_PROJECTIONS: Record<string, Projection> = {

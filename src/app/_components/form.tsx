@@ -1,0 +1,134 @@
+"use client";
+
+import { TRPCClientError } from "@trpc/client";
+import {
+  FormProvider,
+  get,
+  useFormContext,
+  type FieldValues,
+  type Path,
+  type UseFormReturn,
+} from "react-hook-form";
+import { useId, type ReactNode } from "react";
+
+/**
+ * Form primitives every form uses (documenso's primitives/form are the model): `Form` wraps
+ * react-hook-form's context and disables every control while the form submits; `Field` ties
+ * a label, a hint and the field's error to its control by id (aria-invalid,
+ * aria-describedby); `FormAlert` says what went wrong with the form as a whole.
+ */
+export function Form<Values extends FieldValues, Output>({
+  form,
+  onSubmit,
+  isBusy = false,
+  className = "",
+  children,
+  ...props
+}: {
+  form: UseFormReturn<Values, unknown, Output>;
+  onSubmit: (values: Output) => Promise<void>;
+  /** Work after the submission (signing, waiting for the chain) that also locks the form. */
+  isBusy?: boolean;
+  children: ReactNode;
+  className?: string;
+  "data-testid"?: string;
+  "aria-labelledby"?: string;
+}) {
+  const isLocked = form.formState.isSubmitting || isBusy;
+  return (
+    <FormProvider {...form}>
+      <form noValidate onSubmit={(event) => void form.handleSubmit(onSubmit)(event)} {...props}>
+        {/* The form's look goes on the fieldset, which holds every control (min-w-0: a
+            fieldset is otherwise as wide as its widest content, wider than a phone). */}
+        <fieldset disabled={isLocked} aria-busy={isLocked} className={`min-w-0 ${className}`}>
+          {children}
+        </fieldset>
+      </form>
+    </FormProvider>
+  );
+}
+
+/** What a control needs to be tied to its label, hint and error message. */
+export type FieldControlProps = {
+  id: string;
+  "aria-invalid": boolean;
+  "aria-describedby"?: string;
+};
+
+export function Field<Values extends FieldValues>({
+  name,
+  label,
+  hint,
+  className = "",
+  children,
+}: {
+  name: Path<Values>;
+  label: ReactNode;
+  hint?: ReactNode;
+  className?: string;
+  children: (control: FieldControlProps) => ReactNode;
+}) {
+  const { formState } = useFormContext<Values>();
+  const id = useId();
+  const error: { message?: string } | undefined = get(formState.errors, name);
+  const hintId = hint ? `${id}-hint` : undefined;
+  const messageId = error?.message ? `${id}-message` : undefined;
+  const describedBy = [hintId, messageId].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`space-y-1 ${className}`}>
+      <label htmlFor={id} className="label">
+        {label}
+      </label>
+      {children({ id, "aria-invalid": Boolean(error), "aria-describedby": describedBy })}
+      {hint && (
+        <p id={hintId} className="text-xs text-slate-600">
+          {hint}
+        </p>
+      )}
+      <FormMessage id={messageId} message={error?.message} />
+    </div>
+  );
+}
+
+/** A field's error, in words, beside the field. */
+export function FormMessage({ id, message }: { id?: string; message?: string }) {
+  if (!message) return null;
+  return (
+    <p id={id} className="text-sm text-red-700">
+      {message}
+    </p>
+  );
+}
+
+/** What went wrong with the form as a whole (the server refused it, the wallet failed). */
+export function FormAlert({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+      {message}
+    </p>
+  );
+}
+
+/**
+ * Puts the server's field errors (the tRPC error's `fieldErrors`, from the same zod schema)
+ * beside the fields this form has; returns what is left to say for the form as a whole.
+ */
+export function applyServerErrors<Values extends FieldValues>(
+  form: UseFormReturn<Values, unknown, unknown>,
+  error: unknown,
+  fallback: string,
+): string | null {
+  if (!(error instanceof Error)) return fallback;
+  const data = error instanceof TRPCClientError ? (error.data as ServerErrorData) : undefined;
+  const fieldErrors = Object.entries(data?.fieldErrors ?? {}).filter(
+    ([name, messages]) => name in form.getValues() && messages?.[0],
+  );
+  for (const [name, messages] of fieldErrors)
+    form.setError(name as Path<Values>, { type: "server", message: messages![0] });
+  if (fieldErrors.length > 0 && fieldErrors.length === Object.keys(data?.fieldErrors ?? {}).length)
+    return "Check the fields marked below.";
+  return error.message;
+}
+
+type ServerErrorData = { fieldErrors?: Record<string, string[] | undefined> } | undefined;
