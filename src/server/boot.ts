@@ -6,6 +6,7 @@ import { describeError, logger } from "~/server/logger";
 import { applyMigrations } from "~/server/migrate";
 import { seedDemo } from "~/server/seed/seed-demo";
 import { getCatalogueIndex } from "~/server/services/listings/catalogue/catalogue-sync";
+import { shredErasedData } from "~/server/services/rights/shred-erased-data";
 
 /**
  * Start-up of an app process (called from src/instrumentation.ts): migrate, seed the demo
@@ -33,6 +34,11 @@ async function boot(): Promise<void> {
       logger.error("demo seed failed", { error: describeError(error) });
     }
   }
+
+  // Erasures a crash interrupted after they committed: their blobs are shredded now.
+  shredErasedData(database.prisma).catch((error: unknown) =>
+    logger.warn("pending erasures not shredded yet", { error: describeError(error) }),
+  );
 
   // The catalogue's search index loads in the background, ready before researchers search.
   getCatalogueIndex(database.prisma).catch((error: unknown) =>

@@ -6,6 +6,7 @@ import { extractsRouter } from "./routers/extracts/extracts.router";
 import { ledgerRouter } from "./routers/ledger/ledger.router";
 import { listingsRouter } from "./routers/listings/listings.router";
 import { requestsRouter } from "./routers/requests/requests.router";
+import { rightsRouter } from "./routers/rights/rights.router";
 import { systemRouter } from "./routers/system/system.router";
 import { trialsRouter } from "./routers/trials/trials.router";
 import { uploadsRouter } from "./routers/uploads/uploads.router";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   ledger: ledgerRouter,
   listings: listingsRouter,
   requests: requestsRouter,
+  rights: rightsRouter,
   system: systemRouter,
   trials: trialsRouter,
   uploads: uploadsRouter,
