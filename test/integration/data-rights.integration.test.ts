@@ -322,6 +322,19 @@ describe("erasure", () => {
     expect(JSON.stringify(integrity.evidence.erased)).toContain(deliveredListing);
     expect(integrity.failures).toEqual([]);
 
+    // Nothing can bring it back: consenting again or changing it is refused.
+    await expectCode(
+      harness.callerFor(participant).actions.prepare({
+        action: { type: "listing.grantConsent", listingId: deliveredListing },
+      }),
+      "CONFLICT",
+      /erased/,
+    );
+    expect(
+      (await harness.callerFor(participant).listings.byId({ listingId: deliveredListing }))
+        .isErased,
+    ).toBe(true);
+
     // Erasing twice is refused; the export shows the erasure and no data.
     await expectCode(
       harness
