@@ -6,6 +6,7 @@ import { describeError, logger } from "~/server/logger";
 import { applyMigrations } from "~/server/migrate";
 import { seedDemo } from "~/server/seed/seed-demo";
 import { getCatalogueIndex } from "~/server/services/listings/catalogue/catalogue-sync";
+import { startNotificationWorker } from "~/server/services/notifications/notification-worker";
 import { shredErasedData } from "~/server/services/rights/shred-erased-data";
 
 /**
@@ -46,7 +47,11 @@ async function boot(): Promise<void> {
   );
 
   let workers: Workers | undefined;
-  if (env.RUN_WORKERS) workers = startWorkers();
+  let notifications: ReturnType<typeof startNotificationWorker> | undefined;
+  if (env.RUN_WORKERS) {
+    workers = startWorkers();
+    notifications = startNotificationWorker(database.prisma);
+  }
 
   let isShuttingDown = false;
   const shutdown = (signal: string) => {
@@ -54,6 +59,7 @@ async function boot(): Promise<void> {
     isShuttingDown = true;
     logger.info("shutting down", { signal });
     void (async () => {
+      await notifications?.stop().catch(() => undefined);
       await workers?.stop().catch(() => undefined);
       await disconnectChain();
       await closeDatabase()

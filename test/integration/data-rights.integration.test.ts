@@ -198,7 +198,7 @@ describe("export of everything held about a participant", () => {
     // A table added tomorrow that keeps something per user, not yet in the export:
     const withNewTable: DataModel = {
       ...models,
-      Notification: {
+      Reminder: {
         fields: [
           { name: "id", kind: "scalar", type: "String" },
           { name: "userId", kind: "scalar", type: "String" },
@@ -206,7 +206,7 @@ describe("export of everything held about a participant", () => {
       },
     };
     expect(findUncoveredModels(withNewTable)).toEqual([
-      { model: "Notification", problem: "holds a user's data but is not in the export" },
+      { model: "Reminder", problem: "holds a user's data but is not in the export" },
     ]);
   });
 

@@ -211,6 +211,9 @@ export async function eraseAccount(context: ActionContext) {
       data: { saltCipher: null },
     });
     if (!holdsTokens) await tx.derivedAccount.deleteMany({ where: { userId: user.id } });
+    await tx.notification.deleteMany({ where: { userId: user.id } });
+    await tx.emailOutbox.deleteMany({ where: { userId: user.id } });
+    await tx.notificationPreference.deleteMany({ where: { userId: user.id } });
     await tx.user.update({
       where: { id: user.id },
       data: {

@@ -1,4 +1,39 @@
-import { EXPORT_COVERAGE, NOT_EXPORTED } from "./export-my-data";
+/** Where each table of the database appears in the export (export-my-data.ts). */
+export const EXPORT_COVERAGE = {
+  User: "account",
+  DerivedAccount: "chainAccounts",
+  Enrollment: "enrollments",
+  Upload: "uploads",
+  Listing: "listings",
+  ConsentTerms: "listings[].consent",
+  AccessRequestItem: "requestsForMyListings",
+  DataUse: "dataUses",
+  Payout: "payments",
+  AccessRequest: "myRequests",
+  ResearchPlan: "myResearchPlans",
+  Extract: "myRequests[].extracts",
+  Trial: "sponsoredTrials",
+  ProtocolVersion: "sponsoredTrials[].protocolVersions",
+  TrialInvitation: "sponsoredTrials[].invitations",
+  AuditLog: "auditLog",
+  DataErasure: "erasures",
+  ChainEvent: "chainFacts",
+  Notification: "notifications",
+  NotificationPreference: "notificationPreferences",
+  EmailOutbox: "emails",
+} as const;
+
+export const NOT_EXPORTED = {
+  ChainOutbox:
+    "chain writes waiting to be sent; once sent they are on chain and appear in chainFacts",
+  IndexerCheckpoint: "how far the indexer has read the chain; no user data",
+  WorkerLease: "which app process runs a worker; no user data",
+  RateLimit: "counters under hashed keys that cannot be traced back to a user",
+  SignInBackoff: "sign-in backoff under hashed keys that cannot be traced back to a user",
+  UsedSiweNonce: "sign-in nonces already used; not linked to any account",
+  CatalogueRemoval: "ids of deleted listings for the search index; no user data",
+  UsedUnsubscribeToken: "nonces of unsubscribe links already used; not linked to any account",
+} as const;
 
 /**
  * Which tables of the data model the export does not account for. A table holds a user's data

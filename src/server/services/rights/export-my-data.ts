@@ -10,42 +10,8 @@ import { findMyChainFacts } from "./chain-facts";
  * their de-identified data, consent, requests, data uses, payments, audit entries, erasures,
  * and each on-chain fact with its transaction. Secrets the server holds for the user (password
  * hash, sealed wallet key, sealed commitment salts) are named, never copied out.
- *
- * `EXPORT_COVERAGE` says where each table of the database appears; a test walks the Prisma data
- * model and fails when a table is neither covered nor listed with a reason in `NOT_EXPORTED`.
+ * Where each table appears: `EXPORT_COVERAGE` in export-coverage.ts.
  */
-export const EXPORT_COVERAGE = {
-  User: "account",
-  DerivedAccount: "chainAccounts",
-  Enrollment: "enrollments",
-  Upload: "uploads",
-  Listing: "listings",
-  ConsentTerms: "listings[].consent",
-  AccessRequestItem: "requestsForMyListings",
-  DataUse: "dataUses",
-  Payout: "payments",
-  AccessRequest: "myRequests",
-  ResearchPlan: "myResearchPlans",
-  Extract: "myRequests[].extracts",
-  Trial: "sponsoredTrials",
-  ProtocolVersion: "sponsoredTrials[].protocolVersions",
-  TrialInvitation: "sponsoredTrials[].invitations",
-  AuditLog: "auditLog",
-  DataErasure: "erasures",
-  ChainEvent: "chainFacts",
-} as const;
-
-export const NOT_EXPORTED = {
-  ChainOutbox:
-    "chain writes waiting to be sent; once sent they are on chain and appear in chainFacts",
-  IndexerCheckpoint: "how far the indexer has read the chain; no user data",
-  WorkerLease: "which app process runs a worker; no user data",
-  RateLimit: "counters under hashed keys that cannot be traced back to a user",
-  SignInBackoff: "sign-in backoff under hashed keys that cannot be traced back to a user",
-  UsedSiweNonce: "sign-in nonces already used; not linked to any account",
-  CatalogueRemoval: "ids of deleted listings for the search index; no user data",
-} as const;
-
 async function readText(blobKey: string | null): Promise<string | null> {
   if (!blobKey) return null;
   return (await getBlob(blobKey).catch(() => null))?.toString("utf8") ?? null;
@@ -266,6 +232,31 @@ export async function exportMyData(options: {
       select: { id: true, scope: true, listingId: true, requestedAt: true, shreddedAt: true },
     }),
   ]);
+  const [notifications, notificationPreferences, emails] = await Promise.all([
+    db.notification.findMany({
+      where: { userId },
+      orderBy: { createdAt: "asc" },
+      select: {
+        id: true,
+        kind: true,
+        title: true,
+        body: true,
+        link: true,
+        createdAt: true,
+        readAt: true,
+        emailQueuedAt: true,
+      },
+    }),
+    db.notificationPreference.findUnique({
+      where: { userId },
+      select: { emailEnabled: true, digest: true, lastDigestAt: true, updatedAt: true },
+    }),
+    db.emailOutbox.findMany({
+      where: { userId },
+      orderBy: { id: "asc" },
+      select: { id: true, subject: true, text: true, status: true, sentAt: true, createdAt: true },
+    }),
+  ]);
   const invitations = await db.trialInvitation.findMany({
     where: { trialId: { in: sponsoredTrials.map((trial) => trial.id) } },
     select: {
@@ -357,6 +348,9 @@ export async function exportMyData(options: {
     auditLog: auditLog.map((entry) => ({ ...entry, id: entry.id.toString() })),
     erasures,
     chainFacts,
+    notifications,
+    notificationPreferences,
+    emails: emails.map((email) => ({ ...email, id: email.id.toString() })),
   };
 }
 
