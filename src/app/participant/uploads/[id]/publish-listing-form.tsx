@@ -5,6 +5,8 @@ import { useState, type FormEvent } from "react";
 import { PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
 import { api } from "~/trpc/react";
 import { STEP_LABELS, useSignedAction } from "../../../_components/use-signed-action";
+import { describeConsent } from "~/shared/consent-summary";
+import { PlainConsent } from "./plain-consent";
 import type { KeptValue } from "./review-types";
 
 function inOneYear(): string {
@@ -40,6 +42,7 @@ export function PublishListingForm({
     consentExpiresAt: inOneYear(),
     autoApprove: true,
   });
+  const [isUnderstood, setIsUnderstood] = useState(false);
   const enrolled = trials.data?.filter((trial) => trial.enrollment?.isEnrolled) ?? [];
 
   async function publish(event: FormEvent) {
@@ -182,7 +185,29 @@ export function PublishListingForm({
           </select>
         </label>
       </div>
-      <button type="submit" className="btn" disabled={createDraft.isPending || isBusy}>
+      <PlainConsent
+        summary={describeConsent({
+          purposes: form.purposes,
+          keepColumns,
+          autoApprove: form.autoApprove,
+          expiresAt: form.consentExpiresAt,
+          isLinkedToTrial: form.trialId !== "",
+        })}
+      />
+      <label className="flex items-start gap-2 text-sm">
+        <input
+          type="checkbox"
+          required
+          checked={isUnderstood}
+          onChange={(event) => setIsUnderstood(event.target.checked)}
+        />
+        I have read what this consent allows and what I can change later
+      </label>
+      <button
+        type="submit"
+        className="btn"
+        disabled={createDraft.isPending || isBusy || !isUnderstood || form.purposes.length === 0}
+      >
         Sign and publish
       </button>
       {(createDraft.isPending || step !== "idle") && (
