@@ -90,10 +90,22 @@ describe.skipIf(Boolean(skipReason))(
       const approved = exported.listings.find((listing) => listing.title.startsWith("Baseline"))!;
       expect(delivered.deidentifiedData).toBeTruthy();
 
-      // The listing just approved has a payment pending: its erasure waits, and says why.
-      await page.goto(`${appUrl}/listings/${approved.id}`);
-      await page.getByRole("button", { name: "Erase this listing…" }).click();
-      await page.getByTestId("erasure-blocked").waitFor({ timeout: WAIT_MS });
+      // The listing just approved has a payment pending (once the approval is on chain): its
+      // erasure waits, and says why.
+      await expect
+        .poll(
+          async () => {
+            await page.goto(`${appUrl}/listings/${approved.id}`);
+            await page.getByRole("button", { name: "Erase this listing…" }).click();
+            await page
+              .getByTestId("erasure-blocked")
+              .or(page.getByTestId("erasure-understood"))
+              .waitFor({ timeout: WAIT_MS });
+            return page.getByTestId("erasure-blocked").count();
+          },
+          { timeout: WAIT_MS, interval: 1_500 },
+        )
+        .toBe(1);
 
       // The delivered one is erased, after being told what stays with the researcher.
       await page.goto(`${appUrl}/listings/${delivered.id}`);
