@@ -55,16 +55,21 @@ describe.skipIf(Boolean(skipReason))(
 
       // Decide the request from the page the email links to.
       await page.goto(`${appUrl}/participant/requests`);
-      await page.getByTestId("approve").first().click();
+      const pending = page.getByTestId("incoming-item").filter({ hasText: "Baseline vitals" });
+      await pending.getByTestId("approve").click();
+      await page
+        .getByText(/Queued|decision on its way/)
+        .first()
+        .waitFor({ timeout: WAIT_MS });
       await expect
         .poll(
           async () => {
             await page.reload();
-            return page.getByTestId("approve").count();
+            return pending.getByTestId("item-status").textContent();
           },
           { timeout: WAIT_MS, interval: 1_500 },
         )
-        .toBe(0);
+        .toBe("approved");
 
       // The earlier delivery of the other listing is in the ledger.
       await page.goto(`${appUrl}/participant/ledger`);
