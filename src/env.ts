@@ -81,6 +81,17 @@ const schema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(500),
   INDEXER_POLL_MS: z.coerce.number().int().min(50).default(1000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  // --- Notifications (email)
+  /**
+   * SMTP server for notification emails, e.g. smtp://user:pass@mail.example.org:587 (smtps://
+   * for implicit TLS). Unset: emails wait in their queue until it is set. `npm run dev` sets it to
+   * its local mail catcher.
+   */
+  SMTP_URL: z.string().url().optional(),
+  /** The From address of notification emails. */
+  MAIL_FROM: z.string().min(3).default("TrialShare <no-reply@trialshare.local>"),
+  NOTIFY_POLL_MS: z.coerce.number().int().min(50).default(5_000),
+  // --- end of notifications
 });
 
 /** Per project folder, so two clones never share data: ~/.local/share/trialshare/NAME-HASH. */

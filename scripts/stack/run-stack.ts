@@ -5,7 +5,9 @@ import { Wallet } from "ethers";
 import { deployContracts, isDeploymentLive } from "~/server/chain/deploy";
 import { startEmbeddedDatabase } from "~/server/embedded/start-database";
 import { waitForHealth } from "../app-process";
+import { portFromEnv } from "../free-port";
 import { localProvider, saveChainState, startLocalChain } from "../local-chain";
+import { startMailCatcher } from "../mail-catcher";
 import { checkLocalData, DataProblemError, resetData } from "./data-checks";
 import { acquireStackLock, StackRunningError, type StackLock } from "./lock";
 import { loadStackEnv, stackPaths } from "./paths";
@@ -152,6 +154,15 @@ export async function runStack(mode: "dev" | "start", argv: string[]): Promise<v
       NEXT_TELEMETRY_DISABLED: "1",
     };
     if (isDev) appEnv.SEED_DEMO ??= "true";
+    if (isDev && !process.env.SMTP_URL) {
+      // A local mail catcher in this process: the app's emails land in DATA_DIR/mail, shown at /dev/mail.
+      const catcher = await startMailCatcher({
+        port: await portFromEnv("MAIL_PORT"),
+        folder: path.join(paths.dataDir, "mail"),
+      });
+      appEnv.SMTP_URL = catcher.url;
+      say(`emails go to a local mail catcher (${catcher.url}): read them at ${appUrl}/dev/mail`);
+    }
     if (isLocalChain && !isDev) {
       // The local chain is this machine's own: its first account relays, and nothing reorgs.
       appEnv.RELAYER_PRIVATE_KEY ??= LOCAL_CHAIN_KEY;

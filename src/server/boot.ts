@@ -7,6 +7,8 @@ import { describeError, logger } from "~/server/logger";
 import { applyMigrations } from "~/server/migrate";
 import { seedDemo } from "~/server/seed/seed-demo";
 import { getCatalogueIndex } from "~/server/services/listings/catalogue/catalogue-sync";
+import { startNotificationWorker } from "~/server/services/notifications/notification-worker";
+import { shredErasedData } from "~/server/services/rights/shred-erased-data";
 
 /**
  * Start-up of an app process (called from src/instrumentation.ts): migrate, seed the demo
@@ -35,13 +37,22 @@ async function boot(): Promise<void> {
     }
   }
 
+  // Erasures a crash interrupted after they committed: their blobs are shredded now.
+  shredErasedData(database.prisma).catch((error: unknown) =>
+    logger.warn("pending erasures not shredded yet", { error: describeError(error) }),
+  );
+
   // The catalogue's search index loads in the background, ready before researchers search.
   getCatalogueIndex(database.prisma).catch((error: unknown) =>
     logger.warn("catalogue index not loaded yet", { error: describeError(error) }),
   );
 
   let workers: Workers | undefined;
-  if (env.RUN_WORKERS) workers = startChainWorkers();
+  let notifications: ReturnType<typeof startNotificationWorker> | undefined;
+  if (env.RUN_WORKERS) {
+    workers = startChainWorkers();
+    notifications = startNotificationWorker(database.prisma);
+  }
 
   let isShuttingDown = false;
   const shutdown = (signal: string) => {
@@ -49,6 +60,7 @@ async function boot(): Promise<void> {
     isShuttingDown = true;
     logger.info("shutting down", { signal });
     void (async () => {
+      await notifications?.stop().catch(() => undefined);
       await workers?.stop().catch(() => undefined);
       await disconnectChain();
       await closeDatabase()

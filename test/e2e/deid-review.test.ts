@@ -55,6 +55,7 @@ describe.skipIf(Boolean(skipReason))("reviewing flagged text in the browser", ()
 
     await page.getByLabel("Title").fill(`E2E reviewed notes ${Date.now()}`);
     await page.getByLabel("Price per use (TSR)").fill("2");
+    await page.getByLabel(/I have read what this consent allows/).check();
     await page.getByRole("button", { name: "Sign and publish" }).click();
     await page.waitForURL(/\/listings\/[^/]+$/, { timeout: WAIT_MS });
     // The anchored report counts the choices and never quotes the words.

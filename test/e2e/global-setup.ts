@@ -9,7 +9,8 @@ import { deployContracts } from "~/server/chain/deploy";
 import { waitForEmbeddedDatabaseToStop } from "~/server/embedded/start-database";
 import { waitForHealth } from "../../scripts/app-process";
 import { localProvider, startLocalChain } from "../../scripts/local-chain";
-import { portFromEnv } from "../../scripts/free-port";
+import { freePort, portFromEnv } from "../../scripts/free-port";
+import { startMailCatcher } from "../../scripts/mail-catcher";
 
 /**
  * The real app for browser tests: a fresh local chain with the contracts, a production build
@@ -32,6 +33,9 @@ export default async function setup(project: TestProject) {
   });
   const work = await mkdtemp(path.join(tmpdir(), "trialshare-e2e-"));
   const appLog = path.join(work, "app.log");
+  // The app's emails go to a real SMTP server whose messages tests read from this folder.
+  const mailDir = path.join(work, "mail");
+  const mailCatcher = await startMailCatcher({ port: await freePort(), folder: mailDir });
 
   const env = {
     ...process.env,
@@ -51,6 +55,8 @@ export default async function setup(project: TestProject) {
     CHAIN_CONFIRMATIONS: "0",
     OUTBOX_POLL_MS: "200",
     INDEXER_POLL_MS: "200",
+    SMTP_URL: mailCatcher.url,
+    NOTIFY_POLL_MS: "500",
   };
   let server: ChildProcess | undefined;
   const teardown = async () => {
@@ -65,6 +71,7 @@ export default async function setup(project: TestProject) {
     // The app's database server stops with it, a moment later.
     await waitForEmbeddedDatabaseToStop(env.PGLITE_DIR);
     await chain.stop();
+    await mailCatcher.close();
     await rm(work, { recursive: true, force: true });
   };
   try {
@@ -100,6 +107,7 @@ export default async function setup(project: TestProject) {
   project.provide("appUrl", appUrl);
   project.provide("chainRpcUrl", chain.rpcUrl);
   project.provide("appLog", appLog);
+  project.provide("mailDir", mailDir);
   project.provide("appSecrets", [env.NEXTAUTH_SECRET, env.MASTER_KEY, env.RELAYER_PRIVATE_KEY]);
   return teardown;
 }
@@ -111,6 +119,7 @@ declare module "vitest" {
     e2eSkipReason: string;
     appUrl: string;
     appLog: string;
+    mailDir: string;
     appSecrets: string[];
     chainRpcUrl: string;
   }

@@ -33,6 +33,7 @@ async function publishLinkedListing(page: Page, title: string) {
   await page.getByLabel("Title").fill(title);
   await page.getByLabel("Price per use (TSR)").fill("2");
   await page.getByLabel("Trial").selectOption({ index: 1 });
+  await page.getByLabel(/I have read what this consent allows/).check();
   await page.getByRole("button", { name: "Sign and publish" }).click();
   await page.waitForURL(/\/listings\/[^/]+$/, { timeout: WAIT_MS });
   await expect

@@ -82,6 +82,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     await page.getByLabel("Price per use (TSR)").fill("3");
     await page.getByLabel("Requests").selectOption("ask");
     await page.getByLabel("Trial").selectOption({ index: 1 });
+    await page.getByLabel(/I have read what this consent allows/).check();
     await page.getByRole("button", { name: "Sign and publish" }).click();
     await page.waitForURL(/\/listings\/[^/]+$/, { timeout: WAIT_MS });
     await expect

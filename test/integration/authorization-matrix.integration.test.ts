@@ -100,6 +100,25 @@ const PROCEDURES: Record<string, Entry> = {
   },
   "uploads.mine": { allowed: ["PARTICIPANT"] },
   "uploads.byId": { allowed: ["PARTICIPANT"], input: (f) => ({ uploadId: f.uploadId }) },
+  "rights.describeErasure": {
+    allowed: ["PARTICIPANT"],
+    input: (f) => ({ listingId: f.listingId }),
+  },
+  // Refused by their input once the role is checked: the demo owner's data stays.
+  "rights.eraseListing": {
+    allowed: ["PARTICIPANT"],
+    input: () => ({ listingId: "not-a-listing", confirm: true }),
+  },
+  "rights.eraseAccount": { allowed: ["PARTICIPANT"], input: () => ({ confirm: false }) },
+  "notifications.mine": { allowed: signedIn, input: () => ({ limit: 10 }) },
+  "notifications.unreadCount": { allowed: signedIn },
+  "notifications.markRead": { allowed: signedIn, input: () => ({ ids: ["not-mine"] }) },
+  "notifications.preferences": { allowed: signedIn },
+  "notifications.updatePreferences": {
+    allowed: signedIn,
+    input: () => ({ emailEnabled: true, digest: "IMMEDIATE" }),
+  },
+  "notifications.unsubscribe": { allowed: "anyone", input: () => ({ token: "not-a-valid-token" }) },
 };
 
 /** Who may take each signed action (checked on prepare, before anything is read or written). */
@@ -215,6 +234,16 @@ const WRONG_OWNER: { name: string; as: Role; call: (api: Api, f: Fixture) => Pro
         }),
     },
     {
+      name: "rights.eraseListing",
+      as: "PARTICIPANT",
+      call: (api, f) => api.rights.eraseListing({ listingId: f.listingId, confirm: true }),
+    },
+    {
+      name: "rights.describeErasure",
+      as: "PARTICIPANT",
+      call: (api, f) => api.rights.describeErasure({ listingId: f.listingId }),
+    },
+    {
       name: "extracts.create",
       as: "RESEARCHER",
       call: (api, f) => api.extracts.create({ requestId: f.requestId, k: 2 }),
@@ -320,6 +349,8 @@ const TABLES = [
   "ChainOutbox",
   "TrialInvitation",
   "DerivedAccount",
+  "DataErasure",
+  "NotificationPreference",
 ];
 async function rowCounts(): Promise<string> {
   const rows = await harness.db.$queryRawUnsafe<Record<string, bigint>[]>(

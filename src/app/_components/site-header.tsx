@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { SessionUser } from "~/server/session";
+import { NotificationBell } from "./notification-bell";
 import { SignOutButton } from "./sign-out-button";
 
 const NAV: Record<SessionUser["role"], { href: string; label: string }[]> = {
@@ -59,6 +60,7 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
               >
                 {user.displayName} · {user.role.toLowerCase()}
               </span>
+              <NotificationBell />
               <Link href="/account" className="text-slate-700 hover:text-teal-800">
                 Account
               </Link>

@@ -1,5 +1,6 @@
 import { requireRole } from "../_components/require-role";
 import { ChangePasswordForm } from "./change-password-form";
+import { MyData } from "./my-data";
 
 export const dynamic = "force-dynamic";
 
@@ -13,6 +14,7 @@ export default async function AccountPage() {
         <code>{user.walletAddress}</code>.
       </p>
       <ChangePasswordForm />
+      <MyData canErase={user.role === "PARTICIPANT"} />
     </div>
   );
 }

@@ -5,7 +5,9 @@ import { enrollmentsRouter } from "./routers/enrollments/enrollments.router";
 import { extractsRouter } from "./routers/extracts/extracts.router";
 import { ledgerRouter } from "./routers/ledger/ledger.router";
 import { listingsRouter } from "./routers/listings/listings.router";
+import { notificationsRouter } from "./routers/notifications/notifications.router";
 import { requestsRouter } from "./routers/requests/requests.router";
+import { rightsRouter } from "./routers/rights/rights.router";
 import { systemRouter } from "./routers/system/system.router";
 import { trialsRouter } from "./routers/trials/trials.router";
 import { uploadsRouter } from "./routers/uploads/uploads.router";
@@ -19,7 +21,9 @@ export const appRouter = createTRPCRouter({
   extracts: extractsRouter,
   ledger: ledgerRouter,
   listings: listingsRouter,
+  notifications: notificationsRouter,
   requests: requestsRouter,
+  rights: rightsRouter,
   system: systemRouter,
   trials: trialsRouter,
   uploads: uploadsRouter,

@@ -4,7 +4,9 @@
  * away, years into decades); whatever equivalence classes are still smaller than k are
  * suppressed if that stays within the budget. Otherwise the extract is refused.
  */
-export type QuasiKind = "age" | "zip" | "year" | "category";
+import { quasiIdentifierKind, type QuasiKind } from "~/shared/quasi-identifiers";
+
+export { quasiIdentifierKind, type QuasiKind };
 
 type Hierarchy = { kind: QuasiKind; levels: ((value: string) => string)[] };
 
@@ -41,17 +43,6 @@ const HIERARCHIES: Record<QuasiKind, Hierarchy> = {
   year: { kind: "year", levels: [(value) => value, yearTo(10), yearTo(20), () => STAR] },
   category: { kind: "category", levels: [(value) => value, () => STAR] },
 };
-
-/** Which columns are quasi-identifiers, and how to generalise each. */
-export function quasiIdentifierKind(column: string): QuasiKind | null {
-  const name = column.toLowerCase();
-  if (/(^|_)(age|age_band|age_group)($|_)/.test(name)) return "age";
-  if (/zip|postal|postcode/.test(name)) return "zip";
-  if (/birth|dob|year/.test(name)) return "year";
-  if (/(^|_)(gender|sex|race|ethnicity|marital|marital_status|state)($|_)/.test(name))
-    return "category";
-  return null;
-}
 
 export type KAnonymityOptions = { k: number; maxSuppressionShare: number };
 

@@ -3,6 +3,7 @@
 import { PURPOSES, purposeLabel } from "~/shared/purposes";
 import { api } from "~/trpc/react";
 import { AnchorBadge } from "../../_components/anchor-badge";
+import { EraseListing } from "./erase-listing";
 import { ManageListing } from "./manage-listing";
 import { ErrorState, LoadingState } from "../../_components/page-state";
 
@@ -37,6 +38,12 @@ export function ListingDetail({ listingId }: { listingId: string }) {
         <h1 className="text-2xl font-semibold">{listing.title}</h1>
         <AnchorBadge status={listing.anchor.status} />
       </div>
+      {listing.isErased && (
+        <p className="card text-sm text-slate-700" data-testid="listing-erased">
+          You erased this listing: its data and keys are destroyed, consent is revoked and it is
+          unlisted on chain. Records delivered before stay under their data-use terms.
+        </p>
+      )}
       <p className="text-slate-700">{listing.description || "No description."}</p>
       <dl className="card grid gap-3 text-sm sm:grid-cols-2">
         <div>
@@ -145,15 +152,21 @@ export function ListingDetail({ listingId }: { listingId: string }) {
           </pre>
         </details>
       )}
-      {listing.isOwner && listing.status !== "DRAFT" && listing.anchor.status === "CONFIRMED" && (
-        <ManageListing
-          listingId={listing.id}
-          price={listing.price}
-          isRevoked={listing.consent?.isRevoked ?? false}
-          isSuspended={listing.consent?.isSuspended ?? false}
-          isAwaitingReconsent={listing.consent?.isAwaitingReconsent ?? false}
-          isUnlisted={listing.status === "UNLISTED"}
-        />
+      {!listing.isErased &&
+        listing.isOwner &&
+        listing.status !== "DRAFT" &&
+        listing.anchor.status === "CONFIRMED" && (
+          <ManageListing
+            listingId={listing.id}
+            price={listing.price}
+            isRevoked={listing.consent?.isRevoked ?? false}
+            isSuspended={listing.consent?.isSuspended ?? false}
+            isAwaitingReconsent={listing.consent?.isAwaitingReconsent ?? false}
+            isUnlisted={listing.status === "UNLISTED"}
+          />
+        )}
+      {listing.isOwner && !listing.isErased && listing.anchor.status !== "PENDING" && (
+        <EraseListing listingId={listing.id} />
       )}
     </article>
   );

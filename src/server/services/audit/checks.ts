@@ -21,6 +21,8 @@ export type AuditedListing = {
   chainKey: string;
   title: string;
   recordHashes: string[] | null;
+  /** When its owner erased it (its data destroyed on purpose), or null. */
+  erasedAt: Date | null;
   /** The listing's stored (de-identified) file, decrypted, or null when missing. */
   readData: () => Promise<string | null>;
 };
@@ -31,11 +33,26 @@ const lower = (value: unknown) => String(value).toLowerCase();
 export async function checkIntegrity(
   chain: Chain,
   listings: AuditedListing[],
+  history: ChainRecord[],
 ): Promise<CheckResult> {
   const failures: string[] = [];
+  const erased: string[] = [];
   let records = 0;
   for (const listing of listings) {
-    const [, anchoredRoot] = await chain.contracts.marketplace.getListing(listing.chainKey);
+    const [, anchoredRoot, , status] = await chain.contracts.marketplace.getListing(
+      listing.chainKey,
+    );
+    if (listing.erasedAt) {
+      // An erasure destroys the data on purpose; it counts only if the chain shows the listing
+      // withdrawn too, so "erased" cannot be used to hide a changed file of a listing in use.
+      const problem = erasureProblem(listing.chainKey, status, history);
+      if (problem) failures.push(`listing ${listing.id}: erased by its owner, but ${problem}`);
+      else
+        erased.push(
+          `listing ${listing.id} (${listing.chainKey}) erased by its owner on ${listing.erasedAt.toISOString()}: consent revoked and unlisted on chain, data destroyed`,
+        );
+      continue;
+    }
     const text = await listing.readData();
     if (text === null) {
       failures.push(`listing ${listing.id} (${listing.title}): its data file is missing`);
@@ -74,9 +91,25 @@ export async function checkIntegrity(
   return {
     name: "integrity",
     passed: failures.length === 0,
-    evidence: { listings: listings.length, records },
+    evidence: { listings: listings.length, records, erased },
     failures,
   };
+}
+
+const LISTING_UNLISTED = 2n;
+
+/** Why an erased listing is not withdrawn on chain, or null when it is. */
+function erasureProblem(chainKey: string, status: bigint, history: ChainRecord[]): string | null {
+  const key = chainKey.toLowerCase();
+  const consentEvents = history.filter(
+    (event) =>
+      (event.name === "ConsentGranted" || event.name === "ConsentRevoked") &&
+      lower(event.args.listingId) === key,
+  );
+  if (consentEvents.length > 0 && consentEvents.at(-1)!.name !== "ConsentRevoked")
+    return "its consent is still granted on chain (the revocation is not confirmed yet)";
+  if (status !== LISTING_UNLISTED) return "it is still listed on chain (not unlisted yet)";
+  return null;
 }
 
 /** 4. Database versus chain: the same listings, requests and data uses on both sides. */

@@ -33,13 +33,21 @@ export async function runAudit(options: {
   const trial = await findAuditableTrial({ db, trial: options.trial, requestedBy });
   const listings = await db.listing.findMany({
     where: { trialId: trial.id, status: { not: "DRAFT" } },
-    select: { id: true, chainKey: true, title: true, blobKey: true, recordHashes: true },
+    select: {
+      id: true,
+      chainKey: true,
+      title: true,
+      blobKey: true,
+      recordHashes: true,
+      erasedAt: true,
+    },
   });
   const audited: AuditedListing[] = listings.map((listing) => ({
     id: listing.id,
     chainKey: listing.chainKey,
     title: listing.title,
     recordHashes: Array.isArray(listing.recordHashes) ? (listing.recordHashes as string[]) : null,
+    erasedAt: listing.erasedAt,
     readData: async () => {
       if (options.dataDir) {
         const file = path.join(options.dataDir, `${listing.chainKey}.csv`);
@@ -63,7 +71,7 @@ export async function runAudit(options: {
     db.accessRequest.findMany({ select: { id: true, chainKey: true, anchorStatus: true } }),
   ]);
   const checks = [
-    await checkIntegrity(chain, audited),
+    await checkIntegrity(chain, audited, history),
     checkConsent(
       history,
       listingKeys,

@@ -7,9 +7,8 @@ import { buildRecordTree, computeDataRoot, hashRecord } from "~/server/integrity
 import { anonymize } from "~/server/privacy/k-anonymity";
 import { getBlob, putBlob } from "~/server/storage/blob-store";
 import { recordDelivery } from "~/server/services/requests/record-delivery";
+import { MAX_SUPPRESSION_SHARE } from "~/shared/quasi-identifiers";
 import { toFhirBundle } from "./fhir-export";
-
-export const MAX_SUPPRESSION_SHARE = 0.05;
 
 /**
  * Builds the pooled extract of a request's approved listings: records whose consent still

@@ -22,6 +22,7 @@ async function ownListing(db: DbClient, userId: string, listingId: string) {
       reportHash: true,
       priceWei: true,
       anchorStatus: true,
+      erasedAt: true,
       owner: { select: { walletAddress: true } },
       trial: { select: { id: true, chainKey: true, currentVersion: true } },
       consent: {
@@ -39,6 +40,8 @@ async function ownListing(db: DbClient, userId: string, listingId: string) {
   });
   if (!listing || listing.ownerId !== userId)
     throw new AppError("NOT_FOUND", "No listing of yours has this id.");
+  if (listing.erasedAt)
+    throw new AppError("CONFLICT", "This listing was erased at your request; it cannot change.");
   // Listings from before owners had accounts of their own were owned by the wallet.
   return { ...listing, signer: listing.ownerAddress ?? listing.owner.walletAddress };
 }

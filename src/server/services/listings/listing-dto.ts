@@ -19,6 +19,7 @@ export const listingSelect = {
   anchorTxHash: true,
   anchorBlock: true,
   createdAt: true,
+  erasedAt: true,
   owner: { select: { displayName: true } },
   trial: { select: { id: true, registryId: true, title: true, currentVersion: true } },
   consent: {
@@ -76,6 +77,8 @@ export function toListingDto(row: ListingRow, viewerId: string) {
         }
       : null,
     createdAt: row.createdAt,
+    /** Erased by its owner: its data is destroyed, and it can never be used again. */
+    isErased: row.erasedAt !== null,
   };
 }
 

@@ -3,13 +3,15 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { z } from "zod";
+import { describeConsent } from "~/shared/consent-summary";
 import { ZCreateListingDraftSchema } from "~/shared/listing-draft";
 import { PURPOSES } from "~/shared/purposes";
 import { api } from "~/trpc/react";
 import { applyServerErrors, Field, Form, FormAlert, FormMessage } from "../../../_components/form";
 import { STEP_LABELS, useSignedAction } from "../../../_components/use-signed-action";
+import { PlainConsent } from "./plain-consent";
 import type { KeptValue } from "./review-types";
 
 function inOneYear(): string {
@@ -79,8 +81,11 @@ export function PublishListingForm({
       autoApprove: "auto",
     },
   });
+  const [isUnderstood, setIsUnderstood] = useState(false);
   const enrolled = trials.data?.filter((trial) => trial.enrollment?.isEnrolled) ?? [];
   const purposesError = form.formState.errors.purposes?.message;
+  // The consent summary follows every change of the fields it describes.
+  const watched = useWatch({ control: form.control });
 
   async function publish(values: z.output<typeof ZPublishFormSchema>) {
     setError(null);
@@ -183,7 +188,25 @@ export function PublishListingForm({
           )}
         </Field>
       </div>
-      <button type="submit" className="btn">
+      <PlainConsent
+        summary={describeConsent({
+          purposes: watched.purposes ?? [],
+          keepColumns,
+          autoApprove: watched.autoApprove === "auto",
+          expiresAt: typeof watched.consentExpiresAt === "string" ? watched.consentExpiresAt : "",
+          isLinkedToTrial: (watched.trialId ?? "") !== "",
+        })}
+      />
+      <label className="flex items-start gap-2 text-sm">
+        <input
+          type="checkbox"
+          required
+          checked={isUnderstood}
+          onChange={(event) => setIsUnderstood(event.target.checked)}
+        />
+        I have read what this consent allows and what I can change later
+      </label>
+      <button type="submit" className="btn" disabled={!isUnderstood}>
         Sign and publish
       </button>
       {(createDraft.isPending || step !== "idle") && (

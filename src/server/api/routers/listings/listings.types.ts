@@ -41,6 +41,7 @@ export const ZListingDtoSchema = z.object({
   }),
   ownerName: z.string(),
   isOwner: z.boolean(),
+  isErased: z.boolean(),
   trial: z.object({ id: z.string(), registryId: z.string(), title: z.string() }).nullable(),
   consent: z
     .object({
