@@ -18,6 +18,7 @@ import { Wallet } from "ethers";
 import { encode } from "next-auth/jwt";
 import { resetEnvCache } from "~/env";
 import { deployContracts } from "~/server/chain/deploy";
+import { waitForEmbeddedDatabaseToStop } from "~/server/embedded/start-database";
 import { openDatabase } from "~/server/db";
 import { applyMigrations } from "~/server/migrate";
 import { localProvider, startLocalChain } from "../scripts/local-chain";
@@ -169,6 +170,9 @@ async function measure(options: {
     };
   } finally {
     await stopApp(server);
+    // The embedded database's server (started by the app) stops with it, a moment later.
+    if (options.env.PGLITE_DIR)
+      await waitForEmbeddedDatabaseToStop(options.env.PGLITE_DIR).catch(() => undefined);
   }
 }
 
@@ -240,6 +244,8 @@ await runBenchmark(async (cleanup) => {
     MASTER_KEY: "22".repeat(32),
     RELAYER_PRIVATE_KEY: HARDHAT_ACCOUNT_0,
     LOG_LEVEL: "warn",
+    // Production refuses to build without its public URL; each run below serves its own port.
+    APP_URL: "http://localhost:3000",
   };
   buildApp(env);
 
