@@ -45,11 +45,15 @@ export class RangeBuckets {
     this.bounds = Float64Array.from(bounds);
     this.atLeast = bounds.map(() => new Bitset(slotCount));
     this.counts = new Uint32Array(bounds.length + 1);
-    this.limit = 2 * Math.ceil(slots.length / (bounds.length + 1)) + this.slack;
+    this.limit = Number.POSITIVE_INFINITY;
     this.lowest = Number.POSITIVE_INFINITY;
     this.highest = Number.NEGATIVE_INFINITY;
-    this.isLopsided = false;
     for (const slot of slots) this.add(slot, values[slot]!);
+    // A value many listings share (11 records, say) fills a bucket of its own past its share
+    // from the start: what counts is growth from here.
+    const share = Math.ceil(slots.length / (bounds.length + 1));
+    this.limit = 2 * Math.max(share, ...this.counts) + this.slack;
+    this.isLopsided = false;
   }
 
   add(slot: number, value: number): void {
