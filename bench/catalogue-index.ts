@@ -4,7 +4,7 @@
  * (catalogue-data.ts: Synthea conditions as often as they occur, kinds of data, trials, prices,
  * sizes, two years of dates, every purpose mix) and every search is a new draw of bench:api's
  * query generator. Prints the load time, the heap the index holds, and searches per second with
- * p50 / p99 per search on this one thread. BENCH_SMOKE=1: 3,000 listings, 300 searches.
+ * p50 / p99 per search on this one thread (DIAG=1 also lists the slowest searches). BENCH_SMOKE=1: 3,000 listings, 300 searches.
  * Last line: JSON.
  */
 import { parseUnits } from "ethers";
@@ -20,15 +20,21 @@ import {
 import { isSmoke } from "./cleanup";
 import { printTable } from "./table";
 
-const SIZES = isSmoke ? [3_000] : [100_000, 1_000_000];
+const SIZES = isSmoke
+  ? [3_000]
+  : process.env.SIZES
+    ? process.env.SIZES.split(",").map(Number)
+    : [100_000, 1_000_000];
 const SEARCHES = isSmoke ? 300 : 5_000;
 const WARM_UP = isSmoke ? 50 : 500;
 const DAY = 86_400_000;
 const WEI_PER_CENT = 10n ** 16n;
 
+/** The JS heap and the typed arrays' buffers (held outside it), after a full collection. */
 function heapMb(): number {
   (globalThis as { gc?: () => void }).gc?.();
-  return process.memoryUsage().heapUsed / 1e6;
+  const memory = process.memoryUsage();
+  return (memory.heapUsed + memory.arrayBuffers) / 1e6;
 }
 
 /** The listings bench:api seeds, minus those the catalogue never shows (expired, revoked...). */
@@ -98,6 +104,9 @@ type Figures = {
   p99Ms: number;
   maxMs: number;
   broadP99Ms: number;
+  cpuMeanMs: number;
+  cpuP50Ms: number;
+  cpuP99Ms: number;
 };
 
 function measure(count: number): Figures {
@@ -112,18 +121,37 @@ function measure(count: number): Figures {
   const nextQuery = createQueryGenerator(count);
   for (let n = 0; n < WARM_UP; n += 1) index.search(toIndexQuery(nextQuery()), now);
   const times: number[] = [];
+  // CPU time too: on a shared machine the wall clock mostly measures the other processes.
+  const cpuTimes: number[] = [];
   const broad: number[] = [];
+  const slowest: { took: number; query: ReturnType<typeof toIndexQuery> }[] = [];
   const started = performance.now();
   for (let n = 0; n < SEARCHES; n += 1) {
     const query = toIndexQuery(nextQuery());
     const before = performance.now();
+    const cpuBefore = process.cpuUsage();
     index.search(query, now);
+    const cpu = process.cpuUsage(cpuBefore);
     const took = performance.now() - before;
     times.push(took);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
     if (!query.filter.query) broad.push(took);
+    if (process.env.DIAG === "1") slowest.push({ took, query });
   }
   const seconds = (performance.now() - started) / 1000;
+  slowest.sort((a, b) => b.took - a.took);
+  for (const { took, query } of slowest.slice(0, 15))
+    console.log(
+      took.toFixed(1),
+      query.sort,
+      query.offset,
+      JSON.stringify(query.filter, (_key, value: unknown) =>
+        typeof value === "bigint" ? String(value) : value,
+      ),
+    );
   times.sort((a, b) => a - b);
+  const cpuTotal = cpuTimes.reduce((sum, value) => sum + value, 0);
+  cpuTimes.sort((a, b) => a - b);
   broad.sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 100) / 100;
   return {
@@ -136,6 +164,9 @@ function measure(count: number): Figures {
     p99Ms: round(percentile(times, 0.99)),
     maxMs: round(times.at(-1)!),
     broadP99Ms: round(broad.length ? percentile(broad, 0.99) : 0),
+    cpuMeanMs: round(cpuTotal / SEARCHES),
+    cpuP50Ms: round(percentile(cpuTimes, 0.5)),
+    cpuP99Ms: round(percentile(cpuTimes, 0.99)),
   };
 }
 
@@ -151,6 +182,9 @@ printTable([
     "p99 ms",
     "max ms",
     "no-words p99 ms",
+    "CPU mean ms",
+    "CPU p50 ms",
+    "CPU p99 ms",
   ],
   ...results.map((r) =>
     [
@@ -163,6 +197,9 @@ printTable([
       r.p99Ms,
       r.maxMs,
       r.broadP99Ms,
+      r.cpuMeanMs,
+      r.cpuP50Ms,
+      r.cpuP99Ms,
     ].map((value) => value.toLocaleString("en-US")),
   ),
 ]);
@@ -175,10 +212,12 @@ console.log(
     p50_ms: first.p50Ms,
     p99_ms: first.p99Ms,
     heap_mb: first.heapMb,
+    cpu_p99_ms: first.cpuP99Ms,
     listings_1m: isSmoke ? null : last.listings,
     searches_per_s_1m: isSmoke ? null : last.searchesPerSecond,
     p50_ms_1m: isSmoke ? null : last.p50Ms,
     p99_ms_1m: isSmoke ? null : last.p99Ms,
     heap_mb_1m: isSmoke ? null : last.heapMb,
+    cpu_p99_ms_1m: isSmoke ? null : last.cpuP99Ms,
   }),
 );
