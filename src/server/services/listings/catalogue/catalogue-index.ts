@@ -1,26 +1,50 @@
 import { PURPOSES } from "~/server/services/consent/purposes";
-import { Bitset, intersect, SlotSet } from "./slot-set";
+import { collectSlots, fillFromSlots } from "./bit-words";
+import { countFacetWords } from "./facet-words";
+import { createColumns, Interner, toCard, writeSlot } from "./index-columns";
+import { RangeBuckets } from "./range-buckets";
+import { createRangeTest, scanSlots, scoreOf, toFacets, toWanted } from "./scan-slots";
 import { toQueryTerms, toSearchTerms } from "./search-terms";
+import { Bitset, intersect, SlotSet } from "./slot-set";
+import { SortedOrder } from "./sorted-order";
 import { compareSlots, TopSlots } from "./top-slots";
-import {
-  createColumns,
-  DATA_TYPES,
-  exactPrice,
-  Interner,
-  toCard,
-  writeSlot,
-} from "./index-columns";
-import type { CatalogueDoc, CatalogueQuery, CatalogueResult, IndexColumns } from "./types";
+import type {
+  CatalogueDoc,
+  CatalogueQuery,
+  CatalogueResult,
+  CatalogueSort,
+  IndexColumns,
+} from "./types";
 
 /**
  * The catalogue's search index, held in memory by each app server and kept in step with the
  * database by catalogue-sync.ts. Each listing the catalogue may show (active, anchored, consent
  * in force) takes a slot; a changed listing takes a new slot and its old one dies, so slots are
  * only ever appended and the term sets stay sorted. Counts are exact: every match is counted.
+ *
+ * Two ways to answer. A search a rare word, a trial or a condition narrows to few candidates
+ * looks at each (scan-slots.ts). A broad one (no words, a common word) works on bitsets a word
+ * at a time: the range filters through bucketed prefix bitsets (range-buckets.ts), the facets as
+ * popcounts (facet-words.ts), and the page by walking a pre-sorted order until it is full
+ * (sorted-order.ts) rather than ranking every match.
  */
-const PURPOSE_BITS = PURPOSES.map((purpose) => purpose.bit);
-/** Every purpose mask (the bits are 1 << index, see purposes.ts). */
-const MASKS = 1 << PURPOSES.length;
+export type CatalogueIndexOptions = {
+  /** Candidates below this many are looked at one by one; default: one per 32 slots. */
+  scanBelow?: number;
+  /** Matches below this many are ranked with a heap rather than by walking an order. */
+  rankBelow?: number;
+  /** Buckets per range column. */
+  bucketCount?: number;
+  /** Slots a bucket may hold past twice its share before its column is bucketed again. */
+  bucketSlack?: number;
+  /** Slots added to an order before it is merged again. */
+  pendingLimit?: number;
+};
+
+type WalkedSort = Exclude<CatalogueSort, "relevance">;
+const WALKED_SORTS: WalkedSort[] = ["newest", "price_asc", "price_desc", "records_desc"];
+const RANGE_COLUMNS = ["created", "price", "records", "expires"] as const;
+type RangeColumn = (typeof RANGE_COLUMNS)[number];
 
 function addTo(map: Map<string, SlotSet>, key: string, slot: number) {
   let set = map.get(key);
@@ -39,8 +63,33 @@ export class CatalogueIndex {
   private readonly titleTerms = new Map<string, SlotSet>();
   private readonly trials = new Map<string, SlotSet>();
   private readonly conditions = new Map<string, SlotSet>();
+  private readonly fhir = new Bitset();
+  private readonly purposeSets = PURPOSES.map(() => new Bitset());
+  private readonly ranges: Record<RangeColumn, RangeBuckets>;
+  private readonly orders: Record<WalkedSort, SortedOrder>;
+  /** Ranges and orders exist once a search needs them (not while the index is first loaded). */
+  private isPrepared = false;
   private scratch = new Uint32Array(1024);
+  private wordScratch = new Uint32Array(32);
   private scoreScratch = new Float64Array(1024);
+  private readonly isAlive = (slot: number) => this.alive.has(slot);
+
+  constructor(private readonly options: CatalogueIndexOptions = {}) {
+    const buckets = () => new RangeBuckets(options.bucketCount ?? 32, options.bucketSlack);
+    this.ranges = {
+      created: buckets(),
+      price: buckets(),
+      records: buckets(),
+      expires: buckets(),
+    };
+    const pendingLimit = options.pendingLimit ?? 2_048;
+    this.orders = Object.fromEntries(
+      WALKED_SORTS.map((sort) => [
+        sort,
+        new SortedOrder(compareSlots(this.columns, sort, null), pendingLimit),
+      ]),
+    ) as Record<WalkedSort, SortedOrder>;
+  }
 
   get size(): number {
     return this.slotOf.size;
@@ -55,15 +104,23 @@ export class CatalogueIndex {
   put(doc: CatalogueDoc): void {
     this.remove(doc.id);
     const slot = this.slotCount++;
-    writeSlot(this.columns, slot, doc, this.shared);
+    const c = this.columns;
+    writeSlot(c, slot, doc, this.shared);
     for (const term of toSearchTerms(`${doc.title} ${doc.description} ${doc.conditions.join(" ")}`))
       addTo(this.terms, term, slot);
     for (const term of toSearchTerms(doc.title)) addTo(this.titleTerms, term, slot);
     if (doc.trial) addTo(this.trials, doc.trial.id, slot);
     for (const condition of new Set(doc.conditions.map(normalizeCondition)))
       addTo(this.conditions, condition, slot);
+    if (doc.dataType === "FHIR") this.fhir.add(slot);
+    PURPOSES.forEach((purpose, index) => {
+      if ((doc.purposes & purpose.bit) !== 0) this.purposeSets[index]!.add(slot);
+    });
     this.alive.add(slot);
     this.slotOf.set(doc.id, slot);
+    if (!this.isPrepared) return;
+    for (const column of RANGE_COLUMNS) this.ranges[column].add(slot, c[column][slot]!);
+    for (const sort of WALKED_SORTS) this.orders[sort].add(slot, this.isAlive);
   }
 
   remove(id: string): void {
@@ -71,20 +128,44 @@ export class CatalogueIndex {
     if (slot === undefined) return;
     this.slotOf.delete(id);
     this.alive.delete(slot);
-    // The slot stays (term sets still name it) but lets go of its texts until the next rebuild.
+    // The slot stays (sets and orders still name it) but lets go of its texts until the next
+    // rebuild; every search goes through `alive`, so none finds it. What the orders compare
+    // (dates, prices, ids) stays, or a sorted order would no longer be sorted.
     const c = this.columns;
-    c.exactPrice.delete(slot);
     c.titles[slot] = "";
     c.conditions[slot] = [];
     c.trials[slot] = null;
     this.deadCount += 1;
   }
 
+  /** Builds the range buckets and sorted orders (after a load; searches call it when needed). */
+  prepare(): void {
+    const live = this.liveSlots();
+    for (const column of RANGE_COLUMNS)
+      this.ranges[column].rebuild(this.columns[column], live, this.slotCount);
+    for (const sort of WALKED_SORTS) this.orders[sort].build(live);
+    this.isPrepared = true;
+  }
+
   search(query: CatalogueQuery, now = Date.now()): CatalogueResult {
+    if (!this.isPrepared) this.prepare();
+    const lopsided = RANGE_COLUMNS.filter((column) => this.ranges[column].isLopsided);
+    if (lopsided.length > 0) {
+      const live = this.liveSlots();
+      for (const column of lopsided)
+        this.ranges[column].rebuild(this.columns[column], live, this.slotCount);
+    }
     const { filter } = query;
     const terms = toQueryTerms(filter.query);
     const sets: SlotSet[] = [];
-    const missing = () => ({ items: [], total: 0, facets: emptyFacets() });
+    const missing = () => ({
+      items: [],
+      total: 0,
+      facets: toFacets(
+        [0, 0],
+        PURPOSES.map(() => 0),
+      ),
+    });
     for (const term of terms) {
       const set = this.terms.get(term);
       if (!set) return missing();
@@ -100,123 +181,123 @@ export class CatalogueIndex {
       if (!set) return missing();
       sets.push(set);
     }
+    const wordCount = Math.ceil(this.slotCount / 32);
     if (this.scratch.length < this.slotCount) this.scratch = new Uint32Array(this.slotCount * 2);
-    const count = intersect(this.alive, sets, this.slotCount, this.scratch);
-    return this.scan(query, terms, count, now);
+    if (this.wordScratch.length < wordCount) this.wordScratch = new Uint32Array(wordCount * 2);
+    const words = this.wordScratch;
+    const found = intersect(this.alive, sets, wordCount, this.scratch, words);
+    const titleSets = terms.flatMap((term) => this.titleTerms.get(term) ?? []);
+    const scoring =
+      query.sort === "relevance" && titleSets.length > 0
+        ? { scores: this.scores(), titleSets }
+        : null;
+    const order = compareSlots(this.columns, query.sort, scoring?.scores ?? null);
+    const need = query.offset + query.limit;
+    if (found.kind === "slots") {
+      if (found.count < (this.options.scanBelow ?? wordCount)) {
+        const { top, total, facets } = scanSlots({
+          c: this.columns,
+          slots: this.scratch,
+          count: found.count,
+          filter,
+          now,
+          need,
+          order,
+          scoring,
+        });
+        return { items: this.toCards(top, query.offset), total, facets };
+      }
+      fillFromSlots(words, wordCount, this.scratch, found.count);
+    }
+    this.restrictRanges(query, words, wordCount, now);
+    const wanted = toWanted(filter);
+    const counted = countFacetWords({
+      words,
+      wordCount,
+      fhir: this.fhir.wordsFor(wordCount),
+      purposes: this.purposeSets.map((set) => set.wordsFor(wordCount)),
+      dataTypeWanted: wanted.dataType,
+      purposeWanted: PURPOSES.findIndex((purpose) => purpose.bit === wanted.purposeBit),
+    });
+    const top: number[] = [];
+    // A walk takes about need * slots / matches steps of ~2 ns, a heap ~30 ns per match.
+    const rankBelow = this.options.rankBelow ?? Math.sqrt((need * this.slotCount) / 16);
+    if (need > 0 && counted.total > 0) {
+      if (scoring || counted.total < rankBelow) {
+        const count = collectSlots(words, wordCount, this.scratch);
+        const heap = new TopSlots(need, order);
+        for (let index = 0; index < count; index += 1) {
+          const slot = this.scratch[index]!;
+          if (scoring) scoring.scores[slot] = scoreOf(titleSets, slot);
+          heap.offer(slot);
+        }
+        top.push(...heap.sorted());
+      } else {
+        const sort = query.sort === "relevance" ? "newest" : query.sort;
+        this.orders[sort].collect(words, need, top);
+      }
+    }
+    return {
+      items: this.toCards(top, query.offset),
+      total: counted.total,
+      facets: toFacets(counted.dataTypeCounts, counted.purposeCounts),
+    };
   }
 
-  /**
-   * One pass over the candidates: the filters no set answers, the facet counts, and the top of
-   * the requested order. A facet's counts ignore its own filter, so the researcher sees what
-   * choosing another value would give.
-   */
+  private restrictRanges(
+    query: CatalogueQuery,
+    words: Uint32Array,
+    wordCount: number,
+    now: number,
+  ) {
+    const { filter } = query;
+    const test = createRangeTest(this.columns, filter, now);
+    const { created, records } = this.columns;
+    const at = (value: number, isInclusive = true) => ({ value, isInclusive });
+    this.ranges.expires.restrict(
+      words,
+      wordCount,
+      test.validUntil > now ? at(test.validUntil) : at(now, false),
+      null,
+      test.isExpiryOk,
+    );
+    if (filter.minRecords !== undefined)
+      this.ranges.records.restrict(words, wordCount, at(test.minRecords), null, (slot) => {
+        return records[slot]! >= test.minRecords;
+      });
+    if (filter.publishedAfter !== undefined)
+      this.ranges.created.restrict(words, wordCount, at(test.createdFrom), null, (slot) => {
+        return created[slot]! >= test.createdFrom;
+      });
+    if (filter.minPriceWei !== undefined || filter.maxPriceWei !== undefined)
+      this.ranges.price.restrict(
+        words,
+        wordCount,
+        filter.minPriceWei === undefined ? null : at(test.minPriceApprox),
+        filter.maxPriceWei === undefined ? null : at(test.maxPriceApprox),
+        test.isPriceOk,
+      );
+  }
+
+  private toCards(top: number[], offset: number) {
+    return top.slice(offset).map((slot) => toCard(this.columns, slot));
+  }
+
+  private liveSlots(): Uint32Array {
+    const wordCount = Math.ceil(this.slotCount / 32);
+    const slots = new Uint32Array(this.slotOf.size);
+    collectSlots(this.alive.wordsFor(wordCount), wordCount, slots);
+    return slots;
+  }
+
   /** Scratch space for one search's scores (searches run one at a time on this thread). */
   private scores(): Float64Array {
     if (this.scoreScratch.length < this.slotCount)
       this.scoreScratch = new Float64Array(this.slotCount * 2);
     return this.scoreScratch;
   }
-
-  private scan(query: CatalogueQuery, terms: string[], count: number, now: number) {
-    const { filter } = query;
-    const c = this.columns;
-    const candidates = this.scratch;
-    const dataTypeWanted = filter.dataType ? DATA_TYPES.indexOf(filter.dataType) : -1;
-    const purposeWanted = filter.purpose
-      ? PURPOSES.find((purpose) => purpose.key === filter.purpose)!.bit
-      : 0;
-    const minPrice = filter.minPriceWei;
-    const maxPrice = filter.maxPriceWei;
-    const minPriceApprox = minPrice === undefined ? -Infinity : Number(minPrice);
-    const maxPriceApprox = maxPrice === undefined ? Infinity : Number(maxPrice);
-    const minRecords = filter.minRecords ?? -Infinity;
-    const createdFrom = filter.publishedAfter?.getTime() ?? -Infinity;
-    const validUntil = filter.consentValidUntil?.getTime() ?? -Infinity;
-    const hasRange =
-      minPrice !== undefined ||
-      maxPrice !== undefined ||
-      filter.minRecords !== undefined ||
-      filter.publishedAfter !== undefined ||
-      filter.consentValidUntil !== undefined;
-    // Matches counted per (data type, purpose mask): a few counters give every facet count after.
-    const combos = new Uint32Array(DATA_TYPES.length * MASKS);
-    // Relevance: how many of the query's words the title holds (then newest first).
-    const titleSets = terms.flatMap((term) => this.titleTerms.get(term) ?? []);
-    const scores = query.sort === "relevance" && titleSets.length > 0 ? this.scores() : null;
-    const top = new TopSlots(query.offset + query.limit, compareSlots(c, query.sort, scores));
-    const { expires, records, created, price: prices, dataType: dataTypes, purposes: masks } = c;
-    let total = 0;
-    for (let index = 0; index < count; index += 1) {
-      const slot = candidates[index]!;
-      const expiresAt = expires[slot]!;
-      if (expiresAt <= now) continue;
-      if (hasRange) {
-        if (expiresAt < validUntil || records[slot]! < minRecords || created[slot]! < createdFrom)
-          continue;
-        const price = prices[slot]!;
-        if (price < minPriceApprox || price > maxPriceApprox) continue;
-        if (
-          (price === minPriceApprox && exactPrice(c, slot) < minPrice!) ||
-          (price === maxPriceApprox && exactPrice(c, slot) > maxPrice!)
-        )
-          continue;
-      }
-      const dataType = dataTypes[slot]!;
-      const purposes = masks[slot]!;
-      combos[dataType * MASKS + purposes]! += 1;
-      if (
-        (dataTypeWanted < 0 || dataType === dataTypeWanted) &&
-        (purposeWanted === 0 || (purposes & purposeWanted) !== 0)
-      ) {
-        total += 1;
-        if (scores) {
-          let score = 0;
-          for (const set of titleSets) if (set.has(slot)) score += 1;
-          scores[slot] = score;
-        }
-        top.offer(slot);
-      }
-    }
-    const dataTypeCounts = [0, 0];
-    const purposeCounts = PURPOSE_BITS.map(() => 0);
-    for (let combo = 0; combo < combos.length; combo += 1) {
-      const matches = combos[combo]!;
-      if (matches === 0) continue;
-      const dataType = Math.floor(combo / MASKS);
-      const purposes = combo % MASKS;
-      if (purposeWanted === 0 || (purposes & purposeWanted) !== 0)
-        dataTypeCounts[dataType]! += matches;
-      if (dataTypeWanted < 0 || dataType === dataTypeWanted)
-        PURPOSE_BITS.forEach((bit, purpose) => {
-          if ((purposes & bit) !== 0) purposeCounts[purpose]! += matches;
-        });
-    }
-    return {
-      items: top
-        .sorted()
-        .slice(query.offset)
-        .map((slot) => toCard(c, slot)),
-      total,
-      facets: {
-        dataType: { CSV: dataTypeCounts[0]!, FHIR: dataTypeCounts[1]! },
-        purpose: Object.fromEntries(
-          PURPOSES.map((purpose, index) => [purpose.key, purposeCounts[index]!]),
-        ) as CatalogueResult["facets"]["purpose"],
-      },
-    };
-  }
 }
 
 function normalizeCondition(condition: string): string {
   return condition.normalize("NFKC").trim().toLowerCase();
-}
-
-function emptyFacets(): CatalogueResult["facets"] {
-  return {
-    dataType: { CSV: 0, FHIR: 0 },
-    purpose: Object.fromEntries(PURPOSES.map((purpose) => [purpose.key, 0])) as Record<
-      (typeof PURPOSES)[number]["key"],
-      number
-    >,
-  };
 }

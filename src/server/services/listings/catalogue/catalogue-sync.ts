@@ -148,6 +148,8 @@ async function loadState(db: DbClient): Promise<State> {
     await new Promise((resolve) => setImmediate(resolve));
     after = rows.at(-1)!.id;
   }
+  // The sorted orders and range buckets now, rather than in the first search.
+  index.prepare();
   logger.info("catalogue index loaded", { listings: index.size, ms: Date.now() - started });
   return { index, watermark, syncedAt: started, seenChanges };
 }

@@ -25,6 +25,16 @@ export class Bitset {
     this.words[word]! |= 1 << (slot & 31);
   }
 
+  /** The words, grown (with zeros) to at least `wordCount`, so loops need no bounds checks. */
+  wordsFor(wordCount: number): Uint32Array {
+    if (this.words.length < wordCount) {
+      const grown = new Uint32Array(Math.max(wordCount, this.words.length * 2));
+      grown.set(this.words);
+      this.words = grown;
+    }
+    return this.words;
+  }
+
   delete(slot: number): void {
     const word = slot >>> 5;
     if (word < this.words.length) this.words[word]! &= ~(1 << (slot & 31));
@@ -81,13 +91,20 @@ export class SlotSet {
   }
 }
 
+export type Intersection = { kind: "slots"; count: number } | { kind: "words" };
+
 /**
- * Writes into `out` every slot that is in `alive` and in all `sets`, in increasing order, and
- * returns how many. Starts from the smallest set, so a rare word bounds the work.
+ * The slots that are in `alive` and in all `sets`. When one set is a list (a rare word, a trial,
+ * a condition), starts from the shortest and writes the matches, in increasing order, into
+ * `slots`; when every set is a bitset, ANDs them a word at a time into `words`.
  */
-export function intersect(alive: Bitset, sets: SlotSet[], slotCount: number, out: Uint32Array) {
-  let count = 0;
-  if (sets.length === 0) return collectBits([alive.words], slotCount, out);
+export function intersect(
+  alive: Bitset,
+  sets: SlotSet[],
+  wordCount: number,
+  slots: Uint32Array,
+  words: Uint32Array,
+): Intersection {
   // A list is walked, a bitset only tested: start from the shortest list, if there is one.
   // (A set that filled early is a bitset even when a later, longer one is still a list.)
   const lists = sets.filter((set) => set.sortedList !== null).sort((a, b) => a.size - b.size);
@@ -95,32 +112,19 @@ export function intersect(alive: Bitset, sets: SlotSet[], slotCount: number, out
   if (shortest) {
     const list = shortest.sortedList!;
     const rest = sets.filter((set) => set !== shortest).sort((a, b) => a.size - b.size);
+    let count = 0;
     outer: for (let index = 0; index < list.length; index += 1) {
       const slot = list[index]!;
       if (!alive.has(slot)) continue;
       for (const set of rest) if (!set.has(slot)) continue outer;
-      out[count++] = slot;
+      slots[count++] = slot;
     }
-    return count;
+    return { kind: "slots", count };
   }
-  // Every set is a bitset: AND them a word at a time.
-  return collectBits([alive.words, ...sets.map((set) => set.bitset!.words)], slotCount, out);
-}
-
-function collectBits(bitsets: Uint32Array[], slotCount: number, out: Uint32Array): number {
-  let count = 0;
-  const words = Math.ceil(slotCount / 32);
-  for (let word = 0; word < words; word += 1) {
-    let value = 0xffffffff;
-    for (const bits of bitsets) {
-      value &= word < bits.length ? bits[word]! : 0;
-      if (value === 0) break;
-    }
-    while (value !== 0) {
-      const low = value & -value;
-      out[count++] = (word << 5) + (31 - Math.clz32(low));
-      value ^= low;
-    }
-  }
-  return count;
+  const bitsets = [alive, ...sets.map((set) => set.bitset!)].map((set) => set.wordsFor(wordCount));
+  const [first, ...others] = bitsets;
+  words.set(first!.subarray(0, wordCount));
+  for (const other of others)
+    for (let word = 0; word < wordCount; word += 1) words[word]! &= other[word]!;
+  return { kind: "words" };
 }
