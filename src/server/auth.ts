@@ -8,7 +8,7 @@ import { getChain } from "~/server/chain/client";
 import { clientAddress } from "~/server/client-address";
 import { getDb } from "~/server/db";
 import { isAppError } from "~/server/errors";
-import { logger } from "~/server/logger";
+import { describeError, logger } from "~/server/logger";
 import { beginPasswordAttempt, beginWalletAttempt } from "~/server/sign-in-throttle";
 import {
   authenticateWithEthereum,
@@ -141,10 +141,18 @@ export function buildAuthOptions(): NextAuthOptions {
           token.sessionVersion = signedIn.sessionVersion;
           return token;
         }
-        const isCurrent = await isSessionCurrent(getDb(), {
-          userId: token.sub ?? "",
-          sessionVersion: token.sessionVersion,
-        });
+        let isCurrent: boolean;
+        try {
+          isCurrent = await isSessionCurrent(getDb(), {
+            userId: token.sub ?? "",
+            sessionVersion: token.sessionVersion,
+          });
+        } catch (error) {
+          // next-auth turns any error here into a sign-out and clears the cookie: a database
+          // restart must not sign everyone out. The page's own queries fail until it is back.
+          logger.warn("session version not checked", { error: describeError(error) });
+          return token;
+        }
         if (!isCurrent) throw new SessionEndedError();
         return token;
       },
@@ -225,23 +233,26 @@ export async function getSessionFromRequest(request: Request): Promise<AppSessio
   const env = getEnv();
   const token = readCookie(request.headers.get("cookie"), sessionCookieName(env));
   if (!token) return null;
+  let payload: JWT | null;
   try {
-    const payload = await decode({ token, secret: env.NEXTAUTH_SECRET });
-    if (!payload?.sub || !payload.role || !payload.walletAddress) return null;
-    const isCurrent = await isSessionCurrent(getDb(), {
-      userId: payload.sub,
-      sessionVersion: payload.sessionVersion,
-    });
-    if (!isCurrent) return null;
-    return {
-      user: {
-        id: payload.sub,
-        role: payload.role,
-        walletAddress: payload.walletAddress,
-        displayName: payload.displayName ?? "",
-      },
-    };
+    payload = await decode({ token, secret: env.NEXTAUTH_SECRET });
   } catch {
     return null;
   }
+  if (!payload?.sub || !payload.role || !payload.walletAddress) return null;
+  // A database that cannot answer is an outage, not a signed-out user: the error reaches the
+  // caller as a 5xx it may retry, instead of "Sign in to continue".
+  const isCurrent = await isSessionCurrent(getDb(), {
+    userId: payload.sub,
+    sessionVersion: payload.sessionVersion,
+  });
+  if (!isCurrent) return null;
+  return {
+    user: {
+      id: payload.sub,
+      role: payload.role,
+      walletAddress: payload.walletAddress,
+      displayName: payload.displayName ?? "",
+    },
+  };
 }
