@@ -10,7 +10,12 @@ import { defineConfig } from "vitest/config";
  * they are far above what the work takes on a busy machine (vitest's 5 s default is not).
  * Then integration-pg, then the benchmarks' smoke runs (bench-smoke), each after the last.
  */
-const alias = { "~": path.resolve(import.meta.dirname, "src") };
+// `server-only` throws outside the react-server condition; Next swaps it per bundle layer, the
+// tests load server modules directly (tsx scripts pass --conditions=react-server instead).
+const alias = {
+  "~": path.resolve(import.meta.dirname, "src"),
+  "server-only": path.resolve(import.meta.dirname, "node_modules/server-only/empty.js"),
+};
 // Tests never see the developer's own installation (npm run dev's data).
 const DATA_DIR = path.join(tmpdir(), "trialshare-tests-have-no-installation");
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { getEnv } from "~/env";
 import { disconnectChain, getChain } from "~/server/chain/client";
 import type { Workers } from "~/server/chain/workers";

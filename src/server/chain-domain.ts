@@ -1,3 +1,4 @@
+import "server-only";
 import type { ChainDomain } from "~/server/chain/chain-domain";
 import type { Chain } from "~/server/chain/client";
 import { createChainDrain } from "~/server/chain/drain";

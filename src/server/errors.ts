@@ -1,3 +1,4 @@
+import "server-only";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 
 /**

@@ -1,3 +1,4 @@
+import "server-only";
 /** Prisma's code for a unique constraint violation, the same on PGlite and PostgreSQL. */
 export function isUniqueViolation(error: unknown): boolean {
   return (

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash } from "node:crypto";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";

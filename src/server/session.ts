@@ -1,3 +1,4 @@
+import "server-only";
 import type { Role } from "~/server/generated/prisma/enums";
 
 /** What a signed-in session carries: the JWT holds exactly this, and nothing personal. */

@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbClient } from "~/server/db";
 import { Prisma } from "~/server/generated/prisma/client";
 import { AppError } from "~/server/errors";

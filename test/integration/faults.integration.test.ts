@@ -397,7 +397,10 @@ describe("worker processes", () => {
     const script = path.join(import.meta.dirname, "outbox-process.ts");
     const tsx = path.resolve(import.meta.dirname, "../../node_modules/tsx/dist/cli.mjs");
     const workers = [0, 1].map(() => {
-      const child = spawn(process.execPath, [tsx, script], { env, stdio: "ignore" });
+      const child = spawn(process.execPath, [tsx, "--conditions=react-server", script], {
+        env,
+        stdio: "ignore",
+      });
       return new Promise<NodeJS.Signals | number | null>((resolve) =>
         child.once("exit", (code, signal) => resolve(signal ?? code)),
       );

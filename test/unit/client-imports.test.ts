@@ -1,65 +1,27 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import {
+  isClientEntry,
+  reachableFrom,
+  root,
+  serverDir,
+  sourceFiles,
+  src,
+  valueImports,
+  valueSpecifiers,
+} from "./import-graph";
 
 /**
- * What the browser loads never reaches the server's code: starting from every "use client"
- * file, follow each value import (type imports are erased) and fail on any that lands in
- * src/server/. Constants and schemas both sides need live in src/shared/.
+ * What the browser loads never reaches the server's code. Two locks: this test follows every
+ * value import from each "use client" file and fails on any that lands in src/server/; and every
+ * server module imports `server-only`, so Next's build refuses such an import too. Outside Next
+ * the marker throws unless the react-server condition is set: vitest aliases it to its empty
+ * module, and every tsx entry runs with --conditions=react-server.
  */
-const src = path.resolve(import.meta.dirname, "../../src");
-
-function sourceFiles(folder: string): string[] {
-  return readdirSync(folder).flatMap((name) => {
-    const file = path.join(folder, name);
-    if (statSync(file).isDirectory()) return sourceFiles(file);
-    return /\.tsx?$/.test(name) ? [file] : [];
-  });
-}
-
-function resolveImport(from: string, specifier: string): string | null {
-  const base = specifier.startsWith("~/")
-    ? path.join(src, specifier.slice(2))
-    : specifier.startsWith(".")
-      ? path.resolve(path.dirname(from), specifier)
-      : null;
-  if (!base) return null; // a package
-  const candidates = ["", ".ts", ".tsx", "/index.ts", "/index.tsx"].map((end) => base + end);
-  return candidates.find((file) => existsSync(file) && statSync(file).isFile()) ?? null;
-}
-
-/** The files a module imports for their values (not `import type`, not type-only names). */
-function valueImports(file: string): string[] {
-  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest);
-  const specifiers: string[] = [];
-  for (const statement of source.statements) {
-    if (ts.isImportDeclaration(statement)) {
-      const clause = statement.importClause;
-      const bindings = clause?.namedBindings;
-      const isTypeOnly =
-        clause?.isTypeOnly === true ||
-        (clause !== undefined &&
-          !clause.name &&
-          bindings !== undefined &&
-          ts.isNamedImports(bindings) &&
-          bindings.elements.length > 0 &&
-          bindings.elements.every((element) => element.isTypeOnly));
-      if (!isTypeOnly) specifiers.push((statement.moduleSpecifier as ts.StringLiteral).text);
-    } else if (
-      ts.isExportDeclaration(statement) &&
-      !statement.isTypeOnly &&
-      statement.moduleSpecifier
-    ) {
-      specifiers.push((statement.moduleSpecifier as ts.StringLiteral).text);
-    }
-  }
-  return specifiers.flatMap((specifier) => resolveImport(file, specifier) ?? []);
-}
-
-function isClientEntry(file: string): boolean {
-  return /^\s*["']use client["']/.test(readFileSync(file, "utf8"));
-}
+const serverModules = sourceFiles(serverDir).filter(
+  (file) => !file.endsWith(".test.ts") && !file.includes(`${path.sep}generated${path.sep}`),
+);
 
 describe("the client/server line", () => {
   it("no module the browser loads imports src/server (types aside)", () => {
@@ -72,12 +34,42 @@ describe("the client/server line", () => {
       seen.add(file);
       for (const imported of valueImports(file)) {
         const route = [...chain, path.relative(src, imported)];
-        if (imported.startsWith(path.join(src, "server") + path.sep))
-          crossings.push(route.join(" → "));
+        if (imported.startsWith(serverDir + path.sep)) crossings.push(route.join(" → "));
         else visit(imported, route);
       }
     };
     for (const entry of entries) visit(entry, [path.relative(src, entry)]);
     expect(crossings).toEqual([]);
+  });
+
+  it("every server module is marked server-only", () => {
+    expect(serverModules.length).toBeGreaterThan(100);
+    const unmarked = serverModules.filter((file) => !valueSpecifiers(file).includes("server-only"));
+    expect(unmarked.map((file) => path.relative(root, file))).toEqual([]);
+  });
+
+  it("no client module imports server-only itself", () => {
+    const marked = sourceFiles(src)
+      .filter(isClientEntry)
+      .flatMap((entry) => [...reachableFrom([entry])])
+      .filter((file) => valueSpecifiers(file).includes("server-only"));
+    expect([...new Set(marked)].map((file) => path.relative(root, file))).toEqual([]);
+  });
+
+  it("every tsx entry that reaches a server module runs with the react-server condition", () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    const missing = Object.entries(pkg.scripts)
+      .filter(([, command]) => /\btsx\b/.test(command))
+      .filter(([, command]) => !command.includes("--conditions=react-server"))
+      .map(([name]) => name);
+    expect(missing).toEqual([]);
+    // Processes the code starts with tsx itself (the embedded database, the fault test's workers).
+    const spawners = [
+      "src/server/embedded/start-database.ts",
+      "test/integration/faults.integration.test.ts",
+    ].map((file) => readFileSync(path.join(root, file), "utf8"));
+    for (const text of spawners) expect(text).toContain('"--conditions=react-server"');
   });
 });

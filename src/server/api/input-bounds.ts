@@ -1,3 +1,4 @@
+import "server-only";
 export {
   EARLIEST_DATE,
   LATEST_DATE,

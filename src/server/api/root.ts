@@ -1,3 +1,4 @@
+import "server-only";
 import { accountRouter } from "./routers/account/account.router";
 import { auditRouter } from "./routers/audit/audit.router";
 import { actionsRouter } from "./routers/actions/actions.router";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbClient } from "~/server/db";
 import type { Chain } from "./client";
 import type { Projection } from "./indexed-event";

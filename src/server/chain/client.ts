@@ -1,3 +1,4 @@
+import "server-only";
 import { FetchRequest, JsonRpcProvider, Wallet } from "ethers";
 import { getEnv } from "~/env";
 import { AppError } from "~/server/errors";

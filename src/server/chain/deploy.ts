@@ -1,3 +1,4 @@
+import "server-only";
 import { type JsonRpcProvider, NonceManager, type Wallet } from "ethers";
 import {
   DataMarketplace__factory,

@@ -1,3 +1,4 @@
+import "server-only";
 import { readFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbClient } from "~/server/db";
 import type { ChainDomain } from "./chain-domain";
 import type { Chain } from "./client";

@@ -1,3 +1,4 @@
+import "server-only";
 import { AbiCoder, hexlify, keccak256, randomBytes } from "ethers";
 
 /**

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Log, LogDescription } from "ethers";
 import type { DbClient } from "~/server/db";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * EIP-712 shapes of trial invitations (TrialRegistry.enrollWithInvitation). The sponsor (or a
  * site it authorised) signs an Invitation for a fresh key; whoever holds the key's private half

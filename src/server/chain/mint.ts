@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbTransaction } from "~/server/db";
 import type { Chain } from "./client";
 import { enqueueChainWrite } from "./outbox";

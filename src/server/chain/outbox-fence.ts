@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbClient, DbTransaction } from "~/server/db";
 import type { Prisma } from "~/server/generated/prisma/client";
 

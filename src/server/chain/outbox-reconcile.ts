@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbClient } from "~/server/db";
 import { logger } from "~/server/logger";
 import type { Chain } from "./client";

@@ -1,3 +1,4 @@
+import "server-only";
 import { Transaction } from "ethers";
 import type { Chain } from "./client";
 import type { TOutboxPayload } from "./outbox";

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { Transaction, type TransactionReceipt } from "ethers";
 import type { DbClient, DbTransaction } from "~/server/db";

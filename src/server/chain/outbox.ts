@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import type { DbClient, DbTransaction } from "~/server/db";
 import type { Chain } from "./client";

@@ -1,3 +1,4 @@
+import "server-only";
 import { type Interface, isError } from "ethers";
 import type { Chain } from "./client";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { getEnv } from "~/env";
 import { getDb } from "~/server/db";
 import { describeError, logger } from "~/server/logger";

@@ -1,3 +1,4 @@
+import "server-only";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -33,7 +34,15 @@ export async function startEmbeddedDatabase(options: {
   detached?: boolean;
   timeoutMs?: number;
 }): Promise<EmbeddedDatabase> {
-  const args = ["--import", "tsx", SERVER_SCRIPT, "--dir", options.dataDir];
+  // The react-server condition lets the `server-only` marker load outside Next's bundler.
+  const args = [
+    "--conditions=react-server",
+    "--import",
+    "tsx",
+    SERVER_SCRIPT,
+    "--dir",
+    options.dataDir,
+  ];
   if (options.port) args.push("--port", String(options.port));
   if (options.fromDump) args.push("--from-dump", options.fromDump);
   if (options.exitWithParent !== false) args.push("--exit-with-parent");

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Canonical form of a record, so that the same data always hashes the same way no matter how
  * it was read. Documented in docs/integrity.md for auditors who re-implement it:

@@ -1,3 +1,4 @@
+import "server-only";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 
 /**

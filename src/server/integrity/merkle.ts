@@ -1,3 +1,4 @@
+import "server-only";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { AbiCoder, getBytes, hexlify, keccak256, toUtf8Bytes } from "ethers";
 import { canonicalJson } from "./canonical";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Check digits of identifier schemes, so that a number is called an NHS number, a card or a
  * SNOMED CT concept only when its own check digit agrees (a random number passes one in ten).

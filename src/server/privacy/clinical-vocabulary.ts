@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Words that decide what a capitalised word or a number next to them is. Kept apart from any
  * test corpus: these are the clinical conventions the detector relies on, not a list of

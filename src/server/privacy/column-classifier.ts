@@ -1,3 +1,4 @@
+import "server-only";
 import type { ColumnProfile } from "./column-profile";
 import { headerHint, type AgeUnit, type HeaderHint } from "./column-rules";
 import { resolveDateReading, type DateReading } from "./dates";

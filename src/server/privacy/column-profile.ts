@@ -1,3 +1,4 @@
+import "server-only";
 import { isLoincCode, isSnomedId } from "./checksums";
 import { dictionaries, foldName } from "./dictionaries";
 import { addDateEvidence, newDateEvidence, parseWholeDate, type DateEvidence } from "./dates";

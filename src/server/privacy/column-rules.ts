@@ -1,3 +1,4 @@
+import "server-only";
 import type { IdentifierType } from "./identifier-types";
 
 /**

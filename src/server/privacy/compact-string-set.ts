@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * A read-only set of many short strings held in one string and two typed arrays. Half a
  * million words in ordinary Set entries are half a million objects for the garbage collector

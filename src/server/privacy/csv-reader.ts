@@ -1,3 +1,4 @@
+import "server-only";
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import Papa from "papaparse";
 import { AppError } from "~/server/errors";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Dates as people write them, and what may be kept of them: the year, when it can be read
  * with certainty. A two-digit year is read only when the answer is certain (later than this

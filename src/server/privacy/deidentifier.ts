@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import type { ColumnPlan } from "./column-classifier";
 import { parseWholeDate, yearOf } from "./dates";

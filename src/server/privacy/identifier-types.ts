@@ -1,3 +1,4 @@
+import "server-only";
 export { IDENTIFIER_TYPES, type IdentifierType } from "~/shared/identifier-types";
 
 /**

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * k-anonymity for pooled extracts. Quasi-identifier columns are recognised by name and
  * generalised one level at a time (ages into wider bands, ZIP3 into a region and then

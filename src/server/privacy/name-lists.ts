@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Family names written in Han characters and in Hangul. A run of Han or Hangul characters in
  * otherwise Latin text is a name when it starts with one of these; other runs are flagged for

@@ -1,3 +1,4 @@
+import "server-only";
 import {
   CLINICAL_ABBREVIATIONS,
   CLINICAL_HEAD_NOUNS,

@@ -1,3 +1,4 @@
+import "server-only";
 import { readFile, stat } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { ColumnClass } from "./column-classifier";
 import type { IdentifierType } from "./identifier-types";
 

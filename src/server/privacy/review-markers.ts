@@ -1,3 +1,4 @@
+import "server-only";
 import { IDENTIFIER_TYPES, type IdentifierType } from "./identifier-types";
 
 /**

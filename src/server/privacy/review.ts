@@ -1,3 +1,4 @@
+import "server-only";
 import Papa from "papaparse";
 import type { IdentifierType } from "./identifier-types";
 import {

@@ -1,3 +1,4 @@
+import "server-only";
 import type { DateReading } from "./dates";
 import type { IdentifierType } from "./identifier-types";
 import { findNameSpans } from "./names";

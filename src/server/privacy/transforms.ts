@@ -1,3 +1,4 @@
+import "server-only";
 import type { AgeUnit } from "./column-rules";
 import { RESTRICTED_ZIP3 } from "./identifier-types";
 

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Demo accounts, listed in README; seeded only when SEED_DEMO=true (npm run dev, tests).
  * The wallet participant uses the local Hardhat node's account #2, a publicly known key, so a

@@ -1,3 +1,4 @@
+import "server-only";
 import { hash } from "@node-rs/argon2";
 import { keccak256, toUtf8Bytes } from "ethers";
 import type { Chain } from "~/server/chain/client";

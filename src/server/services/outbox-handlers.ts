@@ -1,3 +1,4 @@
+import "server-only";
 import type { OutboxFailureHandler, OutboxWorkerOptions } from "~/server/chain/outbox-worker";
 import { reissueAfterFailure } from "~/server/services/signing/reissue";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Chain } from "~/server/chain/client";
 import type { TOutboxPayload } from "~/server/chain/outbox";
 import type { DbClient, DbTransaction } from "~/server/db";

@@ -1,3 +1,4 @@
+import "server-only";
 import { Signature, verifyTypedData } from "ethers";
 import type { Chain } from "~/server/chain/client";
 import { isTransportError } from "~/server/chain/revert-reasons";

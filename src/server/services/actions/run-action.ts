@@ -1,3 +1,4 @@
+import "server-only";
 import type { ForwardRequestMessage, ForwardTypedData } from "~/server/chain/forward-request";
 import { enqueueChainWrite } from "~/server/chain/outbox";
 import { AppError } from "~/server/errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import Papa from "papaparse";
 import type { Chain } from "~/server/chain/client";
 import { computeDataRoot, hashRecord, StreamingDataRoot } from "~/server/integrity/merkle";

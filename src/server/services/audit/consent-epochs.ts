@@ -1,3 +1,4 @@
+import "server-only";
 import { isBefore, type ChainRecord } from "./chain-history";
 
 /**

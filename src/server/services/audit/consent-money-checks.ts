@@ -1,3 +1,4 @@
+import "server-only";
 import type { Chain } from "~/server/chain/client";
 import { isBefore, type ChainRecord } from "./chain-history";
 import type { CheckResult } from "./checks";

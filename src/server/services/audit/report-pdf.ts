@@ -1,3 +1,4 @@
+import "server-only";
 import PDFDocument from "pdfkit";
 import type { runAudit } from "./run-audit";
 import type { TimelineEntry } from "./timeline";

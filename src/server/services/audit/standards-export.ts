@@ -1,3 +1,4 @@
+import "server-only";
 import Papa from "papaparse";
 import { FORMULA_CELL } from "~/shared/csv-safety";
 import { fromPurposeMask, PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";

@@ -1,3 +1,4 @@
+import "server-only";
 import { formatUnits } from "ethers";
 import type { DbClient } from "~/server/db";
 import type { TimelineCategory } from "~/shared/timeline-categories";

@@ -1,3 +1,4 @@
+import "server-only";
 import { hexlify, randomBytes, solidityPackedKeccak256 } from "ethers";
 import { sealSecret } from "~/server/crypto";
 import type { DbClient } from "~/server/db";

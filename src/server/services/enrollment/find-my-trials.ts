@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { TRIAL_SUMMARY } from "~/server/services/trials/find-trials";

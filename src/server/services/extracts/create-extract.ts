@@ -1,3 +1,4 @@
+import "server-only";
 import Papa from "papaparse";
 import { escapeCell, escapeRow } from "~/shared/csv-safety";
 import type { Chain } from "~/server/chain/client";

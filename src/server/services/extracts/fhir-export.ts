@@ -1,3 +1,4 @@
+import "server-only";
 import type { Bundle, Observation } from "fhir/r4";
 
 /**

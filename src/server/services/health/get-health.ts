@@ -1,3 +1,4 @@
+import "server-only";
 import { getChain } from "~/server/chain/client";
 import { countOutboxBacklog } from "~/server/chain/outbox";
 import { getDatabase } from "~/server/db";

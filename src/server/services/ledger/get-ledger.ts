@@ -1,3 +1,4 @@
+import "server-only";
 import type { Chain } from "~/server/chain/client";
 import { formatTokens } from "~/shared/tokens";
 import type { DbClient } from "~/server/db";

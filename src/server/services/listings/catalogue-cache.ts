@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The indexer's word to the catalogue: something it shows changed on chain. This process's
  * next search then reads the change before answering (catalogue/catalogue-sync.ts); other app

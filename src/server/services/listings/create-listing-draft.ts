@@ -1,3 +1,4 @@
+import "server-only";
 import { parseUnits } from "ethers";
 import Papa from "papaparse";
 import { listingIdFor, newSalt } from "~/server/chain/ids";

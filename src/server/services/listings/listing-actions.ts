@@ -1,3 +1,4 @@
+import "server-only";
 import { parseUnits, ZeroHash } from "ethers";
 import type { DbClient, DbTransaction } from "~/server/db";
 import { AppError } from "~/server/errors";

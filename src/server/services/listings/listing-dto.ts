@@ -1,3 +1,4 @@
+import "server-only";
 import { formatUnits } from "ethers";
 import type { Prisma } from "~/server/generated/prisma/client";
 import { fromPurposeMask } from "~/server/services/consent/purposes";

@@ -1,3 +1,4 @@
+import "server-only";
 import { parseUnits } from "ethers";
 import type { DbClient } from "~/server/db";
 import type { PurposeKey } from "~/server/services/consent/purposes";

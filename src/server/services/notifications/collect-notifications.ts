@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbClient } from "~/server/db";
 import { formatTokens } from "~/shared/tokens";
 import { PURPOSES } from "~/server/services/consent/purposes";

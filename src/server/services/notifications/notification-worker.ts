@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { getEnv } from "~/env";
 import { releaseLease, tryAcquireLease } from "~/server/chain/leases";

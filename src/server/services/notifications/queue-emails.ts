@@ -1,3 +1,4 @@
+import "server-only";
 import { getEnv } from "~/env";
 import type { DbClient } from "~/server/db";
 import { createUnsubscribeToken } from "./unsubscribe-token";

@@ -1,3 +1,4 @@
+import "server-only";
 import { readFile } from "node:fs/promises";
 import { keccak256 } from "ethers";
 import type { DbClient } from "~/server/db";

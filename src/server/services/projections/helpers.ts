@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbTransaction } from "~/server/db";
 import type { PayoutKind } from "~/server/generated/prisma/enums";
 import type { EventArg, IndexedEvent, Projection } from "~/server/chain/indexed-event";

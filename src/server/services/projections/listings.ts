@@ -1,3 +1,4 @@
+import "server-only";
 import { text, type Projection } from "./helpers";
 
 /** Listings and their consent epochs. */

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Projection } from "~/server/chain/indexed-event";
 import { LISTING_PROJECTIONS } from "./listings";
 import { REQUEST_PROJECTIONS } from "./requests";

@@ -1,3 +1,4 @@
+import "server-only";
 import { deletePayouts, ITEM_STATUS, list, recordPayout, text, type Projection } from "./helpers";
 
 /** Requests, decisions, data uses, settlement and withdrawals. */

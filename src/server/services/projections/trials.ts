@@ -1,3 +1,4 @@
+import "server-only";
 import { deletePayouts, recordPayout, text, userIdOf, type Projection } from "./helpers";
 
 /** Trials, protocol versions, invitations, enrolments and their rewards. */

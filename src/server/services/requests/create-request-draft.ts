@@ -1,3 +1,4 @@
+import "server-only";
 import { formatUnits, keccak256, parseUnits, toUtf8Bytes } from "ethers";
 import { newSalt, requestIdFor } from "~/server/chain/ids";
 import type { DbClient } from "~/server/db";

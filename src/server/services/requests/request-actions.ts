@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { buildCohortTree } from "~/server/integrity/cohort-items";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Chain } from "~/server/chain/client";
 import { enqueueChainWrite } from "~/server/chain/outbox";
 import type { DbClient } from "~/server/db";

@@ -1,3 +1,4 @@
+import "server-only";
 import { Wallet } from "ethers";
 import type { DbClient, DbTransaction } from "~/server/db";
 import { TRANSACTION_OPTIONS } from "~/server/db";

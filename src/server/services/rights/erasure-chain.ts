@@ -1,3 +1,4 @@
+import "server-only";
 import type { ForwardRequestMessage } from "~/server/chain/forward-request";
 import { forwarderNonce, nextSignerNonce } from "~/server/chain/outbox";
 import type { DbClient, DbTransaction } from "~/server/db";

@@ -1,3 +1,4 @@
+import "server-only";
 /** Where each table of the database appears in the export (export-my-data.ts). */
 export const EXPORT_COVERAGE = {
   User: "account",

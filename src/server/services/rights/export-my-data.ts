@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { fromPurposeMask, PURPOSES } from "~/server/services/consent/purposes";

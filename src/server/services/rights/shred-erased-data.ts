@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbClient } from "~/server/db";
 import { describeError, logger } from "~/server/logger";
 import { deleteBlob } from "~/server/storage/blob-store";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Chain } from "~/server/chain/client";
 import { buildForwardTypedData, toRequestData } from "~/server/chain/forward-request";
 import type { OutboxFailureHandler } from "~/server/chain/outbox-worker";

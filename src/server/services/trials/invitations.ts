@@ -1,3 +1,4 @@
+import "server-only";
 import { getBytes, hexlify, verifyTypedData, Wallet } from "ethers";
 import type { Chain } from "~/server/chain/client";
 import {

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Chain } from "~/server/chain/client";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { formatUnits, parseUnits, solidityPackedKeccak256 } from "ethers";
 import type { DbClient } from "~/server/db";

@@ -1,3 +1,4 @@
+import "server-only";
 import { formatUnits } from "ethers";
 import type { Chain } from "~/server/chain/client";
 import type { DbClient } from "~/server/db";

@@ -1,3 +1,4 @@
+import "server-only";
 import Papa from "papaparse";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";

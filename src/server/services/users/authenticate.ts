@@ -1,3 +1,4 @@
+import "server-only";
 import { verify } from "@node-rs/argon2";
 import { SiweMessage } from "siwe";
 import type { DbClient } from "~/server/db";

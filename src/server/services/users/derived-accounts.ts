@@ -1,3 +1,4 @@
+import "server-only";
 import { createHmac } from "node:crypto";
 import { Wallet } from "ethers";
 import { openSecret } from "~/server/crypto";

@@ -1,3 +1,4 @@
+import "server-only";
 import { Wallet, type TypedDataDomain, type TypedDataField } from "ethers";
 import { sealSecret } from "~/server/crypto";
 import type { DbTransaction } from "~/server/db";

@@ -1,3 +1,4 @@
+import "server-only";
 import { hash } from "@node-rs/argon2";
 import { z } from "zod";
 import type { DbClient } from "~/server/db";

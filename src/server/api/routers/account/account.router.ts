@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { changePassword, ZChangePasswordSchema } from "~/server/services/users/change-password";
 import { registerUser, ZRegisterUserSchema } from "~/server/services/users/register-user";

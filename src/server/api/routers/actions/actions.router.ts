@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { getChain } from "~/server/chain/client";
 import { handlerFor, ZActionSchema } from "~/server/services/actions/registry";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 
 const hex = z.string().regex(/^0x[0-9a-fA-F]*$/, "must be 0x-prefixed hex");

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { getChain } from "~/server/chain/client";
 import { findAuditableTrial } from "~/server/services/audit/auditable-trial";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { getChain } from "~/server/chain/client";
 import { createExtract } from "~/server/services/extracts/create-extract";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { getChain } from "~/server/chain/client";
 import { getLedger } from "~/server/services/ledger/get-ledger";

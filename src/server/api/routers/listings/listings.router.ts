@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { getChain } from "~/server/chain/client";
 import { createListingDraft } from "~/server/services/listings/create-listing-draft";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { PURPOSE_KEYS } from "~/server/services/consent/purposes";
 import {

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { findMyUploads, getUpload } from "~/server/services/uploads/get-upload";
 import { createTRPCRouter, participantProcedure } from "../../trpc";

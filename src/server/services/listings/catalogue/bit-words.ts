@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Word-at-a-time helpers over bitsets held as Uint32Array words (bit `slot & 31` of word
  * `slot >>> 5`), the form a search's candidates take once they are many.

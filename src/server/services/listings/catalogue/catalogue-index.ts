@@ -1,3 +1,4 @@
+import "server-only";
 import { PURPOSES } from "~/server/services/consent/purposes";
 import { collectSlots, fillFromSlots } from "./bit-words";
 import { countFacetWords } from "./facet-words";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { DbClient } from "~/server/db";
 import { Prisma } from "~/server/generated/prisma/client";
 import { describeError, logger } from "~/server/logger";

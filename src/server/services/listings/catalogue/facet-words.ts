@@ -1,3 +1,4 @@
+import "server-only";
 import { popcount } from "./bit-words";
 
 /**

@@ -1,3 +1,4 @@
+import "server-only";
 import { formatUnits } from "ethers";
 import { fromPurposeMask } from "~/server/services/consent/purposes";
 import type { CatalogueCard, CatalogueDoc, CatalogueTrial, IndexColumns } from "./types";

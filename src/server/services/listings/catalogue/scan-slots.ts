@@ -1,3 +1,4 @@
+import "server-only";
 import { PURPOSES } from "~/server/services/consent/purposes";
 import { DATA_TYPES, exactPrice } from "./index-columns";
 import type { SlotSet } from "./slot-set";

@@ -1,3 +1,4 @@
+import "server-only";
 import { stem } from "porter2";
 
 /**

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Sets of index slots (small integers, added in increasing order). A term most listings share
  * is a bitset (one bit per slot, ANDed a word at a time); a rare one is a sorted list (a few

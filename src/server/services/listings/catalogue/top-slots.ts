@@ -1,3 +1,4 @@
+import "server-only";
 import type { CatalogueSort, IndexColumns } from "./types";
 
 /** Negative when slot `a` comes before slot `b`. */

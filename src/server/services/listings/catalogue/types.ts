@@ -1,3 +1,4 @@
+import "server-only";
 import type { PurposeKey } from "~/server/services/consent/purposes";
 
 /** What the index holds of one listing the catalogue may show. */
