@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { ERROR_TRANSPORT, type AppErrorCode } from "~/server/errors";
 import { DEMO_PASSWORD, DEMO_TRIAL_REGISTRY_ID } from "~/server/seed/demo-accounts";
 import {
   cookieJar,
@@ -141,6 +142,65 @@ describe.skipIf(Boolean(skipReason))("requests shaped by an attacker", () => {
     );
     expect(registrations.status).toBe(400);
     expect(await registrations.text()).toMatch(/one account at a time/i);
+  });
+
+  it("every route handler answers a domain error with the status of the one table", async () => {
+    const anonymous = cookieJar(appUrl, { from: "127.0.9.4" });
+    // Each route: a refusal and the error code it stands for; the status comes from errors.ts.
+    const expectRefusal = async (response: Response, code: AppErrorCode, message: RegExp) => {
+      expect(response.status, `${response.url} → ${code}`).toBe(ERROR_TRANSPORT[code].http);
+      expect(response.headers.get("content-type")).toMatch(/application\/json/);
+      expect(response.headers.get("cache-control")).toMatch(/no-store/);
+      expect(((await response.json()) as { message: string }).message).toMatch(message);
+    };
+    const csv = { "content-type": "text/csv", "x-file-name": "a.csv" };
+    const guarded: Array<[string, RequestInit]> = [
+      ["/api/uploads", { method: "POST", headers: csv, body: "pseudonym,year\nS-1,2020\n" }],
+      ["/api/plans", { method: "POST", headers: { "content-type": "text/plain" }, body: "x" }],
+      ["/api/plans/no-such-plan", {}],
+      ["/api/extracts/no-such-extract/csv", {}],
+      [`/api/audit/${DEMO_TRIAL_REGISTRY_ID}/report`, {}],
+      ["/api/my-data/json", {}],
+    ];
+    for (const [route, init] of guarded)
+      await expectRefusal(await anonymous(route, init), "UNAUTHENTICATED", /sign in/i);
+
+    // The wrong role: a researcher uploading health data, a participant sending a plan.
+    await expectRefusal(
+      await researcher("/api/uploads", guarded[0]![1]),
+      "FORBIDDEN",
+      /participant accounts/i,
+    );
+    await expectRefusal(
+      await participant("/api/plans", guarded[1]![1]),
+      "FORBIDDEN",
+      /researcher/i,
+    );
+    // Bad input, something that is not there, a document over the limit.
+    await expectRefusal(
+      await participant("/api/uploads", {
+        method: "POST",
+        headers: { ...csv, "x-file-name": "%E0%A4%A" },
+        body: "pseudonym,year\nS-1,2020\n",
+      }),
+      "BAD_INPUT",
+      /file name/i,
+    );
+    await expectRefusal(
+      await researcher("/api/plans/no-such-plan"),
+      "NOT_FOUND",
+      /no research plan/i,
+    );
+    await expectRefusal(await participant("/api/my-data/xml"), "NOT_FOUND", /my-data\/json/);
+    await expectRefusal(
+      await researcher("/api/plans", {
+        method: "POST",
+        headers: { "content-type": "text/plain", "x-file-name": "big.txt" },
+        body: "x".repeat(6 * 1024 * 1024),
+      }),
+      "TOO_LARGE",
+      /.+/,
+    );
   });
 
   it("answers odd file names in uploads and downloads with a clear 400 or 404", async () => {

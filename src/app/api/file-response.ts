@@ -1,3 +1,4 @@
+import "server-only";
 /** A generated file as a download only its reader's browser holds, and only while open. */
 export function fileResponse(file: { name: string; type: string; body: Buffer }): Response {
   return new Response(new Uint8Array(file.body), {

@@ -1,3 +1,4 @@
+import "server-only";
 import { getSessionFromRequest } from "~/server/auth";
 import { AppError, ERROR_TRANSPORT, isAppError } from "~/server/errors";
 import type { Role } from "~/server/generated/prisma/enums";
