@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { DEMO_PASSWORD } from "~/server/seed/demo-accounts";
 import { browserForFile, signInWithPassword, WAIT_MS } from "./browser";
@@ -7,7 +7,9 @@ import { auditPage, LAPTOP } from "./page-audit";
 /**
  * Every route, signed out and in each role, at a laptop's and a phone's width: axe-core finds
  * no serious or critical violation and no page is wider than the phone. Forms are checked
- * again after a submission with errors, as a person who mistyped sees them.
+ * again after a submission with errors, as a person who mistyped sees them, and the panels that
+ * open in place (the erasure confirmation, the report disclosure) once open. The app has no
+ * modal dialogs; its other confirmations are the browser's own window.confirm.
  */
 const skipReason = inject("e2eSkipReason");
 const appUrl = skipReason ? "" : inject("appUrl");
@@ -56,6 +58,20 @@ async function waitForFormErrors(page: Page) {
     .or(page.locator('[aria-invalid="true"]'))
     .first()
     .waitFor({ timeout: WAIT_MS });
+}
+
+/** Opens the erasure panel, checks it once it says what erasing affects, closes it unused. */
+async function openErasure(
+  person: Awaited<ReturnType<typeof visitor>>,
+  opener: Locator,
+  name: string,
+) {
+  await opener.click();
+  const panel = person.page.getByTestId("erasure-confirm");
+  await panel.getByTestId("erasure-delivered").waitFor({ timeout: WAIT_MS });
+  await person.check(name);
+  await panel.getByRole("button", { name: "Cancel" }).click();
+  await panel.waitFor({ state: "detached", timeout: WAIT_MS });
 }
 
 describe.skipIf(Boolean(skipReason))("every page is accessible and fits a phone", () => {
@@ -119,9 +135,20 @@ describe.skipIf(Boolean(skipReason))("every page is accessible and fits a phone"
     await person.visit("/participant/trials", "trials");
     await person.visit("/participant/listings", "listings");
     await person.visit(await person.firstLink("/listings/"), "listing");
+    // What opens in place on the owner's listing: the report disclosure and the erasure panel.
+    const report = person.page.locator("details > summary");
+    if ((await report.count()) > 0) {
+      await report.first().click();
+      await person.check("listing-report-open");
+    }
+    const eraseListing = person.page.getByRole("button", { name: "Erase this listing…" });
+    if ((await eraseListing.count()) > 0)
+      await openErasure(person, eraseListing, "listing-erase-open");
     await person.visit("/participant/requests", "requests");
     await person.visit("/participant/ledger", "ledger");
     await person.visit("/account", "account");
+    const eraseAccount = person.page.getByRole("button", { name: "Erase my account…" });
+    await openErasure(person, eraseAccount, "account-erase-open");
     await person.visit("/sponsor", "not-for-role");
     await person.visit("/participant/uploads/new", "upload");
     await person.page
@@ -133,6 +160,8 @@ describe.skipIf(Boolean(skipReason))("every page is accessible and fits a phone"
     await person.check("upload-review");
     await person.page.getByLabel("Title").fill("Visits");
     await person.page.getByLabel("Price per use (TSR)").fill("ten");
+    // The button waits for the consent acknowledgement; the price is the mistake.
+    await person.page.getByLabel(/I have read what this consent allows/).check();
     await person.page.getByRole("button", { name: "Sign and publish" }).click();
     await waitForFormErrors(person.page);
     await person.check("upload-review-error");
