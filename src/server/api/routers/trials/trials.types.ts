@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZRequestResultsSchema } from "~/shared/research-output";
 
 const ZAnchor = z.enum(["PENDING", "CONFIRMED", "FAILED"]);
 const ZPurposeUses = z.array(z.object({ purpose: z.string(), uses: z.number() }));
@@ -51,6 +52,8 @@ export const ZTrialOverview = z.object({
       revenue: z.string(),
     }),
   ),
+  /** Requests that used the trial's data, their registered outputs or "no results reported". */
+  results: z.array(ZRequestResultsSchema),
 });
 
 export const ZInvitation = z.object({
