@@ -12,7 +12,12 @@ import { resultEntries } from "~/server/services/results/result-entries";
  * held for them (read from the chain, not the database), summed over all their accounts: the
  * wallet and the accounts derived from it for each enrolment and listing.
  */
-export async function getLedger(options: { db: DbClient; chain: Chain | null; userId: string }) {
+export async function getLedger(options: {
+  db: DbClient;
+  chain: Chain | null;
+  userId: string;
+  now?: Date;
+}) {
   const { db } = options;
   const [items, uses, payouts, results] = await Promise.all([
     db.accessRequestItem.findMany({
@@ -51,7 +56,7 @@ export async function getLedger(options: { db: DbClient; chain: Chain | null; us
       orderBy: { createdAt: "asc" },
       select: { id: true, kind: true, amountWei: true, txHash: true, createdAt: true },
     }),
-    resultEntries(db, options.userId),
+    resultEntries(db, options.userId, options.now),
   ]);
   const purpose = (bit: number) => PURPOSES[bit]?.label ?? "Unknown purpose";
   const entries = [

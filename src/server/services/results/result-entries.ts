@@ -26,9 +26,13 @@ export type ResultEntry = {
  * A participant's ledger lines about results: one per output registered from a request that
  * used their data, and "no results reported" for a request whose grace period ended without one.
  */
-export async function resultEntries(db: DbClient, userId: string): Promise<ResultEntry[]> {
+export async function resultEntries(
+  db: DbClient,
+  userId: string,
+  now = new Date(),
+): Promise<ResultEntry[]> {
   const graceDays = getEnv().RESULTS_GRACE_DAYS;
-  const requests = await findResultsOfListings({ db, listings: { ownerId: userId } });
+  const requests = await findResultsOfListings({ db, listings: { ownerId: userId }, now });
   return requests.flatMap((request): ResultEntry[] => {
     const common = {
       listing: request.listings.join(", "),
