@@ -421,8 +421,7 @@ contract DataMarketplace is
         (uint256 word, uint256 shift) = _itemWord(requestId, deliveredIndex);
         if ((word >> shift) & DELIVERED == 0) revert NoDataUse(requestId, deliveredIndex);
         if (outputHash == bytes32(0)) revert EmptyOutputHash();
-        if (_outputs[requestId][outputHash])
-            revert OutputAlreadyRegistered(requestId, outputHash);
+        if (_outputs[requestId][outputHash]) revert OutputAlreadyRegistered(requestId, outputHash);
         _outputs[requestId][outputHash] = true;
         emit OutputRegistered(requestId, researcher, outputHash);
     }
@@ -578,7 +577,10 @@ contract DataMarketplace is
     }
 
     /// @inheritdoc IDataMarketplace
-    function isOutputRegistered(bytes32 requestId, bytes32 outputHash) external view returns (bool) {
+    function isOutputRegistered(
+        bytes32 requestId,
+        bytes32 outputHash
+    ) external view returns (bool) {
         return _outputs[requestId][outputHash];
     }
 

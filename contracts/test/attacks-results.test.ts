@@ -30,7 +30,10 @@ describe("results: only the researcher whose request used data registers its out
     const request = await requestWithTwoItems(suite);
     await mined(suite.recordUse(request, 0));
     // Admin makes and uses a request of its own over the same listings: still not this one.
-    const own = await suite.openRequest(admin, request.items.map((item) => item.listingId));
+    const own = await suite.openRequest(
+      admin,
+      request.items.map((item) => item.listingId),
+    );
     await mined(suite.recordUse(own, 0));
     // Bob owns a listing of the request; mallory is a stranger.
     for (const caller of [admin, bob, mallory]) {
@@ -62,9 +65,9 @@ describe("results: only the researcher whose request used data registers its out
     const { marketplace, carol } = suite;
     const request = await requestWithTwoItems(suite);
     await mined(suite.recordUse(request, 0));
-    await expect(
-      marketplace.connect(carol).registerOutput(salt(), 0, hashOf("x")),
-    ).rejects.toThrow(/UnknownRequest/);
+    await expect(marketplace.connect(carol).registerOutput(salt(), 0, hashOf("x"))).rejects.toThrow(
+      /UnknownRequest/,
+    );
     await expect(
       marketplace.connect(carol).registerOutput(request.requestId, 0, `0x${"0".repeat(64)}`),
     ).rejects.toThrow(/EmptyOutputHash/);

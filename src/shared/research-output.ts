@@ -62,8 +62,7 @@ export function checkOutputKind(value: OutputFields, context: z.core.$Refinement
   const missing = (path: string, message: string) =>
     context.addIssue({ code: "custom", path: [path], message });
   if (value.kind === "PUBLICATION" && !value.doi) missing("doi", "A publication needs its DOI");
-  if (value.kind !== "SUMMARY" && !value.url)
-    missing("url", "Give the link where it can be read");
+  if (value.kind !== "SUMMARY" && !value.url) missing("url", "Give the link where it can be read");
   if (value.kind === "SUMMARY" && !value.summary)
     missing("summary", "Write the summary participants will read");
 }

@@ -135,11 +135,7 @@ describe("results returned", () => {
       [{ ...PUBLICATION, title: "x".repeat(301) }, /too_big|at most|300/],
     ];
     for (const [fields, message] of bad) {
-      await expectCode(
-        api.actions.prepare({ action: register(fields) }),
-        "BAD_REQUEST",
-        message,
-      );
+      await expectCode(api.actions.prepare({ action: register(fields) }), "BAD_REQUEST", message);
     }
     expect(await outputsAndWrites()).toEqual({ outputs: 0, writes: 0 });
   });
@@ -210,11 +206,7 @@ describe("results returned", () => {
 
   it("refuses the same output again, and the same DOI under another title", async () => {
     for (const fields of [PUBLICATION, { ...PUBLICATION, title: "Same DOI, retitled paper" }]) {
-      await expectCode(
-        harness.act(researcher, register(fields)),
-        "CONFLICT",
-        /already registered/,
-      );
+      await expectCode(harness.act(researcher, register(fields)), "CONFLICT", /already registered/);
     }
     expect(await outputsAndWrites()).toEqual({ outputs: 1, writes: 1 });
   });
@@ -250,9 +242,7 @@ describe("results returned", () => {
     const overview = await harness.callerFor(sponsor).trials.overview({ trialId });
     expect(overview.results).toHaveLength(1);
     expect(overview.results[0]).toMatchObject({ requestId, resultsStatus: "REPORTED" });
-    expect(overview.results[0]!.outputs.map((output) => output.title)).toEqual([
-      PUBLICATION.title,
-    ]);
+    expect(overview.results[0]!.outputs.map((output) => output.title)).toEqual([PUBLICATION.title]);
     const [mine] = await harness.callerFor(researcher).requests.mine();
     expect(mine!.resultsStatus).toBe("REPORTED");
     expect(mine!.outputs).toHaveLength(1);

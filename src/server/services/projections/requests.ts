@@ -105,7 +105,11 @@ export const REQUEST_PROJECTIONS: Record<string, Projection> = {
           request: { chainKey: text(event, "requestId") },
           outputHash: text(event, "outputHash"),
         },
-        data: { anchorStatus: "CONFIRMED", anchorTxHash: event.txHash, registeredAt: event.blockTime },
+        data: {
+          anchorStatus: "CONFIRMED",
+          anchorTxHash: event.txHash,
+          registeredAt: event.blockTime,
+        },
       });
     },
     undo: async (tx, event) => {
