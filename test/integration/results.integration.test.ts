@@ -103,10 +103,22 @@ afterAll(async () => {
 });
 
 describe("results returned", () => {
-  it("refuses an output before any data use of the request, and changes nothing", async () => {
+  it("refuses an output before any data use of the request is on chain, and changes nothing", async () => {
     const [mine] = await harness.callerFor(researcher).requests.mine();
     expect(mine!.hasDataUse).toBe(false);
     expect(mine!.resultsStatus).toBe("NO_DATA_USED");
+    await expectCode(
+      harness.act(researcher, register(PUBLICATION)),
+      "CONFLICT",
+      /once data of this request was used/,
+    );
+    // A delivery queued but not yet recorded on chain is not a data use yet.
+    await recordDelivery({
+      db: harness.db,
+      chain: harness.chain,
+      requestId,
+      extractRoot: keccak256(toUtf8Bytes("results-extract")),
+    });
     await expectCode(
       harness.act(researcher, register(PUBLICATION)),
       "CONFLICT",
@@ -116,12 +128,6 @@ describe("results returned", () => {
   });
 
   it("refuses a bad DOI, a plain-http or malformed link, a missing DOI and an oversized title, with the field named", async () => {
-    await recordDelivery({
-      db: harness.db,
-      chain: harness.chain,
-      requestId,
-      extractRoot: keccak256(toUtf8Bytes("results-extract")),
-    });
     await harness.settle();
     const api = harness.callerFor(researcher);
     const bad: [Record<string, unknown>, RegExp][] = [
