@@ -16,7 +16,7 @@ export function ResearchOutputs({ outputs }: { outputs: Output[] }) {
       {outputs.map((output) => {
         const link = linkOf(output);
         return (
-          <li key={output.id} data-testid="research-output">
+          <li key={output.id} className="break-words" data-testid="research-output">
             <span className="font-medium">{RESEARCH_OUTPUT_LABELS[output.kind]}:</span>{" "}
             {link ? (
               <a href={link} className="underline" rel="noopener noreferrer" target="_blank">
@@ -25,7 +25,7 @@ export function ResearchOutputs({ outputs }: { outputs: Output[] }) {
             ) : (
               output.title
             )}
-            {output.doi && <span className="mono text-slate-500"> doi:{output.doi}</span>}
+            {output.doi && <span className="mono break-all text-slate-500"> doi:{output.doi}</span>}
             {output.summary && <p className="text-slate-700">{output.summary}</p>}
             <span className="text-slate-500">
               {" "}

@@ -59,7 +59,7 @@ export function MyRequests() {
             request.accessUntil > new Date() && <ExtractPanel requestId={request.id} />}
           {request.outputs.length > 0 && (
             <section className="space-y-1">
-              <h3 className="font-semibold">Results</h3>
+              <h2 className="font-semibold">Results</h2>
               <ResearchOutputs outputs={request.outputs} />
             </section>
           )}

@@ -48,9 +48,9 @@ export function RegisterOutputForm({ requestId }: { requestId: string }) {
       aria-labelledby={headingId}
       data-testid="register-output-form"
     >
-      <h3 id={headingId} className="font-semibold">
+      <h2 id={headingId} className="font-semibold">
         Register a result
-      </h3>
+      </h2>
       <p className="text-sm text-slate-600">
         Participants whose data this request used see it in their ledger. Only its hash goes on
         chain; links must be https.
