@@ -96,3 +96,8 @@ export const ZRequestResultsSchema = z.object({
   outputs: z.array(ZResearchOutputSchema),
   resultsStatus: z.enum(RESULTS_STATUSES),
 });
+
+/** Where a reader finds an output: its DOI resolved, else its https link. */
+export function outputLink(output: { doi: string | null; url: string | null }): string | null {
+  return output.doi ? `https://doi.org/${output.doi}` : output.url;
+}

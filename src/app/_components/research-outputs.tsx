@@ -1,12 +1,11 @@
 import type { z } from "zod";
-import { RESEARCH_OUTPUT_LABELS, type ZResearchOutputSchema } from "~/shared/research-output";
+import {
+  outputLink,
+  RESEARCH_OUTPUT_LABELS,
+  type ZResearchOutputSchema,
+} from "~/shared/research-output";
 
 type Output = z.infer<typeof ZResearchOutputSchema>;
-
-/** Where a reader finds an output: its DOI resolved, else its https link. */
-function linkOf(output: Output): string | null {
-  return output.doi ? `https://doi.org/${output.doi}` : output.url;
-}
 
 /** A request's results as researchers, sponsors and participants see them. */
 export function ResearchOutputs({ outputs }: { outputs: Output[] }) {
@@ -14,7 +13,7 @@ export function ResearchOutputs({ outputs }: { outputs: Output[] }) {
   return (
     <ul className="space-y-1 text-sm" data-testid="research-outputs">
       {outputs.map((output) => {
-        const link = linkOf(output);
+        const link = outputLink(output);
         return (
           <li key={output.id} className="break-words" data-testid="research-output">
             <span className="font-medium">{RESEARCH_OUTPUT_LABELS[output.kind]}:</span>{" "}

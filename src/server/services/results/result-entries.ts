@@ -1,14 +1,9 @@
 import { getEnv } from "~/env";
 import type { DbClient } from "~/server/db";
-import { RESEARCH_OUTPUT_LABELS } from "~/shared/research-output";
+import { outputLink, RESEARCH_OUTPUT_LABELS } from "~/shared/research-output";
 import { findResultsOfListings } from "./find-results";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** Where a reader finds an output: its DOI resolved, else its https link. */
-export function outputLink(output: { doi: string | null; url: string | null }): string | null {
-  return output.doi ? `https://doi.org/${output.doi}` : output.url;
-}
 
 export type ResultEntry = {
   id: string;
