@@ -91,6 +91,11 @@ const schema = z.object({
   /** The From address of notification emails. */
   MAIL_FROM: z.string().min(3).default("TrialShare <no-reply@trialshare.local>"),
   NOTIFY_POLL_MS: z.coerce.number().int().min(50).default(5_000),
+  /**
+   * Days after a request's access period ends before a request whose data was used, with no
+   * registered output, is shown to its sponsor and participants as "no results reported".
+   */
+  RESULTS_GRACE_DAYS: z.coerce.number().int().min(0).max(3650).default(365),
   // --- end of notifications
 });
 

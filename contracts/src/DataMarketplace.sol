@@ -129,6 +129,7 @@ contract DataMarketplace is
     mapping(bytes32 requestId => mapping(uint256 word => uint256)) private _items;
     mapping(bytes32 requestId => mapping(uint256 word => uint256)) private _settled;
     mapping(address account => uint256) private _balances;
+    mapping(bytes32 requestId => mapping(bytes32 outputHash => bool)) private _outputs;
 
     /**
      * @dev The admin is a two-step role (AccessControlDefaultAdminRules, one day to accept a
@@ -401,6 +402,32 @@ contract DataMarketplace is
 
     /**
      * @inheritdoc IDataMarketplace
+     * @dev Requirements: the caller made the request; item `deliveredIndex` of it was delivered
+     * (a data use was recorded), so only research that used data reports results; a non-zero
+     * hash not registered against this request before (the same output twice is refused, so a
+     * replayed or repeated registration cannot inflate a request's results). Allowed after the
+     * access period and settlement (results come later) and while paused (it moves no money).
+     * Only a hash reaches the chain. Emits {OutputRegistered}.
+     */
+    function registerOutput(
+        bytes32 requestId,
+        uint256 deliveredIndex,
+        bytes32 outputHash
+    ) external {
+        address researcher = _requests[requestId].researcher;
+        if (researcher == address(0)) revert UnknownRequest(requestId);
+        address caller = _msgSender();
+        if (caller != researcher) revert NotRequestResearcher(requestId, caller);
+        (uint256 word, uint256 shift) = _itemWord(requestId, deliveredIndex);
+        if ((word >> shift) & DELIVERED == 0) revert NoDataUse(requestId, deliveredIndex);
+        if (outputHash == bytes32(0)) revert EmptyOutputHash();
+        if (_outputs[requestId][outputHash]) revert OutputAlreadyRegistered(requestId, outputHash);
+        _outputs[requestId][outputHash] = true;
+        emit OutputRegistered(requestId, researcher, outputHash);
+    }
+
+    /**
+     * @inheritdoc IDataMarketplace
      * @dev Requirements: a non-zero balance. The balance is cleared before the transfer.
      * Emits {Withdrawn}.
      */
@@ -547,6 +574,14 @@ contract DataMarketplace is
         isDelivered = item & DELIVERED != 0;
         isSettled = (_settled[requestId][index >> 8] >> (index & 255)) & 1 == 1;
         isConsentInForce = item != 0 && _isTickLive(item >> 11, (item >> 3) & 0xff);
+    }
+
+    /// @inheritdoc IDataMarketplace
+    function isOutputRegistered(
+        bytes32 requestId,
+        bytes32 outputHash
+    ) external view returns (bool) {
+        return _outputs[requestId][outputHash];
     }
 
     /// @inheritdoc IDataMarketplace

@@ -163,6 +163,16 @@ const ACTIONS: Record<string, { allowed: readonly Role[]; action: (f: Fixture) =
     allowed: ["RESEARCHER"],
     action: (f) => ({ type: "request.create", requestId: f.requestId }),
   },
+  "output.register": {
+    allowed: ["RESEARCHER"],
+    action: (f) => ({
+      type: "output.register",
+      requestId: f.requestId,
+      kind: "SUMMARY",
+      title: "A matrix summary",
+      summary: "What the study found, in plain words.",
+    }),
+  },
   "earnings.withdraw": {
     allowed: ["PARTICIPANT", "RESEARCHER", "SPONSOR"],
     action: () => ({ type: "earnings.withdraw" }),
@@ -289,6 +299,12 @@ const WRONG_OWNER: { name: string; as: Role; call: (api: Api, f: Fixture) => Pro
       as: "RESEARCHER",
       call: (api, f) =>
         api.actions.prepare({ action: ACTIONS["request.create"]!.action(f) as never }),
+    },
+    {
+      name: "actions.prepare output.register",
+      as: "RESEARCHER",
+      call: (api, f) =>
+        api.actions.prepare({ action: ACTIONS["output.register"]!.action(f) as never }),
     },
     ...(
       [

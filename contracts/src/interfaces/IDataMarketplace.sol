@@ -74,6 +74,14 @@ interface IDataMarketplace is IConsentRegistry, IPaymentErrors {
     error MarketplacePaused();
     /// @dev The caller may not pause the marketplace.
     error NotPauser(address caller);
+    /// @dev Only the researcher who made the request registers its outputs.
+    error NotRequestResearcher(bytes32 requestId, address caller);
+    /// @dev An output is registered only against an item whose data was delivered (a data use).
+    error NoDataUse(bytes32 requestId, uint256 index);
+    /// @dev An output needs a non-zero hash.
+    error EmptyOutputHash();
+    /// @dev This output (its hash) is already registered against the request.
+    error OutputAlreadyRegistered(bytes32 requestId, bytes32 outputHash);
 
     /// @notice A participant anchored a new listing: its data root and the hash of its
     /// de-identification report (its consent follows in ConsentGranted).
@@ -139,6 +147,13 @@ interface IDataMarketplace is IConsentRegistry, IPaymentErrors {
         uint256 refunded,
         uint256 fee,
         address feeRecipient
+    );
+    /// @notice The researcher registered an output (a publication, preprint or summary) of a
+    /// request whose data was used; `outputHash` commits to its description, kept off chain.
+    event OutputRegistered(
+        bytes32 indexed requestId,
+        address indexed researcher,
+        bytes32 outputHash
     );
     /// @notice An account withdrew its credited balance.
     event Withdrawn(address indexed account, uint256 amount);
@@ -219,6 +234,13 @@ interface IDataMarketplace is IConsentRegistry, IPaymentErrors {
         bytes32[] calldata proof,
         bool[] calldata proofFlags
     ) external;
+
+    /// @notice The request's researcher registers the hash of an output of the research, naming
+    /// an item whose data was delivered (`deliveredIndex`) as proof that data was used.
+    function registerOutput(bytes32 requestId, uint256 deliveredIndex, bytes32 outputHash) external;
+
+    /// @notice Whether `outputHash` is registered against the request.
+    function isOutputRegistered(bytes32 requestId, bytes32 outputHash) external view returns (bool);
 
     /// @notice Sends the caller their whole credited balance.
     function withdraw() external;

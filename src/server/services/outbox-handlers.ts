@@ -30,6 +30,13 @@ export const OUTBOX_FAILURE_HANDLERS: Record<string, OutboxFailureHandler> = {
   "request.create": failRequest,
   // The same call carrying the researcher's permit (see actions/permit.ts).
   "request.create:permit": failRequest,
+  // Only a registration still waiting: a confirmed one (say, of a duplicate send) stays.
+  "output.register": async (db, entityId) => {
+    await db.researchOutput.updateMany({
+      where: { id: entityId, anchorStatus: "PENDING" },
+      data: { anchorStatus: "FAILED" },
+    });
+  },
   "dataUse.record": async (db, entityId) => {
     await db.dataUse.updateMany({ where: { id: entityId }, data: { anchorStatus: "FAILED" } });
   },

@@ -13,6 +13,8 @@ const KIND_LABELS: Record<string, string> = {
   ENROLLMENT_REWARD: "Enrolment reward",
   WITHDRAWAL: "Withdrawn",
   REFUND: "Refund",
+  RESULT: "Result published",
+  NO_RESULTS: "No results reported",
 };
 
 export function Ledger() {
@@ -87,7 +89,22 @@ export function Ledger() {
                   <td data-label="Listing">{entry.listing ?? "—"}</td>
                   <td data-label="Researcher">{entry.researcher ?? "—"}</td>
                   <td data-label="Purpose">{entry.purpose ?? "—"}</td>
-                  <td data-label="Detail">{entry.detail}</td>
+                  <td data-label="Detail">
+                    {entry.detail}
+                    {entry.link && (
+                      <>
+                        {" "}
+                        <a
+                          href={entry.link}
+                          className="underline"
+                          rel="noopener noreferrer"
+                          target="_blank"
+                        >
+                          Read it
+                        </a>
+                      </>
+                    )}
+                  </td>
                   <td data-label="Proof" className="mono whitespace-nowrap">
                     {entry.txHash ? `${entry.txHash.slice(0, 10)}…` : "pending"}
                   </td>

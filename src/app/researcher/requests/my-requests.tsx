@@ -3,6 +3,8 @@
 import { purposeLabel } from "~/shared/purposes";
 import { api } from "~/trpc/react";
 import { ExtractPanel } from "./extract-panel";
+import { RegisterOutputForm } from "./register-output-form";
+import { ResearchOutputs } from "../../_components/research-outputs";
 import { EmptyState, ErrorState, LoadingState } from "../../_components/page-state";
 
 export function MyRequests() {
@@ -11,7 +13,8 @@ export function MyRequests() {
       query.state.data?.some(
         (request) =>
           request.anchorStatus === "PENDING" ||
-          request.items.some((item) => item.status === "PENDING"),
+          request.items.some((item) => item.status === "PENDING") ||
+          request.outputs.some((output) => output.status === "PENDING"),
       )
         ? 2_000
         : false,
@@ -54,6 +57,13 @@ export function MyRequests() {
           </ul>
           {request.items.some((item) => item.status === "APPROVED") &&
             request.accessUntil > new Date() && <ExtractPanel requestId={request.id} />}
+          {request.outputs.length > 0 && (
+            <section className="space-y-1">
+              <h2 className="font-semibold">Results</h2>
+              <ResearchOutputs outputs={request.outputs} />
+            </section>
+          )}
+          {request.hasDataUse && <RegisterOutputForm requestId={request.id} />}
         </li>
       ))}
     </ul>

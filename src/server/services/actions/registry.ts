@@ -18,6 +18,8 @@ import {
   updatePriceAction,
 } from "~/server/services/listings/listing-actions";
 import { createRequestAction, decideItemAction } from "~/server/services/requests/request-actions";
+import { registerOutputAction } from "~/server/services/results/results-actions";
+import { checkOutputKind, RESEARCH_OUTPUT_FIELDS } from "~/shared/research-output";
 import {
   amendProtocolAction,
   fundRewardsAction,
@@ -65,6 +67,9 @@ export const ZActionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("enrollment.withdraw"), trialId: id }),
   z.object({ type: z.literal("item.decide"), itemId: id, approve: z.boolean() }),
   z.object({ type: z.literal("request.create"), requestId: id }),
+  z
+    .object({ type: z.literal("output.register"), ...RESEARCH_OUTPUT_FIELDS })
+    .superRefine(checkOutputKind),
   z.object({ type: z.literal("earnings.withdraw"), account }),
   z.object({
     type: z.literal("trial.register"),
@@ -104,6 +109,7 @@ const HANDLERS: {
   "enrollment.withdraw": withdrawEnrollmentAction,
   "item.decide": decideItemAction,
   "request.create": createRequestAction,
+  "output.register": registerOutputAction,
   "earnings.withdraw": withdrawEarningsAction,
   "rewards.withdraw": withdrawRewardsAction,
   "trial.register": registerTrialAction,

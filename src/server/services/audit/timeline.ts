@@ -106,6 +106,10 @@ const DESCRIBE: Record<string, [TimelineCategory, (args: Record<string, unknown>
     "data use",
     (a) => `Data use of item ${String(a.index)} recorded, extract root ${short(a.extractRoot)}`,
   ],
+  OutputRegistered: [
+    "data use",
+    (a) => `Research output registered by the researcher, hash ${short(a.outputHash)}`,
+  ],
   ItemSettled: [
     "settlement",
     (a) =>

@@ -4,16 +4,23 @@ import { formatTokens } from "~/shared/tokens";
 import type { DbClient } from "~/server/db";
 import { PURPOSES } from "~/server/services/consent/purposes";
 import { balancesOf } from "~/server/services/earnings/earnings-actions";
+import { resultEntries } from "~/server/services/results/result-entries";
 
 /**
- * "My data ledger": every request, decision and data use of a participant's listings and every
+ * "My data ledger": every request, decision and data use of a participant's listings, the
+ * results researchers registered from studies that used them (or "no results reported"), every
  * payment, each with the transaction that proves it, plus earnings per month and the balances
  * held for them (read from the chain, not the database), summed over all their accounts: the
  * wallet and the accounts derived from it for each enrolment and listing.
  */
-export async function getLedger(options: { db: DbClient; chain: Chain | null; userId: string }) {
+export async function getLedger(options: {
+  db: DbClient;
+  chain: Chain | null;
+  userId: string;
+  now?: Date;
+}) {
   const { db } = options;
-  const [items, uses, payouts] = await Promise.all([
+  const [items, uses, payouts, results] = await Promise.all([
     db.accessRequestItem.findMany({
       where: { listing: { ownerId: options.userId }, request: { anchorStatus: "CONFIRMED" } },
       select: {
@@ -50,6 +57,7 @@ export async function getLedger(options: { db: DbClient; chain: Chain | null; us
       orderBy: { createdAt: "asc" },
       select: { id: true, kind: true, amountWei: true, txHash: true, createdAt: true },
     }),
+    resultEntries(db, options.userId, options.now),
   ]);
   const purpose = (bit: number) => PURPOSES[bit]?.label ?? "Unknown purpose";
   const entries = [
@@ -98,6 +106,7 @@ export async function getLedger(options: { db: DbClient; chain: Chain | null; us
       detail: `${payout.kind === "WITHDRAWAL" ? "−" : "+"}${formatTokens(payout.amountWei.toFixed(0))} TSR`,
       txHash: payout.txHash,
     })),
+    ...results,
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
 
   const byMonth = new Map<string, bigint>();

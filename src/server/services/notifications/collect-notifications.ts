@@ -6,7 +6,8 @@ import { PURPOSES } from "~/server/services/consent/purposes";
 /**
  * Derives notifications from what the database (the indexer's projection of the chain) says
  * happened: a request awaits a decision, its decision window closes soon, data was used, a
- * payment arrived, a protocol amendment needs re-consent, consent is about to expire; for
+ * payment arrived, a protocol amendment needs re-consent, consent is about to expire, a result
+ * was published from a study that used the participant's data; for
  * researchers a decision was made and an extract is ready; for sponsors an enrolment milestone.
  *
  * Each event has an idempotency key, so running this again (every few seconds, on every app
@@ -33,7 +34,7 @@ const day = (date: Date) => date.toISOString().slice(0, 10);
 const purposeLabel = (index: number) => PURPOSES[index]?.label.toLowerCase() ?? "research";
 
 async function forParticipants(db: DbClient, now: Date, since: Date): Promise<NewNotification[]> {
-  const [pending, uses, payouts, enrollments, expiring] = await Promise.all([
+  const [pending, uses, payouts, enrollments, expiring, results] = await Promise.all([
     db.accessRequestItem.findMany({
       where: {
         status: "PENDING",
@@ -78,6 +79,20 @@ async function forParticipants(db: DbClient, now: Date, since: Date): Promise<Ne
         epoch: true,
         expiresAt: true,
         listing: { select: { ownerId: true } },
+      },
+    }),
+    db.researchOutput.findMany({
+      where: { anchorStatus: "CONFIRMED", registeredAt: { gte: since } },
+      select: {
+        id: true,
+        request: {
+          select: {
+            dataUses: {
+              where: { anchorStatus: "CONFIRMED" },
+              select: { listing: { select: { ownerId: true } } },
+            },
+          },
+        },
       },
     }),
   ]);
@@ -130,6 +145,17 @@ async function forParticipants(db: DbClient, now: Date, since: Date): Promise<Ne
         body: `The protocol is now version ${enrollment.trial.currentVersion}. Until you consent to it, researchers cannot request or use your listings linked to the trial.`,
         link: "/participant/trials",
       })),
+    // The output's title is not repeated: it may name the condition studied.
+    ...results.flatMap((output) =>
+      [...new Set(output.request.dataUses.map((use) => use.listing.ownerId))].map((userId) => ({
+        userId,
+        kind: "result.published",
+        idempotencyKey: `result.published:${output.id}:${userId}`,
+        title: "A result was published from a study that used your data",
+        body: "A researcher registered a result (a publication, a preprint or a plain-language summary) of a study your data contributed to. Your ledger shows it, with where to read it.",
+        link: "/participant/ledger",
+      })),
+    ),
     ...expiring.map((consent) => ({
       userId: consent.listing.ownerId,
       kind: "consent.expiring",

@@ -97,6 +97,29 @@ export const REQUEST_PROJECTIONS: Record<string, Projection> = {
       });
     },
   },
+  OutputRegistered: {
+    apply: async (tx, event) => {
+      // Registered through the app: its row holds the description. A hash registered some other
+      // way has no description to show and stays only in the timeline.
+      await tx.researchOutput.updateMany({
+        where: {
+          request: { chainKey: text(event, "requestId") },
+          outputHash: text(event, "outputHash"),
+        },
+        data: {
+          anchorStatus: "CONFIRMED",
+          anchorTxHash: event.txHash,
+          registeredAt: event.blockTime,
+        },
+      });
+    },
+    undo: async (tx, event) => {
+      await tx.researchOutput.updateMany({
+        where: { anchorTxHash: event.txHash, outputHash: text(event, "outputHash") },
+        data: { anchorStatus: "PENDING", anchorTxHash: null, registeredAt: null },
+      });
+    },
+  },
   ItemExpired: {
     apply: async (tx, event) => {
       await tx.accessRequestItem.updateMany({

@@ -2,6 +2,11 @@ import "server-only";
 import type { DbClient } from "~/server/db";
 import { formatTokens } from "~/shared/tokens";
 import { PURPOSES } from "~/server/services/consent/purposes";
+import {
+  OUTPUT_SELECT,
+  resultsStatusOf,
+  toOutputDto,
+} from "~/server/services/results/find-results";
 
 const purposeKeyOf = (bit: number) => PURPOSES[bit]?.key ?? "ACADEMIC_RESEARCH";
 
@@ -63,7 +68,7 @@ export async function findIncomingItems(options: { db: DbClient; ownerId: string
   }));
 }
 
-/** A researcher's own requests with their items' states. */
+/** A researcher's own requests with their items' states and the outputs registered against them. */
 export async function findMyRequests(options: { db: DbClient; researcherId: string }) {
   const requests = await options.db.accessRequest.findMany({
     where: { researcherId: options.researcherId },
@@ -92,8 +97,11 @@ export async function findMyRequests(options: { db: DbClient; researcherId: stri
           listing: { select: { id: true, title: true } },
         },
       },
+      _count: { select: { dataUses: { where: { anchorStatus: "CONFIRMED" } } } },
+      outputs: { orderBy: { createdAt: "asc" }, select: OUTPUT_SELECT },
     },
   });
+  const now = new Date();
   const outbox = await options.db.chainOutbox.findMany({
     where: {
       kind: { startsWith: "request.create" },
@@ -135,6 +143,17 @@ export async function findMyRequests(options: { db: DbClient; researcherId: stri
           : null,
         listing: item.listing,
       })),
+      hasDataUse: request._count.dataUses > 0,
+      outputs: request.outputs.map(toOutputDto),
+      resultsStatus: resultsStatusOf(
+        {
+          accessUntil: request.accessUntil,
+          hasDataUse: request._count.dataUses > 0,
+          reportedOutputs: request.outputs.filter((output) => output.anchorStatus === "CONFIRMED")
+            .length,
+        },
+        now,
+      ),
     };
   });
 }

@@ -13,6 +13,7 @@ export const EXPORT_COVERAGE = {
   AccessRequest: "myRequests",
   ResearchPlan: "myResearchPlans",
   Extract: "myRequests[].extracts",
+  ResearchOutput: "myRequests[].outputs",
   Trial: "sponsoredTrials",
   ProtocolVersion: "sponsoredTrials[].protocolVersions",
   TrialInvitation: "sponsoredTrials[].invitations",

@@ -199,6 +199,21 @@ export async function exportMyData(options: {
         planDocumentId: true,
         items: { select: { listingId: true, status: true, priceWei: true } },
         extracts: { select: { id: true, k: true, extractRoot: true, createdAt: true } },
+        outputs: {
+          select: {
+            id: true,
+            kind: true,
+            title: true,
+            doi: true,
+            url: true,
+            summary: true,
+            outputHash: true,
+            anchorStatus: true,
+            anchorTxHash: true,
+            registeredAt: true,
+            createdAt: true,
+          },
+        },
       },
     }),
     db.researchPlan.findMany({

@@ -6,6 +6,7 @@ import { AppError } from "~/server/errors";
 import { readTrialTimeline, type TimelineEntry } from "~/server/services/audit/timeline";
 import { PURPOSES } from "~/server/services/consent/purposes";
 import { TOKEN_DECIMALS } from "~/server/services/listings/listing-dto";
+import { findResultsOfListings } from "~/server/services/results/find-results";
 
 const tokens = (wei: bigint) => formatUnits(wei, TOKEN_DECIMALS);
 
@@ -31,7 +32,8 @@ function sumOf(entries: TimelineEntry[], event: string) {
 /**
  * What a sponsor sees of one of its trials: protocol versions with enrolments per version,
  * enrolment over time and withdrawals, the reward pool, and how the trial's listings are used
- * (data uses by purpose, researchers, revenue credited to participants).
+ * (data uses by purpose, researchers, revenue credited to participants), and the results
+ * researchers registered from requests that used them (or "no results reported").
  */
 export async function getTrialOverview(options: {
   db: DbClient;
@@ -63,7 +65,7 @@ export async function getTrialOverview(options: {
   if (!trial || trial.sponsorId !== options.sponsorId)
     throw new AppError("NOT_FOUND", "No trial of yours has this id.");
 
-  const [perVersion, entries, listings] = await Promise.all([
+  const [perVersion, entries, listings, results] = await Promise.all([
     db.enrollment.groupBy({
       by: ["protocolVersion"],
       where: { trialId: trial.id, status: "ACTIVE", anchorStatus: "CONFIRMED" },
@@ -91,6 +93,7 @@ export async function getTrialOverview(options: {
         requestItems: { select: { status: true, request: { select: { researcherId: true } } } },
       },
     }),
+    findResultsOfListings({ db, listings: { trialId: trial.id } }),
   ]);
   const revenue = await db.payout.groupBy({
     by: ["listingId"],
@@ -165,5 +168,6 @@ export async function getTrialOverview(options: {
       usesByPurpose: usesByPurpose(listing.dataUses),
       revenue: tokens(revenueOf(listing.id)),
     })),
+    results,
   };
 }

@@ -6,6 +6,7 @@ import { AnchorBadge } from "../../../_components/anchor-badge";
 import { TrialDownloads } from "../../../_components/trial-downloads";
 import { EnrollmentChart } from "./enrollment-chart";
 import { Invitations } from "./invitations";
+import { TrialResults } from "./trial-results";
 import { AmendProtocolForm, FundRewardsForm, ReclaimRewardsForm } from "./sponsor-forms";
 import { ErrorState, LoadingState } from "../../../_components/page-state";
 
@@ -27,7 +28,7 @@ export function TrialOverview({ trialId }: { trialId: string }) {
   if (overview.isPending) return <LoadingState />;
   if (overview.error)
     return <ErrorState message={overview.error.message} onRetry={() => void overview.refetch()} />;
-  const { trial, versions, enrollment, rewards, usage, listings } = overview.data;
+  const { trial, versions, enrollment, rewards, usage, listings, results } = overview.data;
   const isAnchored = trial.anchorStatus === "CONFIRMED";
   return (
     <div className="space-y-6">
@@ -169,6 +170,8 @@ export function TrialOverview({ trialId }: { trialId: string }) {
           </table>
         )}
       </section>
+
+      <TrialResults results={results} />
 
       <section className="card space-y-3">
         <h2 className="text-lg font-semibold">Reports for regulators</h2>

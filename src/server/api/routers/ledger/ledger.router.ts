@@ -18,6 +18,8 @@ export const ledgerRouter = createTRPCRouter({
             purpose: z.string().nullable(),
             detail: z.string(),
             txHash: z.string().nullable(),
+            /** Where a registered result can be read (its DOI or https link). */
+            link: z.string().nullable().optional(),
           }),
         ),
         earningsByMonth: z.array(z.object({ month: z.string(), amount: z.number() })),

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { PURPOSE_KEYS } from "~/server/services/consent/purposes";
 import { createRequestDraft } from "~/server/services/requests/create-request-draft";
 import { ZCreateRequestDraftSchema } from "~/shared/request-draft";
+import { RESULTS_STATUSES, ZResearchOutputSchema } from "~/shared/research-output";
 import { findIncomingItems, findMyRequests } from "~/server/services/requests/find-requests";
 import { createTRPCRouter, participantProcedure, researcherProcedure } from "../../trpc";
 
@@ -48,6 +49,10 @@ export const requestsRouter = createTRPCRouter({
               listing: z.object({ id: z.string(), title: z.string() }),
             }),
           ),
+          /** A data use is on chain: outputs can be registered (signed action "output.register"). */
+          hasDataUse: z.boolean(),
+          outputs: z.array(ZResearchOutputSchema),
+          resultsStatus: z.enum(RESULTS_STATUSES),
         }),
       ),
     )

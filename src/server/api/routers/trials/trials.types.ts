@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { ZRequestResultsSchema } from "~/shared/research-output";
 
 const ZAnchor = z.enum(["PENDING", "CONFIRMED", "FAILED"]);
 const ZPurposeUses = z.array(z.object({ purpose: z.string(), uses: z.number() }));
@@ -52,6 +53,8 @@ export const ZTrialOverview = z.object({
       revenue: z.string(),
     }),
   ),
+  /** Requests that used the trial's data, their registered outputs or "no results reported". */
+  results: z.array(ZRequestResultsSchema),
 });
 
 export const ZInvitation = z.object({
