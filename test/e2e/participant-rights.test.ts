@@ -55,7 +55,16 @@ describe.skipIf(Boolean(skipReason))(
 
       // Decide the request from the page the email links to.
       await page.goto(`${appUrl}/participant/requests`);
-      const pending = page.getByTestId("incoming-item").filter({ hasText: "Baseline vitals" });
+      // Other browser tests on the same installation may have asked for this listing too: the
+      // test follows the one item it decides.
+      const decidable = page
+        .getByTestId("incoming-item")
+        .filter({ hasText: "Baseline vitals" })
+        .filter({ has: page.locator("[data-testid=approve]:enabled") })
+        .first();
+      await decidable.waitFor({ timeout: WAIT_MS });
+      const itemId = await decidable.getAttribute("data-item-id");
+      const pending = page.locator(`[data-item-id="${itemId}"]`);
       await pending.getByTestId("approve").click();
       await page
         .getByText(/Queued|decision on its way/)

@@ -25,7 +25,12 @@ export function IncomingRequests() {
   return (
     <ul className="space-y-3">
       {items.data.map((item) => (
-        <li key={item.id} className="card space-y-2" data-testid="incoming-item">
+        <li
+          key={item.id}
+          className="card space-y-2"
+          data-testid="incoming-item"
+          data-item-id={item.id}
+        >
           <div className="flex flex-wrap items-center justify-between gap-2">
             <p className="font-semibold">
               {item.request.researcherName} asks for “{item.listing.title}”

@@ -20,6 +20,20 @@ export const SETTLE_BATCH = 150;
 /** Clocks of the server and the chain may differ a little: wait this much past a deadline. */
 const CLOCK_MARGIN_MS = 60_000;
 
+function confirmedSettleIndices(
+  chain: Chain,
+  settles: { status: string; payload: unknown }[],
+): Set<number> {
+  const indices = new Set<number>();
+  for (const row of settles) {
+    const data = (row.payload as { data?: unknown } | null)?.data;
+    if (row.status !== "CONFIRMED" || typeof data !== "string") continue;
+    const [, batch] = chain.contracts.marketplace.interface.decodeFunctionData("settleItems", data);
+    for (const index of batch as bigint[]) indices.add(Number(index));
+  }
+  return indices;
+}
+
 export async function enqueueDueSettlements(db: DbClient, chain: Chain): Promise<number> {
   const now = Date.now();
   const open = await db.accessRequest.findMany({
@@ -36,7 +50,7 @@ export async function enqueueDueSettlements(db: DbClient, chain: Chain): Promise
   for (const request of open) {
     const settles = await db.chainOutbox.findMany({
       where: { kind: "request.settle", entityId: request.id },
-      select: { status: true },
+      select: { status: true, payload: true },
     });
     if (settles.some((row) => row.status === "PENDING" || row.status === "SENT")) continue;
     // A batch the chain refused three times needs a person: say so instead of retrying forever.
@@ -61,8 +75,12 @@ export async function enqueueDueSettlements(db: DbClient, chain: Chain): Promise
     ]);
     const deliveredListings = new Set(delivered.map((use) => use.listingId));
     const settledItems = new Set(settled.map((item) => item.id));
+    // A batch on chain whose events the indexer has not read yet is settled all the same:
+    // sending it again would only be refused (AlreadySettled).
+    const confirmedIndices = confirmedSettleIndices(chain, settles);
     const due = items.filter((item) => {
       if (item.status === "EXCLUDED" || settledItems.has(item.id)) return false;
+      if (confirmedIndices.has(item.itemIndex)) return false;
       if (item.status === "REJECTED" || item.status === "EXPIRED") return true;
       if (item.status === "PENDING") return isDecisionOver;
       return isWindowOver || deliveredListings.has(item.listing.id);
