@@ -23,7 +23,30 @@ async function outcomeOf(page: Page): Promise<string> {
   const signedIn = page.getByTestId("signed-in-as");
   // Next's route announcer is an (empty) alert too: the form's has words in it.
   const alert = page.getByRole("alert").filter({ hasText: /\w/ });
-  await signedIn.or(alert).first().waitFor({ timeout: WAIT_MS });
+  await signedIn
+    .or(alert)
+    .first()
+    .waitFor({ timeout: WAIT_MS })
+    .catch(async (error: unknown) => {
+      console.log("DEBUG url", page.url());
+      console.log(
+        "DEBUG header",
+        await page
+          .locator("header")
+          .innerHTML()
+          .catch(() => "none"),
+      );
+      console.log(
+        "DEBUG main",
+        (
+          await page
+            .locator("main")
+            .innerText()
+            .catch(() => "none")
+        ).slice(0, 500),
+      );
+      throw error;
+    });
   if (await signedIn.isVisible()) return `signed in: ${await signedIn.textContent()}`;
   return `error: ${await alert.textContent()}`;
 }

@@ -54,3 +54,13 @@ export function readTextField(form: FormData, name: string): string {
   const value = form.get(name);
   return typeof value === "string" ? value : "";
 }
+
+/**
+ * After a sign-in, a full page load: the layout (the header, the session) renders with the new
+ * cookie. A client push followed by a refresh raced: the refresh could win, leaving the page at
+ * /sign-in, signed out, with its form gone (seen in the 20-sign-in browser test).
+ */
+export function openSignedInHome(): void {
+  // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load on purpose
+  window.location.assign("/");
+}

@@ -1,13 +1,16 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { api } from "~/trpc/react";
 import { FormNotReady } from "../_components/form-not-ready";
-import { readTextField, signInWithSession, useIsHydrated } from "../_components/sign-in-session";
+import {
+  openSignedInHome,
+  readTextField,
+  signInWithSession,
+  useIsHydrated,
+} from "../_components/sign-in-session";
 
 export default function RegisterPage() {
-  const router = useRouter();
   const isHydrated = useIsHydrated();
   const register = api.account.register.useMutation();
   const [error, setError] = useState<string | null>(null);
@@ -37,12 +40,11 @@ export default function RegisterPage() {
         email: form.email,
         password: form.password,
       }));
-      router.push("/");
-      router.refresh();
+      // Stays busy while the signed-in home page loads.
+      openSignedInHome();
     } catch (caught) {
       const reason = caught instanceof Error ? caught.message : "sign-in failed";
       setError(`Your account was created, but signing in failed: ${reason} Sign in to continue.`);
-    } finally {
       setIsSigningIn(false);
     }
   }

@@ -2,10 +2,14 @@
 
 import Link from "next/link";
 import { getCsrfToken } from "next-auth/react";
-import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { FormNotReady } from "../_components/form-not-ready";
-import { readTextField, signInWithSession, useIsHydrated } from "../_components/sign-in-session";
+import {
+  openSignedInHome,
+  readTextField,
+  signInWithSession,
+  useIsHydrated,
+} from "../_components/sign-in-session";
 import { signSiweMessage } from "../_components/wallet";
 
 type Demo = {
@@ -22,7 +26,6 @@ async function fetchChainId(): Promise<number> {
 }
 
 export function SignInForms({ demo }: { demo: Demo }) {
-  const router = useRouter();
   const isHydrated = useIsHydrated();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -36,11 +39,10 @@ export function SignInForms({ demo }: { demo: Demo }) {
     setBusy(message);
     try {
       await signInNow();
-      router.push("/");
-      router.refresh();
+      // Stays busy while the signed-in home page loads.
+      openSignedInHome();
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : "Sign-in failed; try again.");
-    } finally {
       setBusy(null);
     }
   }
