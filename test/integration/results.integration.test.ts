@@ -294,4 +294,28 @@ describe("results returned", () => {
     // The request with an output never reads as "no results reported".
     expect(ledger.entries.some((entry) => entry.id === `no-results-${requestId}`)).toBe(false);
   });
+
+  it("two submissions of one new output racing each other: one is registered, the other refused as a conflict", async () => {
+    const PREPRINT = {
+      kind: "PREPRINT" as const,
+      title: "Two tabs, one preprint",
+      url: "https://preprints.example.org/2026-77",
+    };
+    const before = await outputsAndWrites();
+    // Both prepare before either submits: the plan's own "already registered" check passes twice.
+    const api = harness.callerFor(researcher);
+    const first = await api.actions.prepare({ action: register(PREPRINT) });
+    const second = await api.actions.prepare({ action: register(PREPRINT) });
+    const results = await Promise.allSettled([
+      api.actions.submit({ action: register(PREPRINT), request: first.typedData!.message }),
+      api.actions.submit({ action: register(PREPRINT), request: second.typedData!.message }),
+    ]);
+    expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+    const [refused] = results.filter((result) => result.status === "rejected");
+    await expectCode(Promise.reject(refused!.reason), "CONFLICT", /already registered/);
+    expect(await outputsAndWrites()).toEqual({
+      outputs: before.outputs + 1,
+      writes: before.writes + 1,
+    });
+  });
 });
