@@ -1,5 +1,16 @@
 import "server-only";
+import type { IndexedEvent } from "~/server/chain/indexed-event";
+import type { DbTransaction } from "~/server/db";
 import { deletePayouts, recordPayout, text, userIdOf, type Projection } from "./helpers";
+
+/** The enrolment an event names by trial and participant wallet; null when either is unknown. */
+async function enrollmentOfEvent(tx: DbTransaction, event: IndexedEvent) {
+  const [trial, participantId] = await Promise.all([
+    tx.trial.findUnique({ where: { chainKey: text(event, "trialId") }, select: { id: true } }),
+    userIdOf(tx, text(event, "participant")),
+  ]);
+  return trial && participantId ? { trialId: trial.id, participantId } : null;
+}
 
 /** Trials, protocol versions, invitations, enrolments and their rewards. */
 export const TRIAL_PROJECTIONS: Record<string, Projection> = {
@@ -87,26 +98,20 @@ export const TRIAL_PROJECTIONS: Record<string, Projection> = {
   },
   Reconsented: {
     apply: async (tx, event) => {
-      const [trial, userId] = await Promise.all([
-        tx.trial.findUnique({ where: { chainKey: text(event, "trialId") }, select: { id: true } }),
-        userIdOf(tx, text(event, "participant")),
-      ]);
-      if (!trial || !userId) return;
+      const where = await enrollmentOfEvent(tx, event);
+      if (!where) return;
       await tx.enrollment.updateMany({
-        where: { trialId: trial.id, participantId: userId },
+        where,
         data: { protocolVersion: Number(text(event, "protocolVersion")) },
       });
     },
   },
   EnrollmentWithdrawn: {
     apply: async (tx, event) => {
-      const [trial, userId] = await Promise.all([
-        tx.trial.findUnique({ where: { chainKey: text(event, "trialId") }, select: { id: true } }),
-        userIdOf(tx, text(event, "participant")),
-      ]);
-      if (!trial || !userId) return;
+      const where = await enrollmentOfEvent(tx, event);
+      if (!where) return;
       await tx.enrollment.updateMany({
-        where: { trialId: trial.id, participantId: userId },
+        where,
         data: { status: "WITHDRAWN", withdrawnAt: event.blockTime },
       });
     },
