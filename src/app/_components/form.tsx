@@ -33,6 +33,8 @@ export function Form<Values extends FieldValues, Output>({
   className?: string;
   "data-testid"?: string;
   "aria-labelledby"?: string;
+  /** "post" for a form with secrets: submitted before the page's script runs, they stay out of the URL. */
+  method?: "post";
 }) {
   const isLocked = form.formState.isSubmitting || isBusy;
   return (
@@ -90,11 +92,14 @@ export function Field<Values extends FieldValues>({
   );
 }
 
-/** A field's error, in words, beside the field. */
+/**
+ * A field's error, in words, beside the field. An alert (react-hook-form's accessible pattern):
+ * a message that appears on submit is read out, and the field's description repeats it on focus.
+ */
 export function FormMessage({ id, message }: { id?: string; message?: string }) {
   if (!message) return null;
   return (
-    <p id={id} className="text-sm text-red-700">
+    <p id={id} role="alert" className="text-sm text-red-700">
       {message}
     </p>
   );
