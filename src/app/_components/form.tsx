@@ -72,9 +72,10 @@ export function Field<Values extends FieldValues>({
 }) {
   const { formState } = useFormContext<Values>();
   const id = useId();
-  const error: { message?: string } | undefined = get(formState.errors, name);
+  const error: unknown = get(formState.errors, name);
+  const message = messageOf(error);
   const hintId = hint ? `${id}-hint` : undefined;
-  const messageId = error?.message ? `${id}-message` : undefined;
+  const messageId = message ? `${id}-message` : undefined;
   const describedBy = [hintId, messageId].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`space-y-1 ${className}`}>
@@ -87,9 +88,25 @@ export function Field<Values extends FieldValues>({
           {hint}
         </p>
       )}
-      <FormMessage id={messageId} message={error?.message} />
+      <FormMessage id={messageId} message={message} />
     </div>
   );
+}
+
+/**
+ * The message of a field's error, or of the first of its items' (a list typed as one line of
+ * text reports "conditions.0"): a field marked invalid always says why. Depth-limited, and
+ * never into `ref`, the DOM element react-hook-form keeps beside the message.
+ */
+function messageOf(error: unknown, depth = 0): string | undefined {
+  if (!error || typeof error !== "object" || depth > 2) return undefined;
+  const { message, ref: _ref, types: _types, ...items } = error as Record<string, unknown>;
+  if (typeof message === "string" && message) return message;
+  for (const item of Object.values(items)) {
+    const nested = messageOf(item, depth + 1);
+    if (nested) return nested;
+  }
+  return undefined;
 }
 
 /**
