@@ -32,7 +32,13 @@ export function AmendProtocolForm({
     <Form form={form} onSubmit={amend} isBusy={isBusy} className="flex flex-wrap items-end gap-3">
       <Field name="protocol" label={`Protocol v${nextVersion} document`}>
         {(control) => (
-          <input type="file" className="input" {...control} {...form.register("protocol")} />
+          <input
+            type="file"
+            className="input"
+            required
+            {...control}
+            {...form.register("protocol")}
+          />
         )}
       </Field>
       <button type="submit" className="btn">
@@ -59,6 +65,7 @@ export function FundRewardsForm({ trialId }: { trialId: string }) {
         {(control) => (
           <input
             className="input w-32"
+            required
             inputMode="decimal"
             placeholder="500"
             {...control}
@@ -70,6 +77,7 @@ export function FundRewardsForm({ trialId }: { trialId: string }) {
         {(control) => (
           <input
             className="input w-32"
+            required
             inputMode="decimal"
             placeholder="25"
             {...control}
@@ -101,6 +109,7 @@ export function ReclaimRewardsForm({ trialId }: { trialId: string }) {
         {(control) => (
           <input
             className="input w-32"
+            required
             inputMode="decimal"
             {...control}
             {...form.register("amount")}
