@@ -22,6 +22,9 @@ export function fetchFrom(from: string, url: string, init: RequestInit = {}): Pr
       {
         method: init.method ?? "GET",
         localAddress: from,
+        // A connection per request: a server that refuses a body early (413) closes its
+        // connection, and a pooled socket reused after that fails the next request.
+        agent: false,
         headers: Object.fromEntries(headers),
       },
       (response) => {

@@ -12,10 +12,24 @@ const appUrl = skipReason ? "" : inject("appUrl");
 const browser = browserForFile(Boolean(skipReason));
 const contexts: BrowserContext[] = [];
 
+const pageErrors = new WeakMap<Page, string[]>();
 async function freshPage(): Promise<Page> {
   const context = await browser().newContext();
   contexts.push(context);
-  return context.newPage();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console: ${message.text()}`);
+  });
+  page.on("requestfailed", (request) =>
+    errors.push(`failed: ${request.url()} ${request.failure()?.errorText}`),
+  );
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) errors.push(`nav: ${frame.url()}`);
+  });
+  return page;
 }
 
 /** Waits until the page shows who is signed in, or an error: never neither. */
@@ -41,10 +55,11 @@ async function outcomeOf(page: Page): Promise<string> {
         (
           await page
             .locator("main")
-            .innerText()
+            .innerHTML()
             .catch(() => "none")
-        ).slice(0, 500),
+        ).slice(0, 4000),
       );
+      console.log("DEBUG events", JSON.stringify(pageErrors.get(page) ?? []));
       throw error;
     });
   if (await signedIn.isVisible()) return `signed in: ${await signedIn.textContent()}`;

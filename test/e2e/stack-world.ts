@@ -71,7 +71,7 @@ export async function createDrafts(db: Database["prisma"], others: number, each:
           input: {
             uploadId: upload.id,
             dropColumns: [],
-            // One linked listing: an enrolment holds at most 16 (ConsentRegistry.MAX_LINKED_LISTINGS).
+            // One linked listing: an enrolment holds at most 16 (MAX_LINKED_LISTINGS).
             trialId: user === demo && item === 0 ? trial.id : undefined,
             title: `Crash test ${index}-${item}`,
             description: "Published during a crash test.",

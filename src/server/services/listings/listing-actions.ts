@@ -1,6 +1,5 @@
 import "server-only";
 import { parseUnits, ZeroHash } from "ethers";
-import type { Chain } from "~/server/chain/client";
 import type { DbClient, DbTransaction } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { hashDocument } from "~/server/integrity/merkle";
@@ -126,19 +125,12 @@ async function termsFor(db: DbClient, listing: OwnListing) {
   };
 }
 
-/** The most listings one enrolment can link to its trial on chain (ConsentRegistry). */
-const linkLimits = new WeakMap<object, Promise<number>>();
-/** How many listings one enrolment may link: the contract's constant, read once per connection. */
-export function readLinkLimit(chain: Chain): Promise<number> {
-  const { marketplace } = chain.contracts;
-  let limit = linkLimits.get(marketplace);
-  if (!limit) {
-    limit = marketplace.MAX_LINKED_LISTINGS().then(Number);
-    limit.catch(() => linkLimits.delete(marketplace));
-    linkLimits.set(marketplace, limit);
-  }
-  return limit;
-}
+/**
+ * The most listings one enrolment can link to its trial on chain (ConsentRegistry). A copy, so
+ * that preparing a publication needs no chain call while the node is down; a test compares it
+ * with the contract's constant.
+ */
+export const MAX_LINKED_LISTINGS = 16;
 
 /**
  * Refuses a listing the chain would refuse for having too many siblings linked to the same
@@ -148,7 +140,6 @@ export function readLinkLimit(chain: Chain): Promise<number> {
 async function requireLinkSlot(
   db: DbClient | DbTransaction,
   listing: { id: string; ownerId: string; trial: { id: string } | null },
-  limit: number,
 ) {
   if (!listing.trial) return;
   const linked = await db.listing.count({
@@ -160,10 +151,10 @@ async function requireLinkSlot(
       anchorStatus: { not: "FAILED" },
     },
   });
-  if (linked >= limit)
+  if (linked >= MAX_LINKED_LISTINGS)
     throw new AppError(
       "CONFLICT",
-      `You already have ${limit} listings linked to this trial, the most one enrolment can hold; publish this one without linking it to the trial.`,
+      `You already have ${MAX_LINKED_LISTINGS} listings linked to this trial, the most one enrolment can hold; publish this one without linking it to the trial.`,
     );
 }
 
@@ -174,8 +165,7 @@ export const publishListingAction: ActionHandler<{ listingId: string }> = {
     const listing = await ownListing(db, user.id, listingId);
     if (listing.status !== "DRAFT")
       throw new AppError("CONFLICT", "This listing is already published.");
-    const linkLimit = await readLinkLimit(chain);
-    await requireLinkSlot(db, listing, linkLimit);
+    await requireLinkSlot(db, listing);
     const terms = await termsFor(db, listing);
     return {
       entityId: listing.id,
@@ -202,7 +192,7 @@ export const publishListingAction: ActionHandler<{ listingId: string }> = {
         });
         if (published.count !== 1)
           throw new AppError("CONFLICT", "This listing is already published.");
-        await requireLinkSlot(tx, listing, linkLimit);
+        await requireLinkSlot(tx, listing);
         await tx.consentTerms.update({
           where: { listingId: listing.id },
           data: { protocolVersion: terms.protocolVersion, termsHash: terms.termsHash },
