@@ -33,6 +33,8 @@ export function Form<Values extends FieldValues, Output>({
   className?: string;
   "data-testid"?: string;
   "aria-labelledby"?: string;
+  /** "post" for a form with secrets: submitted before the page's script runs, they stay out of the URL. */
+  method?: "post";
 }) {
   const isLocked = form.formState.isSubmitting || isBusy;
   return (
@@ -70,9 +72,10 @@ export function Field<Values extends FieldValues>({
 }) {
   const { formState } = useFormContext<Values>();
   const id = useId();
-  const error: { message?: string } | undefined = get(formState.errors, name);
+  const error: unknown = get(formState.errors, name);
+  const message = messageOf(error);
   const hintId = hint ? `${id}-hint` : undefined;
-  const messageId = error?.message ? `${id}-message` : undefined;
+  const messageId = message ? `${id}-message` : undefined;
   const describedBy = [hintId, messageId].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`space-y-1 ${className}`}>
@@ -85,16 +88,35 @@ export function Field<Values extends FieldValues>({
           {hint}
         </p>
       )}
-      <FormMessage id={messageId} message={error?.message} />
+      <FormMessage id={messageId} message={message} />
     </div>
   );
 }
 
-/** A field's error, in words, beside the field. */
+/**
+ * The message of a field's error, or of the first of its items' (a list typed as one line of
+ * text reports "conditions.0"): a field marked invalid always says why. Depth-limited, and
+ * never into `ref`, the DOM element react-hook-form keeps beside the message.
+ */
+function messageOf(error: unknown, depth = 0): string | undefined {
+  if (!error || typeof error !== "object" || depth > 2) return undefined;
+  const { message, ref: _ref, types: _types, ...items } = error as Record<string, unknown>;
+  if (typeof message === "string" && message) return message;
+  for (const item of Object.values(items)) {
+    const nested = messageOf(item, depth + 1);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+/**
+ * A field's error, in words, beside the field. An alert (react-hook-form's accessible pattern):
+ * a message that appears on submit is read out, and the field's description repeats it on focus.
+ */
 export function FormMessage({ id, message }: { id?: string; message?: string }) {
   if (!message) return null;
   return (
-    <p id={id} className="text-sm text-red-700">
+    <p id={id} role="alert" className="text-sm text-red-700">
       {message}
     </p>
   );

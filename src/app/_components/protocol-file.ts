@@ -1,25 +1,35 @@
 import { keccak256 } from "ethers";
+import { z } from "zod";
+import { PROTOCOL_FIELDS } from "~/shared/trial-actions";
 
 const MAX_PROTOCOL_BYTES = 20 * 1024 * 1024;
 
 /**
- * The protocol document chosen in a form, as what gets anchored: its name and keccak256,
- * computed in the browser (the document itself is not uploaded). A string says what is wrong.
+ * A form's protocol file input (its FileList, as react-hook-form holds it) as the one document
+ * chosen; the message says what is wrong, beside the input.
  */
-export async function protocolFromForm(
-  data: FormData,
-): Promise<{ protocolDocumentName: string; protocolHash: string } | string> {
-  const file = data.get("protocol");
-  if (!(file instanceof File) || file.size === 0) return "Choose the protocol document.";
-  if (file.size > MAX_PROTOCOL_BYTES) return "The protocol document is larger than 20 MB.";
+export const ZProtocolFileSchema = z.custom<FileList | undefined>().transform((files, context) => {
+  const file = files?.[0];
+  const fail = (message: string) => {
+    context.addIssue({ code: "custom", message });
+    return z.NEVER;
+  };
+  if (!file || file.size === 0) return fail("Choose the protocol document.");
+  if (file.size > MAX_PROTOCOL_BYTES) return fail("The protocol document is larger than 20 MB.");
+  const name = PROTOCOL_FIELDS.protocolDocumentName.safeParse(file.name);
+  if (!name.success) return fail("Give the document a shorter file name (200 characters).");
+  return file;
+});
+
+/**
+ * The protocol document as what gets anchored: its name and keccak256, computed in the browser
+ * (the document itself is not uploaded).
+ */
+export async function describeProtocol(
+  file: File,
+): Promise<{ protocolDocumentName: string; protocolHash: string }> {
   return {
-    protocolDocumentName: file.name,
+    protocolDocumentName: file.name.trim(),
     protocolHash: keccak256(new Uint8Array(await file.arrayBuffer())),
   };
-}
-
-/** A text field of a submitted form ("" when absent). */
-export function field(data: FormData, name: string): string {
-  const value = data.get(name);
-  return typeof value === "string" ? value : "";
 }

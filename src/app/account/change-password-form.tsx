@@ -1,10 +1,14 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { getSession } from "next-auth/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { ZChangePasswordSchema, type TChangePassword } from "~/shared/password";
 import { api } from "~/trpc/react";
+import { applyServerErrors, Field, Form, FormAlert } from "../_components/form";
 import { FormNotReady } from "../_components/form-not-ready";
 import { useIsHydrated } from "../_components/sign-in-session";
 
@@ -17,16 +21,20 @@ export function ChangePasswordForm() {
   const router = useRouter();
   const isHydrated = useIsHydrated();
   const change = api.account.changePassword.useMutation();
-  const [currentPassword, setCurrentPassword] = useState("");
-  const [newPassword, setNewPassword] = useState("");
+  const form = useForm({
+    resolver: zodResolver(ZChangePasswordSchema),
+    defaultValues: { currentPassword: "", newPassword: "" },
+  });
+  const [error, setError] = useState<string | null>(null);
   const [isDone, setIsDone] = useState(false);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  async function submit(values: TChangePassword) {
+    setError(null);
     try {
-      await change.mutateAsync({ currentPassword, newPassword });
-    } catch {
-      return; // the mutation's error is shown below
+      await change.mutateAsync(values);
+    } catch (caught) {
+      setError(applyServerErrors(form, caught, "The password was not changed; try again."));
+      return;
     }
     setIsDone(true);
     // The session endpoint now refuses this browser's token and clears its cookie.
@@ -45,50 +53,52 @@ export function ChangePasswordForm() {
         with the new password.
       </p>
     );
+  // method="post": submitted before the script runs, the passwords never reach the URL.
   return (
-    <form method="post" className="card space-y-3" onSubmit={(event) => void submit(event)}>
-      <h2 className="font-semibold">Change password</h2>
+    <Form
+      form={form}
+      onSubmit={submit}
+      method="post"
+      className="card space-y-3"
+      aria-labelledby="change-password-heading"
+    >
+      <h2 id="change-password-heading" className="font-semibold">
+        Change password
+      </h2>
       <p className="text-sm text-slate-600">
         This signs you out everywhere, this browser too. Accounts that sign in with a wallet have no
         password.
       </p>
       {!isHydrated && <FormNotReady />}
-      {change.error && (
-        <p
-          role="alert"
-          className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
-        >
-          {change.error.message}
-        </p>
-      )}
-      <label className="label">
-        Current password
-        <input
-          className="input"
-          type="password"
-          name="currentPassword"
-          autoComplete="current-password"
-          required
-          value={currentPassword}
-          onChange={(event) => setCurrentPassword(event.target.value)}
-        />
-      </label>
-      <label className="label">
-        New password (at least 10 characters)
-        <input
-          className="input"
-          type="password"
-          name="newPassword"
-          autoComplete="new-password"
-          minLength={10}
-          required
-          value={newPassword}
-          onChange={(event) => setNewPassword(event.target.value)}
-        />
-      </label>
-      <button type="submit" className="btn" disabled={!isHydrated || change.isPending}>
-        {change.isPending ? "Changing…" : "Change password"}
+      <FormAlert message={error} />
+      <Field name="currentPassword" label="Current password">
+        {(control) => (
+          <input
+            className="input"
+            type="password"
+            autoComplete="current-password"
+            required
+            {...control}
+            {...form.register("currentPassword")}
+          />
+        )}
+      </Field>
+      <Field name="newPassword" label="New password (at least 10 characters)">
+        {(control) => (
+          <input
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            minLength={10}
+            required
+            {...control}
+            {...form.register("newPassword")}
+          />
+        )}
+      </Field>
+      <button type="submit" className="btn" disabled={!isHydrated}>
+        {form.formState.isSubmitting ? "Changing…" : "Change password"}
       </button>
-    </form>
+    </Form>
   );
 }

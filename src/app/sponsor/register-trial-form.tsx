@@ -1,76 +1,111 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
-import { TRIAL_PHASES, type TrialPhase } from "~/shared/trial-phases";
-import { field, protocolFromForm } from "../_components/protocol-file";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { REGISTER_TRIAL_FIELDS } from "~/shared/trial-actions";
+import { TRIAL_PHASES } from "~/shared/trial-phases";
 import { ActionStatus } from "../_components/action-status";
+import { Field, Form } from "../_components/form";
+import { describeProtocol, ZProtocolFileSchema } from "../_components/protocol-file";
 import { useSignedAction } from "../_components/use-signed-action";
 
-const lines = (text: string) =>
-  text
-    .split(/[\n,]/)
-    .map((line) => line.trim())
-    .filter(Boolean);
+/** One item a line, or comma-separated, as the action's list schema takes it. */
+const lines = (list: z.ZodType<string[], string[]>) =>
+  z
+    .string()
+    .transform((text) =>
+      text
+        .split(/[\n,]/)
+        .map((line) => line.trim())
+        .filter(Boolean),
+    )
+    .pipe(list);
+
+/** The action's own schema, for the fields as the form holds them. */
+const ZRegisterTrialFormSchema = z.object({
+  registryId: REGISTER_TRIAL_FIELDS.registryId,
+  title: REGISTER_TRIAL_FIELDS.title,
+  phase: REGISTER_TRIAL_FIELDS.phase,
+  conditions: lines(REGISTER_TRIAL_FIELDS.conditions),
+  sites: lines(REGISTER_TRIAL_FIELDS.sites),
+  protocol: ZProtocolFileSchema,
+});
 
 export function RegisterTrialForm() {
   const { run, step, error, isBusy } = useSignedAction();
-  const [formError, setFormError] = useState<string | null>(null);
+  const form = useForm({
+    resolver: zodResolver(ZRegisterTrialFormSchema),
+    defaultValues: { registryId: "", title: "", phase: "Phase 2", conditions: "", sites: "" },
+  });
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setFormError(null);
-    const form = event.currentTarget;
-    const data = new FormData(form);
-    const protocol = await protocolFromForm(data);
-    if (typeof protocol === "string") return setFormError(protocol);
+  async function register({ protocol, ...trial }: z.output<typeof ZRegisterTrialFormSchema>) {
     const isDone = await run({
       type: "trial.register",
-      registryId: field(data, "registryId"),
-      title: field(data, "title"),
-      phase: field(data, "phase") as TrialPhase,
-      conditions: lines(field(data, "conditions")),
-      sites: lines(field(data, "sites")),
-      ...protocol,
+      ...trial,
+      ...(await describeProtocol(protocol)),
     });
     if (isDone) form.reset();
   }
 
   return (
-    <form className="grid max-w-2xl gap-3" onSubmit={(event) => void onSubmit(event)}>
-      <label className="label">
-        Registry id (e.g. NCT number)
-        <input name="registryId" className="input" required placeholder="NCT01234567" />
-      </label>
-      <label className="label">
-        Title
-        <input name="title" className="input" required minLength={5} />
-      </label>
-      <label className="label">
-        Phase
-        <select name="phase" className="input" defaultValue="Phase 2">
-          {TRIAL_PHASES.map((phase) => (
-            <option key={phase}>{phase}</option>
-          ))}
-        </select>
-      </label>
-      <label className="label">
-        Conditions (one per line or comma-separated)
-        <textarea name="conditions" className="input" rows={2} required />
-      </label>
-      <label className="label">
-        Sites (one per line or comma-separated)
-        <textarea name="sites" className="input" rows={2} />
-      </label>
-      <label className="label">
-        Protocol document
-        <input name="protocol" type="file" className="input" required />
-      </label>
+    <Form form={form} onSubmit={register} isBusy={isBusy} className="grid max-w-2xl gap-3">
+      <Field name="registryId" label="Registry id (e.g. NCT number)">
+        {(control) => (
+          <input
+            className="input"
+            placeholder="NCT01234567"
+            required
+            {...control}
+            {...form.register("registryId")}
+          />
+        )}
+      </Field>
+      <Field name="title" label="Title">
+        {(control) => <input className="input" required {...control} {...form.register("title")} />}
+      </Field>
+      <Field name="phase" label="Phase">
+        {(control) => (
+          <select className="input" {...control} {...form.register("phase")}>
+            {TRIAL_PHASES.map((phase) => (
+              <option key={phase}>{phase}</option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field name="conditions" label="Conditions (one per line or comma-separated)">
+        {(control) => (
+          <textarea
+            className="input"
+            rows={2}
+            required
+            {...control}
+            {...form.register("conditions")}
+          />
+        )}
+      </Field>
+      <Field name="sites" label="Sites (one per line or comma-separated)">
+        {(control) => (
+          <textarea className="input" rows={2} {...control} {...form.register("sites")} />
+        )}
+      </Field>
+      <Field name="protocol" label="Protocol document">
+        {(control) => (
+          <input
+            type="file"
+            className="input"
+            required
+            {...control}
+            {...form.register("protocol")}
+          />
+        )}
+      </Field>
       <div className="flex items-center gap-3">
-        <button type="submit" className="btn" disabled={isBusy}>
+        <button type="submit" className="btn">
           Register trial
         </button>
-        <ActionStatus step={step} error={formError ?? error} />
+        <ActionStatus step={step} error={error} />
       </div>
-    </form>
+    </Form>
   );
 }

@@ -1,8 +1,8 @@
 import { consumeRateLimit } from "~/server/rate-limit";
 import { getDb } from "~/server/db";
 import { AppError } from "~/server/errors";
-import { MAX_UPLOAD_BYTES } from "~/server/services/uploads/create-upload";
 import { processUpload, saveRequestBody } from "~/server/services/uploads/receive-upload";
+import { MAX_UPLOAD_BYTES } from "~/shared/uploads";
 import { readFileName, withSession } from "../route-guard";
 
 export const dynamic = "force-dynamic";

@@ -1,8 +1,15 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect, useState } from "react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { ENROLL_FIELDS } from "~/shared/trial-actions";
 import { api } from "~/trpc/react";
-import { ActionButton } from "../../_components/action-button";
+import { ActionStatus } from "../../_components/action-status";
+import { Field, Form } from "../../_components/form";
+import { useIsHydrated } from "../../_components/sign-in-session";
+import { useSignedAction } from "../../_components/use-signed-action";
 
 /** The code from an invitation link (#invite=CODE), or a pasted link or code. */
 function codeFrom(text: string): string {
@@ -10,27 +17,43 @@ function codeFrom(text: string): string {
   return (match?.[1] ?? text).trim();
 }
 
+/** The action's own schemas: the code as typed or pasted (a link is fine), the subject number. */
+const ZCheckFormSchema = z.object({
+  code: z.string().max(300).transform(codeFrom).pipe(ENROLL_FIELDS.code),
+});
+const ZEnrollFormSchema = z.object({
+  subjectId: z
+    .string()
+    .transform((text) => text.trim() || undefined)
+    .pipe(ENROLL_FIELDS.subjectId),
+});
+
 /**
  * Joining a trial takes the invitation the study team gave you (a code, or a link that carries
- * it): the trial is shown first, and enrolling spends the invitation.
+ * it): the trial is shown first, and enrolling spends the invitation. Both forms post, and wait
+ * for the page's script: sent before it, the code would otherwise land in a URL.
  */
 export function JoinTrial() {
-  const [input, setInput] = useState("");
+  const isHydrated = useIsHydrated();
   const [code, setCode] = useState<string | null>(null);
-  const [subjectId, setSubjectId] = useState("");
+  const form = useForm({
+    resolver: zodResolver(ZCheckFormSchema),
+    defaultValues: { code: "" },
+  });
+  const { setValue } = form;
   useEffect(() => {
     // The link keeps the code in the fragment, which never reaches a server log.
     const readLink = () => {
       const fromLink = codeFrom(window.location.hash);
       if (fromLink) {
-        setInput(fromLink);
+        setValue("code", fromLink);
         setCode(fromLink);
       }
     };
     readLink();
     window.addEventListener("hashchange", readLink);
     return () => window.removeEventListener("hashchange", readLink);
-  }, []);
+  }, [setValue]);
   const invitation = api.enrollments.invitation.useQuery(
     { code: code ?? "" },
     { enabled: code !== null, retry: false },
@@ -38,28 +61,28 @@ export function JoinTrial() {
   return (
     <section className="card space-y-3" data-testid="join-trial">
       <h2 className="font-semibold">Join a trial with your invitation</h2>
-      <form
+      <Form
+        form={form}
+        onSubmit={(values) => Promise.resolve(setCode(values.code))}
+        method="post"
         className="flex flex-wrap items-end gap-3"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setCode(codeFrom(input));
-        }}
       >
-        <label className="label grow">
-          Invitation code or link
-          <input
-            className="input"
-            value={input}
-            maxLength={300}
-            autoComplete="off"
-            onChange={(event) => setInput(event.target.value)}
-            data-testid="invitation-code"
-          />
-        </label>
-        <button type="submit" className="btn-secondary">
+        <Field name="code" label="Invitation code or link" className="grow">
+          {(control) => (
+            <input
+              className="input"
+              maxLength={300}
+              autoComplete="off"
+              data-testid="invitation-code"
+              {...control}
+              {...form.register("code")}
+            />
+          )}
+        </Field>
+        <button type="submit" className="btn-secondary" disabled={!isHydrated}>
           Check invitation
         </button>
-      </form>
+      </Form>
       {code !== null && invitation.isPending && <p className="text-sm text-slate-600">Checking…</p>}
       {invitation.error && (
         <p role="alert" className="text-sm text-red-800">
@@ -77,25 +100,51 @@ export function JoinTrial() {
             {invitation.data.trial.conditions.join(", ")} · invitation valid until{" "}
             {invitation.data.expiresAt.toLocaleDateString()}
           </p>
-          <div className="flex flex-wrap items-end gap-3">
-            <label className="label">
-              Your trial subject number (optional; never stored or published)
-              <input
-                className="input"
-                value={subjectId}
-                maxLength={64}
-                onChange={(event) => setSubjectId(event.target.value)}
-              />
-            </label>
-            <ActionButton
-              action={{ type: "enrollment.enroll", code, subjectId: subjectId || undefined }}
-              testId="enroll"
-            >
-              Consent to protocol v{invitation.data.trial.currentVersion} and enrol
-            </ActionButton>
-          </div>
+          <EnrollForm code={code} version={invitation.data.trial.currentVersion} />
         </div>
       )}
     </section>
+  );
+}
+
+/** Consent to the protocol shown, with the subject number kept off the record. */
+function EnrollForm({ code, version }: { code: string; version: number }) {
+  const { run, step, error, isBusy } = useSignedAction();
+  const form = useForm({
+    resolver: zodResolver(ZEnrollFormSchema),
+    defaultValues: { subjectId: "" },
+  });
+  async function enroll(values: z.output<typeof ZEnrollFormSchema>) {
+    await run({ type: "enrollment.enroll", code, ...values });
+  }
+  return (
+    <Form
+      form={form}
+      onSubmit={enroll}
+      isBusy={isBusy}
+      method="post"
+      className="flex flex-wrap items-end gap-3"
+    >
+      <Field
+        name="subjectId"
+        label="Your trial subject number (optional; never stored or published)"
+      >
+        {(control) => (
+          <input
+            className="input"
+            maxLength={64}
+            autoComplete="off"
+            {...control}
+            {...form.register("subjectId")}
+          />
+        )}
+      </Field>
+      <span className="inline-flex flex-col gap-1">
+        <button type="submit" className="btn" data-testid="enroll">
+          Consent to protocol v{version} and enrol
+        </button>
+        <ActionStatus step={step} error={error} small />
+      </span>
+    </Form>
   );
 }

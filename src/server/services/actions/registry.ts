@@ -1,6 +1,5 @@
 import "server-only";
 import { z } from "zod";
-import { TRIAL_PHASES } from "~/shared/trial-phases";
 import {
   withdrawEarningsAction,
   withdrawRewardsAction,
@@ -21,6 +20,13 @@ import { createRequestAction, decideItemAction } from "~/server/services/request
 import { registerOutputAction } from "~/server/services/results/results-actions";
 import { checkOutputKind, RESEARCH_OUTPUT_FIELDS } from "~/shared/research-output";
 import {
+  ENROLL_FIELDS,
+  FUND_REWARDS_FIELDS,
+  PROTOCOL_FIELDS,
+  REGISTER_TRIAL_FIELDS,
+  ZTokenAmountSchema,
+} from "~/shared/trial-actions";
+import {
   amendProtocolAction,
   fundRewardsAction,
   reclaimRewardsAction,
@@ -31,15 +37,6 @@ import type { ActionHandler } from "./action-plan";
 
 /** Every signed user action, by the name pages use, with the input it takes. */
 const id = z.string().min(1).max(64);
-const tokens = z
-  .string()
-  .trim()
-  .regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter an amount like 100 or 2.5");
-const protocol = {
-  protocolDocumentName: z.string().trim().min(1, "Choose the protocol document").max(200),
-  protocolHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a keccak256 hash"),
-};
-const textList = z.array(z.string().trim().min(1).max(120)).max(50);
 const account = z
   .string()
   .regex(/^0x[0-9a-fA-F]{40}$/, "must be an account address")
@@ -58,11 +55,7 @@ export const ZActionSchema = z.discriminatedUnion("type", [
       .regex(/^\d{1,12}(\.\d{1,18})?$/, "Enter a price like 10 or 2.5"),
   }),
   z.object({ type: z.literal("listing.unlist"), listingId: id }),
-  z.object({
-    type: z.literal("enrollment.enroll"),
-    code: z.string().trim().min(1, "Enter your invitation code").max(200),
-    subjectId: z.string().trim().max(64).optional(),
-  }),
+  z.object({ type: z.literal("enrollment.enroll"), ...ENROLL_FIELDS }),
   z.object({ type: z.literal("enrollment.reconsent"), trialId: id }),
   z.object({ type: z.literal("enrollment.withdraw"), trialId: id }),
   z.object({ type: z.literal("item.decide"), itemId: id, approve: z.boolean() }),
@@ -71,27 +64,11 @@ export const ZActionSchema = z.discriminatedUnion("type", [
     .object({ type: z.literal("output.register"), ...RESEARCH_OUTPUT_FIELDS })
     .superRefine(checkOutputKind),
   z.object({ type: z.literal("earnings.withdraw"), account }),
-  z.object({
-    type: z.literal("trial.register"),
-    registryId: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$/, "Use the registry id, e.g. NCT01234567"),
-    title: z.string().trim().min(5, "Give the trial a title").max(300),
-    phase: z.enum(TRIAL_PHASES),
-    conditions: textList.min(1, "Name at least one condition"),
-    sites: textList,
-    ...protocol,
-  }),
-  z.object({ type: z.literal("trial.amend"), trialId: id, ...protocol }),
-  z.object({
-    type: z.literal("trial.fundRewards"),
-    trialId: id,
-    amount: tokens,
-    perEnrollment: tokens,
-  }),
+  z.object({ type: z.literal("trial.register"), ...REGISTER_TRIAL_FIELDS, ...PROTOCOL_FIELDS }),
+  z.object({ type: z.literal("trial.amend"), trialId: id, ...PROTOCOL_FIELDS }),
+  z.object({ type: z.literal("trial.fundRewards"), trialId: id, ...FUND_REWARDS_FIELDS }),
   z.object({ type: z.literal("rewards.withdraw"), account }),
-  z.object({ type: z.literal("trial.reclaimRewards"), trialId: id, amount: tokens }),
+  z.object({ type: z.literal("trial.reclaimRewards"), trialId: id, amount: ZTokenAmountSchema }),
   z.object({ type: z.literal("trial.revokeInvitation"), invitationId: id }),
 ]);
 export type TAction = z.infer<typeof ZActionSchema>;

@@ -1,6 +1,6 @@
 import "server-only";
-import { z } from "zod";
 import type { DbClient } from "~/server/db";
+import type { TNotificationPreferences } from "~/shared/notification-preferences";
 
 /** A user's own notifications (the bell and the notifications page) and their choices. */
 export async function listMyNotifications(options: {
@@ -51,12 +51,6 @@ export async function markNotificationsRead(options: {
   });
   return { marked: count };
 }
-
-export const ZNotificationPreferencesSchema = z.object({
-  emailEnabled: z.boolean(),
-  digest: z.enum(["IMMEDIATE", "DAILY"]),
-});
-export type TNotificationPreferences = z.infer<typeof ZNotificationPreferencesSchema>;
 
 export async function getNotificationPreferences(options: {
   db: DbClient;

@@ -18,7 +18,6 @@ import { signTypedDataForUser } from "~/server/services/users/managed-wallet";
  * the link) the sponsor hands one subject. The key is kept sealed so the sponsor can show the
  * link again, and erased once the invitation is redeemed or revoked.
  */
-export const MAX_INVITATIONS_PER_BATCH = 50;
 const KEY_CONTEXT = "trial-invitation-key";
 const DRAFT_CONTEXT = "trial-invitation-draft";
 

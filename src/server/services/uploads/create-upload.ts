@@ -7,9 +7,7 @@ import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { deidentifyFile, detectFormat, type DeidProgress } from "~/server/privacy/pipeline";
 import { putBlob } from "~/server/storage/blob-store";
-
-/** Uploads larger than this are refused before de-identification starts. */
-export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+import { MAX_UPLOAD_BYTES } from "~/shared/uploads";
 
 /**
  * De-identifies a participant's file (already on disk, in a private temporary folder) and

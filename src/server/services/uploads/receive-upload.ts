@@ -9,7 +9,8 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { DbClient } from "~/server/db";
 import { AppError, isAppError } from "~/server/errors";
 import { describeError, logger } from "~/server/logger";
-import { createUpload, MAX_UPLOAD_BYTES } from "./create-upload";
+import { MAX_UPLOAD_BYTES } from "~/shared/uploads";
+import { createUpload } from "./create-upload";
 
 /**
  * Receives an upload over HTTP and answers with progress as it goes, one JSON object a line:

@@ -1,21 +1,10 @@
 import "server-only";
 import { hash, verify } from "@node-rs/argon2";
-import { z } from "zod";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { beginPasswordAttempt } from "~/server/sign-in-throttle";
+import type { TChangePassword } from "~/shared/password";
 import { forgetSessionVersion } from "./session-version";
-
-export const ZPasswordSchema = z
-  .string()
-  .min(10, "Use at least 10 characters")
-  .max(200, "Use at most 200 characters");
-
-export const ZChangePasswordSchema = z.object({
-  currentPassword: z.string().min(1, "Enter your current password").max(200),
-  newPassword: ZPasswordSchema,
-});
-export type TChangePassword = z.infer<typeof ZChangePasswordSchema>;
 
 /**
  * A new password ends every session of the account, this one included: whoever copied a

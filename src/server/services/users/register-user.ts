@@ -5,7 +5,7 @@ import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { isUniqueViolation } from "~/server/prisma-errors";
 import { consumeRateLimit } from "~/server/rate-limit";
-import { ZPasswordSchema } from "./change-password";
+import { ZPasswordSchema } from "~/shared/password";
 import { ZEmailSchema } from "./email";
 import { createManagedWallet } from "./managed-wallet";
 

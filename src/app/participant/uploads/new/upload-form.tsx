@@ -1,9 +1,32 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { z } from "zod";
+import { MAX_UPLOAD_BYTES } from "~/shared/uploads";
+import { Field, Form, FormAlert } from "../../../_components/form";
 
-const MAX_BYTES = 50 * 1024 * 1024;
+/** The one file chosen (react-hook-form holds the input's FileList), within the server's limit. */
+const ZUploadFormSchema = z.object({
+  file: z.custom<FileList | undefined>().transform((files, context) => {
+    const file = files?.[0];
+    if (!file) {
+      context.addIssue({ code: "custom", message: "Choose a .csv or FHIR .json file." });
+      return z.NEVER;
+    }
+    if (file.size > MAX_UPLOAD_BYTES) {
+      const megabytes = (file.size / 1024 / 1024).toFixed(1);
+      context.addIssue({
+        code: "custom",
+        message: `This file is ${megabytes} MB; the limit is ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`,
+      });
+      return z.NEVER;
+    }
+    return file;
+  }),
+});
 
 type Progress = { label: string; percent: number };
 
@@ -66,18 +89,13 @@ function uploadFile(file: File, onProgress: (progress: Progress) => void): Promi
 
 export function UploadForm() {
   const router = useRouter();
-  const [file, setFile] = useState<File | null>(null);
+  const form = useForm({ resolver: zodResolver(ZUploadFormSchema) });
+  const files = useWatch({ control: form.control, name: "file" });
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!file) return;
+  async function upload({ file }: z.output<typeof ZUploadFormSchema>) {
     setError(null);
-    if (file.size > MAX_BYTES) {
-      setError(`This file is ${(file.size / 1024 / 1024).toFixed(1)} MB; the limit is 50 MB.`);
-      return;
-    }
     try {
       const uploadId = await uploadFile(file, setProgress);
       router.push(`/participant/uploads/${uploadId}`);
@@ -87,27 +105,22 @@ export function UploadForm() {
     }
   }
 
+  // The form stays locked from the upload until the review page opens.
   return (
-    <form className="card space-y-4" onSubmit={(event) => void submit(event)}>
-      {error && (
-        <p
-          role="alert"
-          className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
-        >
-          {error}
-        </p>
-      )}
-      <label className="label">
-        File (.csv or FHIR .json)
-        <input
-          className="mt-1 block text-sm"
-          type="file"
-          name="file"
-          accept=".csv,.json,text/csv,application/json"
-          onChange={(event) => setFile(event.target.files?.[0] ?? null)}
-        />
-      </label>
-      <button type="submit" className="btn" disabled={!file || progress !== null}>
+    <Form form={form} onSubmit={upload} isBusy={progress !== null} className="card space-y-4">
+      <FormAlert message={error} />
+      <Field name="file" label="File (.csv or FHIR .json)">
+        {(control) => (
+          <input
+            className="mt-1 block text-sm"
+            type="file"
+            accept=".csv,.json,text/csv,application/json"
+            {...control}
+            {...form.register("file")}
+          />
+        )}
+      </Field>
+      <button type="submit" className="btn" disabled={!files?.length}>
         Upload and de-identify
       </button>
       {progress && (
@@ -120,6 +133,6 @@ export function UploadForm() {
           </div>
         </div>
       )}
-    </form>
+    </Form>
   );
 }

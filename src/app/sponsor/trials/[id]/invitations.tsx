@@ -1,14 +1,29 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import {
+  INVITATION_BATCH_FIELDS,
+  MAX_INVITATIONS_PER_BATCH,
+  ZInvitationLabelSchema,
+} from "~/shared/invitations";
 import { api } from "~/trpc/react";
 import { ActionButton } from "../../../_components/action-button";
+import { applyServerErrors, Field, Form, FormAlert } from "../../../_components/form";
 import { signInvitation } from "../../../_components/wallet";
 
 /** The link a subject opens; the code rides in the fragment, which no server ever logs. */
 function linkOf(code: string): string {
   return `${window.location.origin}/participant/trials#invite=${code}`;
 }
+
+/** The procedures' own schemas, without the trial (the form belongs to one). */
+const ZInvitationsFormSchema = z.object({
+  ...INVITATION_BATCH_FIELDS,
+  label: ZInvitationLabelSchema,
+});
 
 /**
  * Invitations to enrol, one per subject: each works once, only until it expires, and only for
@@ -19,20 +34,16 @@ export function Invitations({ trialId }: { trialId: string }) {
   const prepare = api.trials.prepareInvitations.useMutation();
   const issue = api.trials.issueInvitations.useMutation();
   const utils = api.useUtils();
+  const form = useForm({
+    resolver: zodResolver(ZInvitationsFormSchema),
+    defaultValues: { count: 1, validDays: 30, label: "" },
+  });
   const [error, setError] = useState<string | null>(null);
-  const [isIssuing, setIsIssuing] = useState(false);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
+  async function issueInvitations({ label, ...batch }: z.output<typeof ZInvitationsFormSchema>) {
     setError(null);
-    setIsIssuing(true);
-    const data = new FormData(event.currentTarget);
     try {
-      const prepared = await prepare.mutateAsync({
-        trialId,
-        count: Number(data.get("count")),
-        validDays: Number(data.get("validDays")),
-      });
+      const prepared = await prepare.mutateAsync({ trialId, ...batch });
       const drafts = [];
       for (const draft of prepared.drafts) {
         drafts.push({
@@ -40,16 +51,10 @@ export function Invitations({ trialId }: { trialId: string }) {
           signature: prepared.signsInWallet ? await signInvitation(draft.typedData) : undefined,
         });
       }
-      await issue.mutateAsync({
-        trialId,
-        label: typeof data.get("label") === "string" ? (data.get("label") as string) : "",
-        drafts,
-      });
+      await issue.mutateAsync({ trialId, label, drafts });
       await utils.trials.invitations.invalidate({ trialId });
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "The invitations were not issued.");
-    } finally {
-      setIsIssuing(false);
+      setError(applyServerErrors(form, caught, "The invitations were not issued."));
     }
   }
 
@@ -60,42 +65,43 @@ export function Invitations({ trialId }: { trialId: string }) {
         Participants enrol only with an invitation from you: give each subject their own link (or
         code). Each works once, for the first account that redeems it, until it expires.
       </p>
-      <form className="flex flex-wrap items-end gap-3" onSubmit={(event) => void onSubmit(event)}>
-        <label className="label">
-          How many
-          <input
-            name="count"
-            type="number"
-            min={1}
-            max={50}
-            defaultValue={1}
-            className="input w-24"
-          />
-        </label>
-        <label className="label">
-          Valid for (days)
-          <input
-            name="validDays"
-            type="number"
-            min={1}
-            max={365}
-            defaultValue={30}
-            className="input w-24"
-          />
-        </label>
-        <label className="label">
-          Your reference (site or visit; no names)
-          <input name="label" maxLength={80} className="input" />
-        </label>
-        <button type="submit" className="btn" disabled={isIssuing} data-testid="issue-invitations">
-          {isIssuing ? "Issuing…" : "Issue invitations"}
-        </button>
-      </form>
-      {error && (
-        <p role="alert" className="text-sm text-red-800">
-          {error}
-        </p>
-      )}
+      <Form form={form} onSubmit={issueInvitations} className="space-y-3">
+        <FormAlert message={error} />
+        <div className="flex flex-wrap items-end gap-3">
+          <Field name="count" label="How many">
+            {(control) => (
+              <input
+                type="number"
+                min={1}
+                max={MAX_INVITATIONS_PER_BATCH}
+                className="input w-24"
+                {...control}
+                {...form.register("count", { valueAsNumber: true })}
+              />
+            )}
+          </Field>
+          <Field name="validDays" label="Valid for (days)">
+            {(control) => (
+              <input
+                type="number"
+                min={1}
+                max={365}
+                className="input w-24"
+                {...control}
+                {...form.register("validDays", { valueAsNumber: true })}
+              />
+            )}
+          </Field>
+          <Field name="label" label="Your reference (site or visit; no names)">
+            {(control) => (
+              <input maxLength={80} className="input" {...control} {...form.register("label")} />
+            )}
+          </Field>
+          <button type="submit" className="btn" data-testid="issue-invitations">
+            {form.formState.isSubmitting ? "Issuing…" : "Issue invitations"}
+          </button>
+        </div>
+      </Form>
       {invitations.data && invitations.data.length > 0 && (
         <table className="data-table" data-testid="invitation-list">
           <thead>

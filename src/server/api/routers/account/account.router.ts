@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { changePassword, ZChangePasswordSchema } from "~/server/services/users/change-password";
+import { changePassword } from "~/server/services/users/change-password";
+import { ZChangePasswordSchema } from "~/shared/password";
 import { registerUser, ZRegisterUserSchema } from "~/server/services/users/register-user";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../../trpc";
 

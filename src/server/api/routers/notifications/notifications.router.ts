@@ -6,9 +6,9 @@ import {
   listMyNotifications,
   markNotificationsRead,
   updateNotificationPreferences,
-  ZNotificationPreferencesSchema,
 } from "~/server/services/notifications/my-notifications";
 import { unsubscribe } from "~/server/services/notifications/unsubscribe-token";
+import { ZNotificationPreferencesSchema } from "~/shared/notification-preferences";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../../trpc";
 
 const ZNotificationSchema = z.object({

@@ -5,10 +5,14 @@ import { findTrials } from "~/server/services/trials/find-trials";
 import {
   issueInvitations,
   listInvitations,
-  MAX_INVITATIONS_PER_BATCH,
   prepareInvitations,
 } from "~/server/services/trials/invitations";
 import { getTrialOverview } from "~/server/services/trials/trial-overview";
+import {
+  INVITATION_BATCH_FIELDS,
+  MAX_INVITATIONS_PER_BATCH,
+  ZInvitationLabelSchema,
+} from "~/shared/invitations";
 import { auditorProcedure, createTRPCRouter, publicProcedure, sponsorProcedure } from "../../trpc";
 import { ZInvitation, ZInvitationDrafts, ZTrialOverview } from "./trials.types";
 
@@ -64,8 +68,7 @@ export const trialsRouter = createTRPCRouter({
     .input(
       z.object({
         trialId,
-        count: z.number().int().min(1).max(MAX_INVITATIONS_PER_BATCH),
-        validDays: z.number().int().min(1).max(365),
+        ...INVITATION_BATCH_FIELDS,
       }),
     )
     .output(ZInvitationDrafts)
@@ -82,7 +85,7 @@ export const trialsRouter = createTRPCRouter({
     .input(
       z.object({
         trialId,
-        label: z.string().trim().max(80, "Keep the reference under 80 characters"),
+        label: ZInvitationLabelSchema,
         drafts: z
           .array(
             z.object({
