@@ -76,14 +76,13 @@ export function boundContributions(
 ): number[] {
   const byListing = new Map<number, number[]>();
   const used = specVariables(spec);
+  const codes = used.filter(isCategorical).map((v) => columns.categorical.get(v.variable)!);
+  const numbers = used
+    .filter((v) => !isCategorical(v))
+    .map((v) => columns.numeric.get(v.variable)!);
   for (let i = 0; i < columns.listingOf.length; i++) {
     if (columns.keep[i] !== 1 || !eligible(i)) continue;
-    const complete = used.every((v) =>
-      isCategorical(v)
-        ? columns.categorical.get(v.variable)![i] !== MISSING
-        : !Number.isNaN(columns.numeric.get(v.variable)![i]!),
-    );
-    if (!complete) continue;
+    if (codes.some((c) => c[i] === MISSING) || numbers.some((x) => Number.isNaN(x[i]!))) continue;
     const listing = columns.listingOf[i]!;
     const list = byListing.get(listing);
     if (list) list.push(i);
@@ -92,8 +91,11 @@ export function boundContributions(
   const chosen: number[] = [];
   for (const listing of [...byListing.keys()].sort((a, b) => a - b)) {
     const records = byListing.get(listing)!;
-    for (const pick of sampleIndices(records.length, spec.recordsPerListing, rng))
-      chosen.push(records[pick]!);
+    // A listing within its bound contributes everything: no randomness needed.
+    if (records.length <= spec.recordsPerListing) chosen.push(...records);
+    else
+      for (const pick of sampleIndices(records.length, spec.recordsPerListing, rng))
+        chosen.push(records[pick]!);
   }
   return chosen.sort((a, b) => a - b);
 }

@@ -74,15 +74,17 @@ export function momentMatrix(
   columns: CohortColumns,
   records: readonly number[],
 ): bigint[][] {
-  let sums: bigint[][] | null = null;
+  const d = designOf(covariates).terms.length + 1;
+  // Products are integers ≤ 2¹⁶, so float sums stay exact up to 2³⁷ records.
+  const sums = Array.from({ length: d }, () => new Float64Array(d));
   for (const record of records) {
     const z = latticeRow(covariates, outcome, columns, record);
-    sums ??= z.map(() => z.map(() => 0n));
-    for (let i = 0; i < z.length; i++)
-      for (let j = i; j < z.length; j++) sums[i]![j]! += BigInt(z[i]! * z[j]!);
+    for (let i = 0; i < d; i++) {
+      const row = sums[i]!;
+      for (let j = i; j < d; j++) row[j]! += z[i]! * z[j]!;
+    }
   }
-  const d = designOf(covariates).terms.length + 1;
-  return sums ?? Array.from({ length: d }, () => Array.from({ length: d }, () => 0n));
+  return sums.map((row) => Array.from(row, (value) => BigInt(value)));
 }
 
 export function toScaledMatrix(sums: bigint[][]): Matrix {
