@@ -136,4 +136,21 @@ describe("evaluating each kind of analysis", () => {
     });
     expect(Math.max(...totals)).toBeLessThan(60);
   });
+
+  it("a filter keeps only the records it names, before contributions are bounded", () => {
+    const spec = specOf({
+      version: 1,
+      epsilonCentis: 200,
+      filter: [{ variable: "sex", in: ["F"] }],
+      query: { kind: "count", by: [{ variable: "site", levels: ["big", "tiny"] }] },
+    });
+    const result = evaluateAnalysis(spec, cohortOf(rows, spec), {
+      threshold: 10,
+      rng: seededRandom(5),
+    });
+    if (result.output.kind !== "count") throw new Error("count");
+    // 667 women, 3 of them at the tiny site: about 664 released, the rest suppressed.
+    expect(Math.abs(result.output.cells[0]! - 664)).toBeLessThan(30);
+    expect(result.output.cells.slice(1)).toEqual([null, null]);
+  });
 });
