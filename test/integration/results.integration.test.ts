@@ -312,7 +312,7 @@ describe("results returned", () => {
     ]);
     expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
     const [refused] = results.filter((result) => result.status === "rejected");
-    await expectCode(Promise.reject(refused!.reason), "CONFLICT", /already registered/);
+    await expectCode(Promise.reject(refused!.reason as Error), "CONFLICT", /already registered/);
     expect(await outputsAndWrites()).toEqual({
       outputs: before.outputs + 1,
       writes: before.writes + 1,

@@ -2,6 +2,17 @@ import "server-only";
 import type { DbClient } from "~/server/db";
 import type { TNotificationPreferences } from "~/shared/notification-preferences";
 
+/** What a user is shown of a notification, on the page and in the export of their data. */
+export const NOTIFICATION_FIELDS = {
+  id: true,
+  kind: true,
+  title: true,
+  body: true,
+  link: true,
+  createdAt: true,
+  readAt: true,
+} as const;
+
 /** A user's own notifications (the bell and the notifications page) and their choices. */
 export async function listMyNotifications(options: {
   db: DbClient;
@@ -13,15 +24,7 @@ export async function listMyNotifications(options: {
       where: { userId: options.userId },
       orderBy: { createdAt: "desc" },
       take: options.limit,
-      select: {
-        id: true,
-        kind: true,
-        title: true,
-        body: true,
-        link: true,
-        createdAt: true,
-        readAt: true,
-      },
+      select: NOTIFICATION_FIELDS,
     }),
     countUnread(options),
   ]);

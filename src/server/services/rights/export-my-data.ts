@@ -1,6 +1,7 @@
 import "server-only";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
+import { NOTIFICATION_FIELDS } from "~/server/services/notifications/my-notifications";
 import { fromPurposeMask, PURPOSES } from "~/server/services/consent/purposes";
 import { getBlob } from "~/server/storage/blob-store";
 import { findMyChainFacts } from "./chain-facts";
@@ -252,16 +253,7 @@ export async function exportMyData(options: {
     db.notification.findMany({
       where: { userId },
       orderBy: { createdAt: "asc" },
-      select: {
-        id: true,
-        kind: true,
-        title: true,
-        body: true,
-        link: true,
-        createdAt: true,
-        readAt: true,
-        emailQueuedAt: true,
-      },
+      select: { ...NOTIFICATION_FIELDS, emailQueuedAt: true },
     }),
     db.notificationPreference.findUnique({
       where: { userId },
