@@ -67,7 +67,7 @@ describe.skipIf(Boolean(skipReason))("invitation, enrolment, amendment and re-co
     await participantContext.close();
   });
 
-  it("an invitation code typed before the page's script runs never reaches a URL", async () => {
+  it("an invitation code or a file chosen before the page's script runs never reaches a URL", async () => {
     const signedIn = await browser().newContext();
     await signInWithPassword(await signedIn.newPage(), appUrl, "PARTICIPANT");
     // The same session, in a browser where the app's scripts never arrive.
@@ -88,7 +88,18 @@ describe.skipIf(Boolean(skipReason))("invitation, enrolment, amendment and re-co
       page.getByRole("button", { name: "Check invitation" }).click(),
     ]);
     await page.waitForLoadState("load");
+    // A file chosen for upload cannot be sent either: the button waits for the script.
+    await page.goto(`${appUrl}/participant/uploads/new`);
+    const fileName = `subject-jane-doe-${Date.now()}.csv`;
+    await page
+      .locator("input[type=file]")
+      .setInputFiles({ name: fileName, mimeType: "text/csv", buffer: Buffer.from(CSV) });
+    expect(await page.getByRole("button", { name: "Upload and de-identify" }).isDisabled()).toBe(
+      true,
+    );
     expect(requests.filter((request) => request.url.includes(code))).toEqual([]);
+    expect(requests.filter((request) => request.url.includes(fileName))).toEqual([]);
+    expect(requests.filter((request) => request.method !== "GET")).toEqual([]);
     expect(page.url()).not.toContain(code);
     await context.close();
   });
