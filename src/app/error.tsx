@@ -1,24 +1,13 @@
 "use client";
 
-import { ErrorState } from "./_components/page-state";
+import { PageFailed } from "./_components/page-state";
 
-/**
- * A page that failed while rendering: the header and navigation stay, the page says so and
- * offers to try again. Next passes only a digest for server errors, never their details.
- */
+/** A page outside the role segments (start page, account, notifications) that failed. */
 export default function PageError({
   reset,
 }: {
   error: Error & { digest?: string };
   reset: () => void;
 }) {
-  return (
-    <div className="space-y-4">
-      <h1 className="text-2xl font-semibold">This page could not be shown</h1>
-      <ErrorState
-        message="Something went wrong on our side. Nothing was changed; try again, or come back in a moment."
-        onRetry={reset}
-      />
-    </div>
-  );
+  return <PageFailed title="This page could not be shown" reset={reset} />;
 }

@@ -1,6 +1,6 @@
-import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { browserForFile, signInWithPassword, WAIT_MS } from "./browser";
+import { browserForFile, signInWithPassword } from "./browser";
+import { participantSteps } from "./pages/participant";
 
 const skipReason = inject("e2eSkipReason");
 if (skipReason) console.warn(`[e2e] skipped: ${skipReason}`);
@@ -15,37 +15,19 @@ const CSV = [
   'p3,133,"Stable, Poehn to return in two weeks"',
 ].join("\n");
 
-/** The participant's review page, as a person uses it. */
-function reviewPage(page: Page) {
-  return {
-    flaggedSpans: () => page.getByTestId("preview").getByTestId("flagged-span").allTextContents(),
-    keepColumn: (column: string) => page.getByLabel(`Publish the column ${column}`).check(),
-    keepValue: (text: string) => page.getByLabel(`Keep “${text}”`).check(),
-    valueCheckbox: (text: string) => page.getByLabel(`Keep “${text}”`),
-  };
-}
-
 describe.skipIf(Boolean(skipReason))("reviewing flagged text in the browser", () => {
   it("a participant sees the flagged words, keeps one, drops another and publishes", async () => {
     const context = await browser().newContext();
     const page = await context.newPage();
     await signInWithPassword(page, appUrl, "PARTICIPANT");
 
-    await page.goto(`${appUrl}/participant/uploads/new`);
-    await page
-      .locator("input[type=file]")
-      .setInputFiles({ name: "notes.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
-    await page.getByRole("button", { name: "Upload and de-identify" }).click();
-    await page.waitForURL(/\/participant\/uploads\/[^/]+$/, { timeout: WAIT_MS });
-
-    const review = reviewPage(page);
+    const participant = participantSteps(page, appUrl);
+    const review = await participant.upload("notes.csv", CSV);
     // Sure identifiers are gone already; the unsure words are highlighted, not published yet.
-    const preview = (await page.getByTestId("preview").textContent()) ?? "";
+    const preview = await review.previewText();
     expect(preview).not.toMatch(/Megan|Holloway|617-555-0188/);
     expect(await review.flaggedSpans()).toEqual(expect.arrayContaining(["Poehn", "Zyrtakova"]));
-    expect(await page.getByTestId("flagged-review").textContent()).toContain(
-      "Column note: 3 flagged words",
-    );
+    expect(await review.flaggedReviewText()).toContain("Column note: 3 flagged words");
     // Words stay withheld until their column is kept; then each is a choice of its own.
     expect(await review.valueCheckbox("Zyrtakova").isDisabled()).toBe(true);
     await review.keepColumn("note");
@@ -53,13 +35,9 @@ describe.skipIf(Boolean(skipReason))("reviewing flagged text in the browser", ()
     expect(await review.valueCheckbox("Poehn").isChecked()).toBe(false);
     await page.screenshot({ path: "test-results/flagged-review.png", fullPage: true });
 
-    await page.getByLabel("Title").fill(`E2E reviewed notes ${Date.now()}`);
-    await page.getByLabel("Price per use (TSR)").fill("2");
-    await page.getByLabel(/I have read what this consent allows/).check();
-    await page.getByRole("button", { name: "Sign and publish" }).click();
-    await page.waitForURL(/\/listings\/[^/]+$/, { timeout: WAIT_MS });
+    await review.publish({ title: `E2E reviewed notes ${Date.now()}`, price: "2" });
     // The anchored report counts the choices and never quotes the words.
-    const report = (await page.getByText(/"keptValues"/).textContent()) ?? "";
+    const report = await participant.listingReportText();
     expect(report).toMatch(/"keptValues": 1/);
     expect(report).toMatch(/"withheldValues": 2/);
     expect(report).not.toMatch(/Poehn|Zyrtakova/);

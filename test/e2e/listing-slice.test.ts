@@ -1,10 +1,11 @@
-import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { DEMO_TRIAL_REGISTRY_ID, DEMO_WALLET_PARTICIPANT } from "~/server/seed/demo-accounts";
 import { signInWithPassword as signIn, browserForFile, WAIT_MS } from "./browser";
+import { auditorSteps } from "./pages/auditor";
+import { participantSteps } from "./pages/participant";
+import { researcherSteps } from "./pages/researcher";
 import { issueInvitationLink, openSponsorTrial } from "./sponsor-steps";
-import { injectTestWallet } from "./test-wallet";
 
 const skipReason = inject("e2eSkipReason");
 if (skipReason) console.warn(`[e2e] skipped: ${skipReason}`);
@@ -26,12 +27,8 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     const title = `E2E blood pressure ${Date.now()} <img src=x onerror="window.__xss=1">`;
     const participantContext = await browser().newContext();
     const page = await participantContext.newPage();
-    await injectTestWallet(page, DEMO_WALLET_PARTICIPANT.privateKey, 31337);
-    await page.goto(`${appUrl}/sign-in`);
-    await page.getByRole("button", { name: "Sign in with Ethereum" }).click();
-    await expect
-      .poll(() => page.getByTestId("signed-in-as").textContent(), { timeout: WAIT_MS })
-      .toContain("participant");
+    const participant = participantSteps(page, appUrl);
+    await participant.signInWithWallet(DEMO_WALLET_PARTICIPANT.privateKey);
 
     // The sponsor invites this subject; the participant enrols with the link: a commitment goes
     // on chain, not the subject number.
@@ -41,53 +38,23 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     await openSponsorTrial(sponsor, appUrl, DEMO_TRIAL_REGISTRY_ID);
     const link = await issueInvitationLink(sponsor, "wallet participant");
     await sponsorContext.close();
-    await page.goto(link);
-    const join = page.getByTestId("invitation-trial");
-    await join.getByLabel(/subject number/).fill("DEMO-SUBJ-17");
-    await join.getByTestId("enroll").click();
-    // The action queues, or says why not.
-    await join
-      .getByText(/Queued|Error|refused|failed|not /)
-      .first()
-      .waitFor({ timeout: WAIT_MS });
-    expect(await join.getByRole("alert").count(), (await join.textContent()) ?? "").toBe(0);
-    const trial = page.getByTestId("trial-DEMO-0001");
-    await expect
-      .poll(
-        async () => {
-          await page.reload();
-          return trial.getByTestId("enrolled").count();
-        },
-        { timeout: WAIT_MS, interval: 1_500 },
-      )
-      .toBe(1);
+    await participant.openInvitation(link);
+    await participant.enrol("DEMO-SUBJ-17");
+    await participant.expectEnrolled(DEMO_TRIAL_REGISTRY_ID);
 
     // Upload: the report and the preview show what was removed, before anything is published.
-    await page.goto(`${appUrl}/participant/uploads/new`);
-    await page
-      .locator("input[type=file]")
-      .setInputFiles({ name: "my-visits.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
-    await page.getByRole("button", { name: "Upload and de-identify" }).click();
-    await page.waitForURL(/\/participant\/uploads\/[^/]+$/, { timeout: WAIT_MS });
-    const report = await page.getByTestId("deid-report").textContent();
+    const review = await participant.upload("my-visits.csv", CSV);
+    const report = await review.reportText();
     expect(report).toContain("first_name");
     expect(report).toContain("Telephone numbers");
-    const preview = (await page.getByTestId("preview").textContent()) ?? "";
+    const preview = await review.previewText();
     expect(preview).not.toContain("Blaine377");
     expect(preview).not.toContain("555-262-5593");
     expect(preview).toContain("141");
     await page.screenshot({ path: "test-results/upload-review.png", fullPage: true });
 
-    await page.getByLabel("Title").fill(title);
-    await page.getByLabel("Price per use (TSR)").fill("3");
-    await page.getByLabel("Requests").selectOption("ask");
-    await page.getByLabel("Trial").selectOption({ index: 1 });
-    await page.getByLabel(/I have read what this consent allows/).check();
-    await page.getByRole("button", { name: "Sign and publish" }).click();
-    await page.waitForURL(/\/listings\/[^/]+$/, { timeout: WAIT_MS });
-    await expect
-      .poll(() => page.getByTestId("anchor-status").textContent(), { timeout: WAIT_MS })
-      .toBe("Anchored on chain");
+    await review.publish({ title, price: "3", requests: "ask", linkTrial: true });
+    await participant.expectAnchored();
     expect(await page.getByTestId("anchor-tx").textContent()).toMatch(/^0x[0-9a-f]{64}$/);
     await expect
       .poll(() => page.getByTestId("chain-panel").textContent())
@@ -96,70 +63,34 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
 
     // A researcher finds it and requests access, paying into escrow by signature.
     const researcherContext = await browser().newContext();
-    const researcher = await researcherContext.newPage();
-    await signInWithPassword(researcher, "RESEARCHER");
-    await researcher.goto(`${appUrl}/catalogue`);
-    await researcher.getByRole("link", { name: title }).waitFor({ timeout: WAIT_MS });
-    expect(await researcher.locator("img[src=x]").count()).toBe(0);
-    expect(await researcher.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
-    await researcher.getByLabel(`Add ${title} to the cohort`).check();
-    await researcher
-      .getByLabel(/Research plan summary/)
-      .fill("Blood pressure trajectories after a diagnosis of type 2 diabetes.");
-    await researcher.screenshot({ path: "test-results/slice-catalogue.png", fullPage: true });
-    await researcher.getByRole("button", { name: "Sign and request" }).click();
-    await researcher.waitForURL(/\/researcher\/requests$/, { timeout: WAIT_MS });
-    await expect
-      .poll(() => researcher.getByTestId("request-status").first().textContent(), {
-        timeout: WAIT_MS,
-      })
-      .toBe("open");
+    const researcherPage = await researcherContext.newPage();
+    const researcher = researcherSteps(researcherPage, appUrl);
+    await signInWithPassword(researcherPage, "RESEARCHER");
+    await researcher.findInCatalogue(title);
+    expect(await researcherPage.locator("img[src=x]").count()).toBe(0);
+    expect(
+      await researcherPage.evaluate(() => (window as { __xss?: number }).__xss),
+    ).toBeUndefined();
+    await researcher.prepareRequest(
+      title,
+      "Blood pressure trajectories after a diagnosis of type 2 diabetes.",
+    );
+    await researcherPage.screenshot({ path: "test-results/slice-catalogue.png", fullPage: true });
+    await researcher.sendRequest();
 
     // The participant approves it; settlement credits them; they withdraw.
-    await page.goto(`${appUrl}/participant/requests`);
-    await page.getByTestId("approve").first().click();
-    await page
-      .getByText(/Queued|decision on its way/)
-      .first()
-      .waitFor({ timeout: WAIT_MS });
-    await expect
-      .poll(
-        async () => {
-          await page.reload();
-          return page.getByTestId("item-status").first().textContent();
-        },
-        { timeout: WAIT_MS, interval: 1_500 },
-      )
-      .toBe("approved");
+    await participant.approveRequest(title);
     // The researcher builds the pooled extract (k = 2 for this two-record listing) and downloads it.
-    await researcher.reload();
-    const panel = researcher.getByTestId("extract-panel").first();
-    await panel.getByLabel(/^k/).fill("2");
-    await panel.getByRole("button", { name: "Build extract" }).click();
-    await researcher.getByTestId("extract-ready").waitFor({ timeout: WAIT_MS });
-    const [download] = await Promise.all([
-      researcher.waitForEvent("download"),
-      researcher.getByRole("link", { name: "CSV" }).click(),
-    ]);
-    const extractText = await (
-      await download.createReadStream()
-    )
-      .toArray()
-      .then((chunks) => Buffer.concat(chunks as Buffer[]).toString("utf8"));
+    const extractText = await researcher.downloadExtract("2");
     expect(extractText).toContain("systolic_bp");
     expect(extractText).not.toContain("Blaine377");
-    await researcher.screenshot({ path: "test-results/extract.png", fullPage: true });
+    await researcherPage.screenshot({ path: "test-results/extract.png", fullPage: true });
 
-    await page.goto(`${appUrl}/participant/ledger`);
-    await expect
-      .poll(() => page.getByTestId("balance").textContent(), { timeout: WAIT_MS })
-      .toBe("3 TSR");
-    await page.getByTestId("withdraw").click();
-    await page.getByText("Queued").first().waitFor({ timeout: WAIT_MS });
-    await expect
-      .poll(() => page.getByTestId("balance").textContent(), { timeout: WAIT_MS })
-      .toBe("0 TSR");
-    const ledgerText = await page.getByTestId("ledger-table").textContent();
+    await participant.openLedger("Data use");
+    await participant.expectBalance("3 TSR");
+    await participant.withdraw();
+    await participant.expectBalance("0 TSR");
+    const ledgerText = await participant.ledgerText();
     expect(ledgerText).toContain("Withdrawn");
     expect(ledgerText).toContain("Data use");
     await page.screenshot({ path: "test-results/ledger.png", fullPage: true });
@@ -170,29 +101,14 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
   it("an auditor audits the demo trial and downloads the report", async () => {
     const context = await browser().newContext({ acceptDownloads: true });
     const page = await context.newPage();
+    const auditor = auditorSteps(page);
     await signInWithPassword(page, "AUDITOR");
-    await page.getByRole("navigation").getByRole("link", { name: "Audit" }).click();
-    const row = page.locator("li", { hasText: DEMO_TRIAL_REGISTRY_ID });
-    await row.getByRole("button", { name: "Run audit" }).click();
-    await expect
-      .poll(() => page.getByTestId("audit-verdict").textContent(), { timeout: WAIT_MS })
-      .toBe("all checks passed");
-    expect(await page.getByTestId("check-consent").textContent()).toContain("dataUsesOnChain");
-    const [download] = await Promise.all([
-      page.waitForEvent("download"),
-      page.getByRole("button", { name: "Download JSON" }).click(),
-    ]);
-    const report = JSON.parse(await readFile(await download.path(), "utf8")) as {
-      passed: boolean;
-      checks: unknown[];
-    };
+    await auditor.auditTrial(DEMO_TRIAL_REGISTRY_ID, "all checks passed");
+    expect(await auditor.checkText("consent")).toContain("dataUsesOnChain");
+    const report = await auditor.downloadJson<{ passed: boolean; checks: unknown[] }>();
     expect(report).toMatchObject({ passed: true });
     expect(report.checks).toHaveLength(4);
-    const [csvDownload] = await Promise.all([
-      page.waitForEvent("download"),
-      page.getByRole("button", { name: "Download findings (CSV)" }).click(),
-    ]);
-    const csv = await readFile(await csvDownload.path(), "utf8");
+    const csv = await auditor.downloadFindingsCsv();
     expect(csv.split("\n")[0]).toContain("trial,chain_id,checked_at,check,result,kind,detail");
     expect(csv).toContain(`${DEMO_TRIAL_REGISTRY_ID},31337,`);
     expect(csv).toContain("money,passed,verdict");

@@ -47,3 +47,16 @@ export async function issueInvitationLink(page: Page, reference: string): Promis
   expect(link).toMatch(/\/participant\/trials#invite=[A-Za-z0-9_-]{43}$/);
   return link;
 }
+
+/** Amends the open trial's protocol with a version 2 document; waits until v2 is listed. */
+export async function amendProtocolInBrowser(page: Page, registryId: string) {
+  await page.getByLabel("Protocol v2 document").setInputFiles({
+    name: `${registryId}-protocol-v2.txt`,
+    mimeType: "text/plain",
+    buffer: Buffer.from("Protocol version 2: an added safety visit."),
+  });
+  await page.getByRole("button", { name: "Amend protocol" }).click();
+  await expect
+    .poll(() => page.getByTestId("protocol-versions").textContent(), { timeout: WAIT_MS })
+    .toMatch(/v2/);
+}

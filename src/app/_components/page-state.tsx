@@ -62,3 +62,20 @@ export function QueryState<Data>({
   if (isEmpty?.(query.data) && empty) return <EmptyState>{empty}</EmptyState>;
   return <>{children(query.data)}</>;
 }
+
+/**
+ * A route segment that failed while rendering (its `error.tsx`): the header and navigation stay,
+ * the page names what could not be shown and offers to try again. Next passes only a digest
+ * for server errors, never their details, so nothing internal reaches the page.
+ */
+export function PageFailed({ title, reset }: { title: string; reset: () => void }) {
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">{title}</h1>
+      <ErrorState
+        message="Something went wrong on our side. Nothing was changed; try again, or come back in a moment."
+        onRetry={reset}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import type { Locator } from "playwright-core";
+import { WAIT_MS } from "../browser";
+
+/**
+ * A control is ready when React has attached its props to it (hydration): a click before that
+ * is lost (a button) or sends the form natively (a form). Pages stream behind their segment's
+ * `loading.tsx`, so "visible" is not "ready"; this waits for the condition, never for time.
+ */
+export async function whenReady(locator: Locator): Promise<Locator> {
+  await locator.waitFor({ timeout: WAIT_MS });
+  await locator.evaluate(
+    (element) =>
+      new Promise<void>((resolve) => {
+        const isHydrated = () =>
+          Object.keys(element).some((key) => key.startsWith("__reactProps$"));
+        if (isHydrated()) return resolve();
+        // Hydration sets no attribute to observe: ask again on each frame until it happened.
+        const check = () => (isHydrated() ? resolve() : requestAnimationFrame(check));
+        requestAnimationFrame(check);
+      }),
+    undefined,
+    { timeout: WAIT_MS },
+  );
+  return locator;
+}
+
+/** Clicks a control once its handler is attached. */
+export async function clickWhenReady(locator: Locator): Promise<void> {
+  await (await whenReady(locator)).click();
+}
