@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { keccak256, parseUnits, toUtf8Bytes } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,6 +27,7 @@ import { createHarness, listingInput, type Harness } from "./harness";
  * crypto-shredding, with the refusals an attacker or an impatient user meets.
  */
 let harness: Harness;
+let deploymentsDir: string;
 let participant: SessionUser;
 let researcher: SessionUser;
 let registryId: string;
@@ -82,7 +85,10 @@ async function audit() {
 }
 
 beforeAll(async () => {
-  harness = await createHarness();
+  // The audit reads the contracts' whole history: contracts of this file's own, so what other
+  // files did on the shared node before this one is not in it.
+  deploymentsDir = await mkdtemp(path.join(tmpdir(), "rights-test-"));
+  harness = await createHarness({ deploymentsDir });
   const { db, chain } = harness;
   const sponsor = await db.user.create({
     data: { role: "SPONSOR", displayName: "Sponsor", ...createManagedWallet() },
@@ -126,6 +132,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await harness?.close();
+  if (deploymentsDir) await rm(deploymentsDir, { recursive: true, force: true });
 });
 
 describe("export of everything held about a participant", () => {
