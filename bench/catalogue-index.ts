@@ -97,6 +97,7 @@ const percentile = (sorted: number[], share: number) =>
 type Figures = {
   listings: number;
   loadSeconds: number;
+  loadCpuSeconds: number;
   heapMb: number;
   searchesPerSecond: number;
   meanMs: number;
@@ -113,10 +114,13 @@ function measure(count: number): Figures {
   const now = Date.now();
   const heapBefore = heapMb();
   const loadStarted = performance.now();
+  const loadCpu = process.cpuUsage();
   const index = new CatalogueIndex();
   for (const doc of generateDocs(count, now)) index.put(doc);
   index.prepare();
   const loadSeconds = (performance.now() - loadStarted) / 1000;
+  const loadCpuUsed = process.cpuUsage(loadCpu);
+  const loadCpuSeconds = (loadCpuUsed.user + loadCpuUsed.system) / 1e6;
   const heap = heapMb() - heapBefore;
   const nextQuery = createQueryGenerator(count);
   for (let n = 0; n < WARM_UP; n += 1) index.search(toIndexQuery(nextQuery()), now);
@@ -157,6 +161,7 @@ function measure(count: number): Figures {
   return {
     listings: index.size,
     loadSeconds: round(loadSeconds),
+    loadCpuSeconds: round(loadCpuSeconds),
     heapMb: Math.round(heap),
     searchesPerSecond: Math.round(SEARCHES / seconds),
     meanMs: round((seconds * 1000) / SEARCHES),
@@ -175,6 +180,7 @@ printTable([
   [
     "listings shown",
     "load s",
+    "load CPU s",
     "heap MB",
     "searches/s",
     "mean ms",
@@ -190,6 +196,7 @@ printTable([
     [
       r.listings,
       r.loadSeconds,
+      r.loadCpuSeconds,
       r.heapMb,
       r.searchesPerSecond,
       r.meanMs,
@@ -212,12 +219,14 @@ console.log(
     p50_ms: first.p50Ms,
     p99_ms: first.p99Ms,
     heap_mb: first.heapMb,
+    load_cpu_s: first.loadCpuSeconds,
     cpu_p99_ms: first.cpuP99Ms,
     listings_1m: isSmoke ? null : last.listings,
     searches_per_s_1m: isSmoke ? null : last.searchesPerSecond,
     p50_ms_1m: isSmoke ? null : last.p50Ms,
     p99_ms_1m: isSmoke ? null : last.p99Ms,
     heap_mb_1m: isSmoke ? null : last.heapMb,
+    load_cpu_s_1m: isSmoke ? null : last.loadCpuSeconds,
     cpu_p99_ms_1m: isSmoke ? null : last.cpuP99Ms,
   }),
 );

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { formatUnits } from "ethers";
 import { fromPurposeMask, PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
 import { CatalogueIndex, type CatalogueIndexOptions } from "./catalogue-index";
-import { toQueryTerms, toSearchTerms } from "./search-terms";
+import { stem } from "porter2";
+import { MAX_QUERY_TERMS, STOP_WORDS } from "./search-terms";
 import type { CatalogueDoc, CatalogueQuery, CatalogueSort, IndexFilter } from "./types";
 
 /**
@@ -12,7 +13,11 @@ import type { CatalogueDoc, CatalogueQuery, CatalogueSort, IndexFilter } from ".
  */
 const NOW = Date.UTC(2026, 11, 1);
 const DAY = 86_400_000;
-const WORDS = ["diabetes", "diabetic", "asthma", "chronic", "pain", "heart", "lipid", "sleep"];
+// Some not plain ASCII: a full-width letter, a ligature and accents NFKC folds or keeps.
+const WORDS = [
+  ...["diabetes", "diabetic", "asthma", "chronic", "pain", "heart", "lipid", "sleep"],
+  ...["Ｈeart", "\ufb01brosis", "fibrosis", "café", "Ölfaktorisch", "naïve"],
+];
 const CONDITIONS = ["Diabetes", "Asthma", "Chronic pain", "Hypertension"];
 const SORTS: CatalogueSort[] = ["newest", "relevance", "price_asc", "price_desc", "records_desc"];
 const WEI = 10n ** 18n;
@@ -54,14 +59,25 @@ const filterArbitrary: fc.Arbitrary<IndexFilter> = fc.record(
   { requiredKeys: [] },
 );
 
+/** Terms the plainest way (no fast path for ASCII, no memo), to check the index's. */
+function naiveTerms(text: string, limit = Number.POSITIVE_INFINITY): string[] {
+  const words =
+    text
+      .normalize("NFKC")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
+  const terms = words
+    .filter((word) => word.length <= 40 && !STOP_WORDS.has(word))
+    .map((word) => (/^[a-z]+$/.test(word) ? stem(word) : word));
+  return [...new Set(terms)].slice(0, limit);
+}
+
 function matches(doc: CatalogueDoc, filter: IndexFilter, skip?: "dataType" | "purpose") {
-  const terms = new Set(
-    toSearchTerms(`${doc.title} ${doc.description} ${doc.conditions.join(" ")}`),
-  );
+  const terms = new Set(naiveTerms(`${doc.title} ${doc.description} ${doc.conditions.join(" ")}`));
   const bit = (key: PurposeKey) => PURPOSES.find((purpose) => purpose.key === key)!.bit;
   return (
     doc.expiresAt > NOW &&
-    toQueryTerms(filter.query).every((term) => terms.has(term)) &&
+    naiveTerms(filter.query ?? "", MAX_QUERY_TERMS).every((term) => terms.has(term)) &&
     (!filter.trialId || doc.trial?.id === filter.trialId) &&
     (!filter.condition ||
       doc.conditions.some((c) => c.toLowerCase() === filter.condition!.trim().toLowerCase())) &&
@@ -80,8 +96,8 @@ function reference(docs: Map<string, CatalogueDoc>, query: CatalogueQuery) {
   const all = [...docs.values()];
   const found = all.filter((doc) => matches(doc, filter));
   const titleHits = (doc: CatalogueDoc) => {
-    const title = new Set(toSearchTerms(doc.title));
-    return toQueryTerms(filter.query).filter((term) => title.has(term)).length;
+    const title = new Set(naiveTerms(doc.title));
+    return naiveTerms(filter.query ?? "", MAX_QUERY_TERMS).filter((term) => title.has(term)).length;
   };
   const newest = (a: CatalogueDoc, b: CatalogueDoc) =>
     b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);

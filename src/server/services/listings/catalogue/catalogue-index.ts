@@ -5,7 +5,7 @@ import { countFacetWords } from "./facet-words";
 import { createColumns, Interner, toCard, writeSlot } from "./index-columns";
 import { RangeBuckets } from "./range-buckets";
 import { createRangeTest, scanSlots, scoreOf, toFacets, toWanted } from "./scan-slots";
-import { toQueryTerms, toSearchTerms } from "./search-terms";
+import { addSearchTerms, toQueryTerms } from "./search-terms";
 import { Bitset, intersect, SlotSet } from "./slot-set";
 import { SortedOrder } from "./sorted-order";
 import { compareSlots, TopSlots } from "./top-slots";
@@ -42,6 +42,8 @@ export type CatalogueIndexOptions = {
   pendingLimit?: number;
 };
 
+const MAX_CACHED_CONDITIONS = 50_000;
+
 type WalkedSort = Exclude<CatalogueSort, "relevance">;
 const WALKED_SORTS: WalkedSort[] = ["newest", "price_asc", "price_desc", "records_desc"];
 const RANGE_COLUMNS = ["created", "price", "records", "expires"] as const;
@@ -64,6 +66,8 @@ export class CatalogueIndex {
   private readonly titleTerms = new Map<string, SlotSet>();
   private readonly trials = new Map<string, SlotSet>();
   private readonly conditions = new Map<string, SlotSet>();
+  /** Terms of each condition name: a few thousand names, each on many listings. */
+  private readonly termsOfCondition = new Map<string, string[]>();
   private readonly fhir = new Bitset();
   private readonly purposeSets = PURPOSES.map(() => new Bitset());
   private readonly ranges: Record<RangeColumn, RangeBuckets>;
@@ -107,9 +111,13 @@ export class CatalogueIndex {
     const slot = this.slotCount++;
     const c = this.columns;
     writeSlot(c, slot, doc, this.shared);
-    for (const term of toSearchTerms(`${doc.title} ${doc.description} ${doc.conditions.join(" ")}`))
-      addTo(this.terms, term, slot);
-    for (const term of toSearchTerms(doc.title)) addTo(this.titleTerms, term, slot);
+    const terms = new Set<string>();
+    addSearchTerms(doc.title, terms);
+    for (const term of terms) addTo(this.titleTerms, term, slot);
+    addSearchTerms(doc.description, terms);
+    for (const condition of doc.conditions)
+      for (const term of this.conditionTerms(condition)) terms.add(term);
+    for (const term of terms) addTo(this.terms, term, slot);
     if (doc.trial) addTo(this.trials, doc.trial.id, slot);
     for (const condition of new Set(doc.conditions.map(normalizeCondition)))
       addTo(this.conditions, condition, slot);
@@ -137,6 +145,18 @@ export class CatalogueIndex {
     c.conditions[slot] = [];
     c.trials[slot] = null;
     this.deadCount += 1;
+  }
+
+  private conditionTerms(condition: string): string[] {
+    let terms = this.termsOfCondition.get(condition);
+    if (terms === undefined) {
+      const found = new Set<string>();
+      addSearchTerms(condition, found);
+      terms = [...found];
+      if (this.termsOfCondition.size >= MAX_CACHED_CONDITIONS) this.termsOfCondition.clear();
+      this.termsOfCondition.set(condition, terms);
+    }
+    return terms;
   }
 
   /** Builds the range buckets and sorted orders (after a load; searches call it when needed). */
