@@ -137,30 +137,35 @@ function toDoc(row: Row): CatalogueDoc {
  * tables: with a plain join and no statistics yet (a freshly seeded database) each page
  * scanned from the start, and a million listings took minutes to load.
  */
-function loadPage(db: DbClient, after: string) {
+function loadPage(db: DbClient, after: string, pageSize: number) {
   return db.$queryRaw<Row[]>`
     SELECT ${COLUMNS}
-    FROM (SELECT * FROM "Listing" WHERE "id" > ${after} ORDER BY "id" LIMIT ${LOAD_BATCH}) l
+    FROM (SELECT * FROM "Listing" WHERE "id" > ${after} ORDER BY "id" LIMIT ${pageSize}) l
     LEFT JOIN LATERAL (SELECT * FROM "ConsentTerms" WHERE "listingId" = l."id" OFFSET 0) c ON true
     JOIN "User" u ON u."id" = l."ownerId" LEFT JOIN "Trial" t ON t."id" = l."trialId"
     ORDER BY l."id"`;
 }
 
-/** Reads every listing the catalogue may show, a page at a time, into a new index. */
-async function loadState(db: DbClient): Promise<State> {
-  const started = Date.now();
-  const seenChanges = changeCount();
-  const watermark = await oldestRunningTransaction(db);
+/** Every listing the catalogue may show, read a page at a time into a new index. */
+export async function readCatalogue(db: DbClient, pageSize = LOAD_BATCH): Promise<CatalogueIndex> {
   const index = new CatalogueIndex();
   let after = "";
   for (;;) {
-    const rows = await loadPage(db, after);
+    const rows = await loadPage(db, after, pageSize);
+    // Pages hold hidden listings too (filtered here), so a short page is the last one.
     for (const row of rows) if (row.isShown) index.put(toDoc(row));
-    if (rows.length < LOAD_BATCH) break;
+    if (rows.length < pageSize) return index;
     // Lets waiting requests run between pages.
     await new Promise((resolve) => setImmediate(resolve));
     after = rows.at(-1)!.id;
   }
+}
+
+async function loadState(db: DbClient): Promise<State> {
+  const started = Date.now();
+  const seenChanges = changeCount();
+  const watermark = await oldestRunningTransaction(db);
+  const index = await readCatalogue(db);
   // The sorted orders and range buckets now, rather than in the first search.
   index.prepare();
   logger.info("catalogue index loaded", { listings: index.size, ms: Date.now() - started });
