@@ -44,7 +44,7 @@ const docArbitrary = fc.record({
 const filterArbitrary: fc.Arbitrary<IndexFilter> = fc.record(
   {
     query: fc
-      .array(fc.constantFrom(...WORDS, "the", "unknownword", '"quoted"', "-not"), { maxLength: 2 })
+      .array(fc.constantFrom(...WORDS, "the", "unknownword", '"quoted"', "-not"), { maxLength: 3 })
       .map((words) => words.join(" ")),
     trialId: fc.constantFrom("trial-1", "trial-2", "trial-3"),
     condition: fc.constantFrom(...CONDITIONS, "chronic PAIN", "Unknown"),
@@ -284,6 +284,47 @@ describe("catalogue index", () => {
         .slice(0, 3)
         .map((n) => `l-${n}`),
     );
+  });
+});
+
+describe("relevance", () => {
+  it.each([
+    ["walked", { scanBelow: 0, rankBelow: 0 }],
+    ["ranked with a heap", { scanBelow: 0, rankBelow: Number.POSITIVE_INFINITY }],
+    ["scanned", {}],
+  ] as const)("ranks by title hits, then newest, for one to three words (%s)", (_name, options) => {
+    const index = new CatalogueIndex(options);
+    const docs = new Map<string, CatalogueDoc>();
+    const words = ["asthma", "lipid", "sleep"];
+    // Every subset of the three words as the title (twice each), all three in the description.
+    for (let n = 0; n < 16; n += 1) {
+      const doc: CatalogueDoc = {
+        id: `r-${n}`,
+        title: words.filter((_word, bit) => ((n % 8) & (1 << bit)) !== 0).join(" "),
+        description: words.join(" "),
+        conditions: [],
+        trial: null,
+        ownerName: "Dana",
+        autoApprove: false,
+        dataType: "CSV",
+        priceWei: WEI,
+        recordCount: 1,
+        createdAt: NOW - n * DAY,
+        purposes: 1,
+        expiresAt: NOW + DAY,
+      };
+      index.put(doc);
+      docs.set(doc.id, doc);
+    }
+    for (const query of ["asthma", "asthma lipid", "asthma lipid sleep", "sleep lipid"])
+      for (const [offset, limit] of [
+        [0, 16],
+        [3, 5],
+        [10, 6],
+      ] as const) {
+        const search = { filter: { query }, sort: "relevance" as const, offset, limit };
+        expect(index.search(search, NOW)).toEqual(reference(docs, search));
+      }
   });
 });
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { PURPOSES } from "~/server/services/consent/purposes";
-import { collectSlots, fillFromSlots } from "./bit-words";
+import { collectSlots, fillFromSlots, popcount } from "./bit-words";
 import { countFacetWords } from "./facet-words";
 import { createColumns, Interner, toCard, writeSlot } from "./index-columns";
 import { RangeBuckets } from "./range-buckets";
@@ -43,6 +43,8 @@ export type CatalogueIndexOptions = {
 };
 
 const MAX_CACHED_CONDITIONS = 50_000;
+/** Relevance with up to this many title terms groups the matches by title hits. */
+const MAX_GROUPED_TITLE_TERMS = 3;
 
 type WalkedSort = Exclude<CatalogueSort, "relevance">;
 const WALKED_SORTS: WalkedSort[] = ["newest", "price_asc", "price_desc", "records_desc"];
@@ -77,6 +79,8 @@ export class CatalogueIndex {
   private scratch = new Uint32Array(1024);
   private wordScratch = new Uint32Array(32);
   private scoreScratch = new Float64Array(1024);
+  private groupScratch = new Uint32Array(32);
+  private readonly titleScratch: Uint32Array[] = [];
   private readonly isAlive = (slot: number) => this.alive.has(slot);
 
   constructor(private readonly options: CatalogueIndexOptions = {}) {
@@ -244,7 +248,9 @@ export class CatalogueIndex {
     // A walk takes about need * slots / matches steps of ~2 ns, a heap ~30 ns per match.
     const rankBelow = this.options.rankBelow ?? Math.sqrt((need * this.slotCount) / 16);
     if (need > 0 && counted.total > 0) {
-      if (scoring || counted.total < rankBelow) {
+      if (scoring && scoring.titleSets.length <= MAX_GROUPED_TITLE_TERMS) {
+        this.rankByTitleHits(words, wordCount, scoring.titleSets, need, top);
+      } else if (scoring || counted.total < rankBelow) {
         const count = collectSlots(words, wordCount, this.scratch);
         const heap = new TopSlots(need, order);
         for (let index = 0; index < count; index += 1) {
@@ -263,6 +269,76 @@ export class CatalogueIndex {
       total: counted.total,
       facets: toFacets(counted.dataTypeCounts, counted.purposeCounts),
     };
+  }
+
+  /**
+   * Relevance for a broad search: the matches grouped by how many query terms their title holds
+   * (most first), each group in newest order, which is relevance's order within a score. A group
+   * is a word-at-a-time mask, walked in the newest order or ranked with a heap when small, so
+   * a common word no longer costs a heap over all its matches.
+   */
+  private rankByTitleHits(
+    words: Uint32Array,
+    wordCount: number,
+    titleSets: SlotSet[],
+    need: number,
+    top: number[],
+  ) {
+    const titles = titleSets.map((set, index) => {
+      const bits = set.bitset;
+      if (bits) return bits.wordsFor(wordCount);
+      let scratch = this.titleScratch[index];
+      if (!scratch || scratch.length < wordCount)
+        this.titleScratch[index] = scratch = new Uint32Array(wordCount * 2);
+      const list = set.sortedList!;
+      fillFromSlots(scratch, wordCount, list, list.length);
+      return scratch;
+    });
+    if (this.groupScratch.length < wordCount) this.groupScratch = new Uint32Array(wordCount * 2);
+    const group = this.groupScratch;
+    const none = new Uint32Array(0);
+    const [a, b = none, c = none] = titles;
+    const newest = compareSlots(this.columns, "newest", null);
+    for (let score = titles.length; score >= 0 && top.length < need; score -= 1) {
+      let count = 0;
+      for (let word = 0; word < wordCount; word += 1) {
+        const candidates = words[word]!;
+        if (candidates === 0) {
+          group[word] = 0;
+          continue;
+        }
+        const x = a![word]!;
+        const y = b[word] ?? 0;
+        const z = c[word] ?? 0;
+        const three = x & y & z;
+        const twoOrMore = (x & y) | (x & z) | (y & z);
+        const odd = x ^ y ^ z;
+        const exactly =
+          score === 3
+            ? three
+            : score === 2
+              ? twoOrMore & ~three
+              : score === 1
+                ? odd & ~three
+                : ~(x | y | z);
+        const mask = candidates & exactly;
+        group[word] = mask;
+        count += popcount(mask);
+      }
+      if (count === 0) continue;
+      const wanted = need - top.length;
+      const rankBelow = this.options.rankBelow ?? Math.sqrt((wanted * this.slotCount) / 16);
+      if (count < rankBelow) {
+        const found = collectSlots(group, wordCount, this.scratch);
+        const heap = new TopSlots(wanted, newest);
+        for (let index = 0; index < found; index += 1) heap.offer(this.scratch[index]!);
+        top.push(...heap.sorted());
+      } else {
+        const walked: number[] = [];
+        this.orders.newest.collect(group, wanted, walked);
+        top.push(...walked);
+      }
+    }
   }
 
   private restrictRanges(
