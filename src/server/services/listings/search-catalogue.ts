@@ -83,6 +83,7 @@ export function searchLoadedCatalogue(
               sort: "newest",
               offset: 0,
               limit: 0,
+              totalOnly: true,
             }).total,
           }))
           .filter((hint) => hint.total > 0)

@@ -243,6 +243,7 @@ export class CatalogueIndex {
       purposes: this.purposeSets.map((set) => set.wordsFor(wordCount)),
       dataTypeWanted: wanted.dataType,
       purposeWanted: PURPOSES.findIndex((purpose) => purpose.bit === wanted.purposeBit),
+      totalOnly: query.totalOnly === true && need === 0,
     });
     const top: number[] = [];
     // A walk takes about need * slots / matches steps of ~2 ns, a heap ~30 ns per match.
