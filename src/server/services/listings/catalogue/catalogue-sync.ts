@@ -133,9 +133,8 @@ function toDoc(row: Row): CatalogueDoc {
 /**
  * One page of the load: the next listings by id, then their consent terms one index lookup
  * each. The page is cut from "Listing" alone and the lookups cannot become a join (OFFSET 0
- * keeps the subquery apart), so every page costs the same whatever the planner knows of the
- * tables: with a plain join and no statistics yet (a freshly seeded database) each page
- * scanned from the start, and a million listings took minutes to load.
+ * keeps the subquery apart), so every page costs the same (an index range and 5,000 lookups)
+ * whatever the planner knows of the tables.
  */
 function loadPage(db: DbClient, after: string, pageSize: number) {
   return db.$queryRaw<Row[]>`
