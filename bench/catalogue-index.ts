@@ -8,6 +8,12 @@
  * Last line: JSON.
  */
 import { parseUnits } from "ethers";
+import { serializeFast } from "~/server/api/fast-transformer";
+import {
+  ZCatalogueResultSchema,
+  ZCatalogueSchema,
+} from "~/server/api/routers/listings/listings.types";
+import { searchLoadedCatalogue } from "~/server/services/listings/search-catalogue";
 import { CatalogueIndex } from "~/server/services/listings/catalogue/catalogue-index";
 import type { CatalogueDoc, IndexFilter } from "~/server/services/listings/catalogue/types";
 import {
@@ -97,6 +103,7 @@ const percentile = (sorted: number[], share: number) =>
 type Figures = {
   listings: number;
   loadSeconds: number;
+  loadCpuSeconds: number;
   heapMb: number;
   searchesPerSecond: number;
   meanMs: number;
@@ -107,27 +114,58 @@ type Figures = {
   cpuMeanMs: number;
   cpuP50Ms: number;
   cpuP99Ms: number;
+  serviceCpuMeanMs: number;
+  serviceCpuP99Ms: number;
+  emptyShare: number;
+  emptyCpuMeanMs: number;
 };
+
+/**
+ * What the app's tRPC procedure does with a request, on this thread: the input's validation,
+ * the service (search and, when nothing matches, the "drop this filter" hints), the output's
+ * validation and its serialisation for the wire (tRPC's transformer, then JSON).
+ */
+function serve(index: CatalogueIndex, request: unknown): number {
+  const input = ZCatalogueSchema.parse(request);
+  const result = searchLoadedCatalogue(index, {
+    filter: input.filter,
+    sort: input.sort,
+    limit: input.limit,
+    offset: input.cursor ?? 0,
+  });
+  JSON.stringify(serializeFast(ZCatalogueResultSchema.parse(result)));
+  return result.total;
+}
 
 function measure(count: number): Figures {
   const now = Date.now();
   const heapBefore = heapMb();
   const loadStarted = performance.now();
+  const loadCpu = process.cpuUsage();
   const index = new CatalogueIndex();
   for (const doc of generateDocs(count, now)) index.put(doc);
   index.prepare();
   const loadSeconds = (performance.now() - loadStarted) / 1000;
+  const loadCpuUsed = process.cpuUsage(loadCpu);
+  const loadCpuSeconds = (loadCpuUsed.user + loadCpuUsed.system) / 1e6;
   const heap = heapMb() - heapBefore;
   const nextQuery = createQueryGenerator(count);
-  for (let n = 0; n < WARM_UP; n += 1) index.search(toIndexQuery(nextQuery()), now);
+  for (let n = 0; n < WARM_UP; n += 1) {
+    const request = nextQuery();
+    index.search(toIndexQuery(request), now);
+    serve(index, request);
+  }
   const times: number[] = [];
   // CPU time too: on a shared machine the wall clock mostly measures the other processes.
   const cpuTimes: number[] = [];
+  const serviceCpuTimes: number[] = [];
+  const emptyCpuTimes: number[] = [];
   const broad: number[] = [];
   const slowest: { took: number; query: ReturnType<typeof toIndexQuery> }[] = [];
   const started = performance.now();
   for (let n = 0; n < SEARCHES; n += 1) {
-    const query = toIndexQuery(nextQuery());
+    const request = nextQuery();
+    const query = toIndexQuery(request);
     const before = performance.now();
     const cpuBefore = process.cpuUsage();
     index.search(query, now);
@@ -136,6 +174,11 @@ function measure(count: number): Figures {
     times.push(took);
     cpuTimes.push((cpu.user + cpu.system) / 1000);
     if (!query.filter.query) broad.push(took);
+    const serviceBefore = process.cpuUsage();
+    const total = serve(index, request);
+    const serviceCpu = process.cpuUsage(serviceBefore);
+    serviceCpuTimes.push((serviceCpu.user + serviceCpu.system) / 1000);
+    if (total === 0) emptyCpuTimes.push(serviceCpuTimes.at(-1)!);
     if (process.env.DIAG === "1") slowest.push({ took, query });
   }
   const seconds = (performance.now() - started) / 1000;
@@ -154,9 +197,13 @@ function measure(count: number): Figures {
   cpuTimes.sort((a, b) => a - b);
   broad.sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 100) / 100;
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  const serviceCpuTotal = sum(serviceCpuTimes);
+  serviceCpuTimes.sort((a, b) => a - b);
   return {
     listings: index.size,
     loadSeconds: round(loadSeconds),
+    loadCpuSeconds: round(loadCpuSeconds),
     heapMb: Math.round(heap),
     searchesPerSecond: Math.round(SEARCHES / seconds),
     meanMs: round((seconds * 1000) / SEARCHES),
@@ -167,6 +214,10 @@ function measure(count: number): Figures {
     cpuMeanMs: round(cpuTotal / SEARCHES),
     cpuP50Ms: round(percentile(cpuTimes, 0.5)),
     cpuP99Ms: round(percentile(cpuTimes, 0.99)),
+    serviceCpuMeanMs: round(serviceCpuTotal / SEARCHES),
+    serviceCpuP99Ms: round(percentile(serviceCpuTimes, 0.99)),
+    emptyShare: round(emptyCpuTimes.length / SEARCHES),
+    emptyCpuMeanMs: round(emptyCpuTimes.length ? sum(emptyCpuTimes) / emptyCpuTimes.length : 0),
   };
 }
 
@@ -175,6 +226,7 @@ printTable([
   [
     "listings shown",
     "load s",
+    "load CPU s",
     "heap MB",
     "searches/s",
     "mean ms",
@@ -185,11 +237,16 @@ printTable([
     "CPU mean ms",
     "CPU p50 ms",
     "CPU p99 ms",
+    "service CPU mean ms",
+    "service CPU p99 ms",
+    "empty share",
+    "empty: service CPU mean ms",
   ],
   ...results.map((r) =>
     [
       r.listings,
       r.loadSeconds,
+      r.loadCpuSeconds,
       r.heapMb,
       r.searchesPerSecond,
       r.meanMs,
@@ -200,6 +257,10 @@ printTable([
       r.cpuMeanMs,
       r.cpuP50Ms,
       r.cpuP99Ms,
+      r.serviceCpuMeanMs,
+      r.serviceCpuP99Ms,
+      r.emptyShare,
+      r.emptyCpuMeanMs,
     ].map((value) => value.toLocaleString("en-US")),
   ),
 ]);
@@ -212,12 +273,18 @@ console.log(
     p50_ms: first.p50Ms,
     p99_ms: first.p99Ms,
     heap_mb: first.heapMb,
+    load_cpu_s: first.loadCpuSeconds,
     cpu_p99_ms: first.cpuP99Ms,
+    service_cpu_mean_ms: first.serviceCpuMeanMs,
+    service_cpu_p99_ms: first.serviceCpuP99Ms,
     listings_1m: isSmoke ? null : last.listings,
     searches_per_s_1m: isSmoke ? null : last.searchesPerSecond,
     p50_ms_1m: isSmoke ? null : last.p50Ms,
     p99_ms_1m: isSmoke ? null : last.p99Ms,
     heap_mb_1m: isSmoke ? null : last.heapMb,
+    load_cpu_s_1m: isSmoke ? null : last.loadCpuSeconds,
     cpu_p99_ms_1m: isSmoke ? null : last.cpuP99Ms,
+    service_cpu_mean_ms_1m: isSmoke ? null : last.serviceCpuMeanMs,
+    service_cpu_p99_ms_1m: isSmoke ? null : last.serviceCpuP99Ms,
   }),
 );

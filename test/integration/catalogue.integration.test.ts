@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { SessionUser } from "~/server/session";
+import { readCatalogue } from "~/server/services/listings/catalogue/catalogue-sync";
 import { expectCode } from "./expect-code";
 import { createHarness, listingInput, SMALL_CSV, type Harness } from "./harness";
 
@@ -216,6 +217,28 @@ describe("catalogue search", () => {
         { timeout: 15_000 },
       )
       .toBe(`Renamed ${tag}`);
+  });
+
+  it("loads every listing it may show, page by page, past those it may not", async () => {
+    const shownNow = () => harness.db.$queryRaw<{ id: string }[]>`
+      SELECT l."id" FROM "Listing" l JOIN "ConsentTerms" c ON c."listingId" = l."id"
+      WHERE l."status" = 'ACTIVE' AND l."anchorStatus" = 'CONFIRMED'
+        AND c."revokedAt" IS NULL AND c."expiresAt" > now()
+      ORDER BY l."id"`;
+    // The first listing by id hidden: with small pages, a page holds nothing to show at once.
+    const [first] = await shownNow();
+    await harness.db.listing.update({ where: { id: first!.id }, data: { status: "UNLISTED" } });
+    try {
+      const shown = (await shownNow()).map((row) => row.id);
+      for (const pageSize of [1, 2, 3, 1_000]) {
+        const index = await readCatalogue(harness.db, pageSize);
+        const found = index.search({ filter: {}, sort: "newest", offset: 0, limit: 10_000 });
+        expect(found.items.map((item) => item.id).sort()).toEqual(shown);
+        expect(found.total).toBe(shown.length);
+      }
+    } finally {
+      await harness.db.listing.update({ where: { id: first!.id }, data: { status: "ACTIVE" } });
+    }
   });
 
   it.runIf(Boolean(inject("postgresUrl")))(

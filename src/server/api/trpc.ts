@@ -1,10 +1,10 @@
 import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Role } from "~/server/generated/prisma/enums";
 import type { AppSession } from "~/server/session";
 import { AppError, ERROR_TRANSPORT, isAppError } from "~/server/errors";
+import { transformer } from "./fast-transformer";
 import { findNulCharacter } from "./input-bounds";
 import { describeError, logger } from "~/server/logger";
 import { getDb } from "~/server/db";
@@ -25,7 +25,7 @@ export function createTRPCContext(options: { session: AppSession; headers?: Head
 export type TRPCContext = ReturnType<typeof createTRPCContext>;
 
 const t = initTRPC.context<TRPCContext>().create({
-  transformer: superjson,
+  transformer,
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? error.cause : null;
     const isInternal = error.code === "INTERNAL_SERVER_ERROR";

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { formatUnits } from "ethers";
 import { fromPurposeMask, PURPOSES, type PurposeKey } from "~/server/services/consent/purposes";
 import { CatalogueIndex, type CatalogueIndexOptions } from "./catalogue-index";
-import { toQueryTerms, toSearchTerms } from "./search-terms";
+import { stem } from "porter2";
+import { MAX_QUERY_TERMS, STOP_WORDS } from "./search-terms";
 import type { CatalogueDoc, CatalogueQuery, CatalogueSort, IndexFilter } from "./types";
 
 /**
@@ -12,7 +13,11 @@ import type { CatalogueDoc, CatalogueQuery, CatalogueSort, IndexFilter } from ".
  */
 const NOW = Date.UTC(2026, 11, 1);
 const DAY = 86_400_000;
-const WORDS = ["diabetes", "diabetic", "asthma", "chronic", "pain", "heart", "lipid", "sleep"];
+// Some not plain ASCII: a full-width letter, a ligature and accents NFKC folds or keeps.
+const WORDS = [
+  ...["diabetes", "diabetic", "asthma", "chronic", "pain", "heart", "lipid", "sleep"],
+  ...["Ｈeart", "\ufb01brosis", "fibrosis", "café", "Ölfaktorisch", "naïve"],
+];
 const CONDITIONS = ["Diabetes", "Asthma", "Chronic pain", "Hypertension"];
 const SORTS: CatalogueSort[] = ["newest", "relevance", "price_asc", "price_desc", "records_desc"];
 const WEI = 10n ** 18n;
@@ -39,7 +44,7 @@ const docArbitrary = fc.record({
 const filterArbitrary: fc.Arbitrary<IndexFilter> = fc.record(
   {
     query: fc
-      .array(fc.constantFrom(...WORDS, "the", "unknownword", '"quoted"', "-not"), { maxLength: 2 })
+      .array(fc.constantFrom(...WORDS, "the", "unknownword", '"quoted"', "-not"), { maxLength: 3 })
       .map((words) => words.join(" ")),
     trialId: fc.constantFrom("trial-1", "trial-2", "trial-3"),
     condition: fc.constantFrom(...CONDITIONS, "chronic PAIN", "Unknown"),
@@ -54,14 +59,25 @@ const filterArbitrary: fc.Arbitrary<IndexFilter> = fc.record(
   { requiredKeys: [] },
 );
 
+/** Terms the plainest way (no fast path for ASCII, no memo), to check the index's. */
+function naiveTerms(text: string, limit = Number.POSITIVE_INFINITY): string[] {
+  const words =
+    text
+      .normalize("NFKC")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
+  const terms = words
+    .filter((word) => word.length <= 40 && !STOP_WORDS.has(word))
+    .map((word) => (/^[a-z]+$/.test(word) ? stem(word) : word));
+  return [...new Set(terms)].slice(0, limit);
+}
+
 function matches(doc: CatalogueDoc, filter: IndexFilter, skip?: "dataType" | "purpose") {
-  const terms = new Set(
-    toSearchTerms(`${doc.title} ${doc.description} ${doc.conditions.join(" ")}`),
-  );
+  const terms = new Set(naiveTerms(`${doc.title} ${doc.description} ${doc.conditions.join(" ")}`));
   const bit = (key: PurposeKey) => PURPOSES.find((purpose) => purpose.key === key)!.bit;
   return (
     doc.expiresAt > NOW &&
-    toQueryTerms(filter.query).every((term) => terms.has(term)) &&
+    naiveTerms(filter.query ?? "", MAX_QUERY_TERMS).every((term) => terms.has(term)) &&
     (!filter.trialId || doc.trial?.id === filter.trialId) &&
     (!filter.condition ||
       doc.conditions.some((c) => c.toLowerCase() === filter.condition!.trim().toLowerCase())) &&
@@ -80,8 +96,8 @@ function reference(docs: Map<string, CatalogueDoc>, query: CatalogueQuery) {
   const all = [...docs.values()];
   const found = all.filter((doc) => matches(doc, filter));
   const titleHits = (doc: CatalogueDoc) => {
-    const title = new Set(toSearchTerms(doc.title));
-    return toQueryTerms(filter.query).filter((term) => title.has(term)).length;
+    const title = new Set(naiveTerms(doc.title));
+    return naiveTerms(filter.query ?? "", MAX_QUERY_TERMS).filter((term) => title.has(term)).length;
   };
   const newest = (a: CatalogueDoc, b: CatalogueDoc) =>
     b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
@@ -192,8 +208,13 @@ describe("catalogue index", () => {
               }
             }
             expect(index.size).toBe(docs.size);
-            for (const query of finalQueries)
-              expect(index.search(query, NOW)).toEqual(reference(docs, query));
+            for (const query of finalQueries) {
+              const expected = reference(docs, query);
+              expect(index.search(query, NOW)).toEqual(expected);
+              // The total alone, as the "drop this filter" hints ask for it.
+              const counted = { ...query, offset: 0, limit: 0, totalOnly: true };
+              expect(index.search(counted, NOW).total).toBe(expected.total);
+            }
           },
         ),
         { numRuns: 100 },
@@ -268,6 +289,47 @@ describe("catalogue index", () => {
         .slice(0, 3)
         .map((n) => `l-${n}`),
     );
+  });
+});
+
+describe("relevance", () => {
+  it.each([
+    ["walked", { scanBelow: 0, rankBelow: 0 }],
+    ["ranked with a heap", { scanBelow: 0, rankBelow: Number.POSITIVE_INFINITY }],
+    ["scanned", {}],
+  ] as const)("ranks by title hits, then newest, for one to three words (%s)", (_name, options) => {
+    const index = new CatalogueIndex(options);
+    const docs = new Map<string, CatalogueDoc>();
+    const words = ["asthma", "lipid", "sleep"];
+    // Every subset of the three words as the title (twice each), all three in the description.
+    for (let n = 0; n < 16; n += 1) {
+      const doc: CatalogueDoc = {
+        id: `r-${n}`,
+        title: words.filter((_word, bit) => ((n % 8) & (1 << bit)) !== 0).join(" "),
+        description: words.join(" "),
+        conditions: [],
+        trial: null,
+        ownerName: "Dana",
+        autoApprove: false,
+        dataType: "CSV",
+        priceWei: WEI,
+        recordCount: 1,
+        createdAt: NOW - n * DAY,
+        purposes: 1,
+        expiresAt: NOW + DAY,
+      };
+      index.put(doc);
+      docs.set(doc.id, doc);
+    }
+    for (const query of ["asthma", "asthma lipid", "asthma lipid sleep", "sleep lipid"])
+      for (const [offset, limit] of [
+        [0, 16],
+        [3, 5],
+        [10, 6],
+      ] as const) {
+        const search = { filter: { query }, sort: "relevance" as const, offset, limit };
+        expect(index.search(search, NOW)).toEqual(reference(docs, search));
+      }
   });
 });
 

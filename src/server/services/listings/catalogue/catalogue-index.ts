@@ -1,11 +1,11 @@
 import "server-only";
 import { PURPOSES } from "~/server/services/consent/purposes";
-import { collectSlots, fillFromSlots } from "./bit-words";
+import { collectSlots, fillFromSlots, popcount } from "./bit-words";
 import { countFacetWords } from "./facet-words";
 import { createColumns, Interner, toCard, writeSlot } from "./index-columns";
 import { RangeBuckets } from "./range-buckets";
 import { createRangeTest, scanSlots, scoreOf, toFacets, toWanted } from "./scan-slots";
-import { toQueryTerms, toSearchTerms } from "./search-terms";
+import { addSearchTerms, toQueryTerms } from "./search-terms";
 import { Bitset, intersect, SlotSet } from "./slot-set";
 import { SortedOrder } from "./sorted-order";
 import { compareSlots, TopSlots } from "./top-slots";
@@ -42,6 +42,10 @@ export type CatalogueIndexOptions = {
   pendingLimit?: number;
 };
 
+const MAX_CACHED_CONDITIONS = 50_000;
+/** Relevance with up to this many title terms groups the matches by title hits. */
+const MAX_GROUPED_TITLE_TERMS = 3;
+
 type WalkedSort = Exclude<CatalogueSort, "relevance">;
 const WALKED_SORTS: WalkedSort[] = ["newest", "price_asc", "price_desc", "records_desc"];
 const RANGE_COLUMNS = ["created", "price", "records", "expires"] as const;
@@ -64,6 +68,8 @@ export class CatalogueIndex {
   private readonly titleTerms = new Map<string, SlotSet>();
   private readonly trials = new Map<string, SlotSet>();
   private readonly conditions = new Map<string, SlotSet>();
+  /** Terms of each condition name: a few thousand names, each on many listings. */
+  private readonly termsOfCondition = new Map<string, string[]>();
   private readonly fhir = new Bitset();
   private readonly purposeSets = PURPOSES.map(() => new Bitset());
   private readonly ranges: Record<RangeColumn, RangeBuckets>;
@@ -73,6 +79,8 @@ export class CatalogueIndex {
   private scratch = new Uint32Array(1024);
   private wordScratch = new Uint32Array(32);
   private scoreScratch = new Float64Array(1024);
+  private groupScratch = new Uint32Array(32);
+  private readonly titleScratch: Uint32Array[] = [];
   private readonly isAlive = (slot: number) => this.alive.has(slot);
 
   constructor(private readonly options: CatalogueIndexOptions = {}) {
@@ -107,9 +115,13 @@ export class CatalogueIndex {
     const slot = this.slotCount++;
     const c = this.columns;
     writeSlot(c, slot, doc, this.shared);
-    for (const term of toSearchTerms(`${doc.title} ${doc.description} ${doc.conditions.join(" ")}`))
-      addTo(this.terms, term, slot);
-    for (const term of toSearchTerms(doc.title)) addTo(this.titleTerms, term, slot);
+    const terms = new Set<string>();
+    addSearchTerms(doc.title, terms);
+    for (const term of terms) addTo(this.titleTerms, term, slot);
+    addSearchTerms(doc.description, terms);
+    for (const condition of doc.conditions)
+      for (const term of this.conditionTerms(condition)) terms.add(term);
+    for (const term of terms) addTo(this.terms, term, slot);
     if (doc.trial) addTo(this.trials, doc.trial.id, slot);
     for (const condition of new Set(doc.conditions.map(normalizeCondition)))
       addTo(this.conditions, condition, slot);
@@ -137,6 +149,18 @@ export class CatalogueIndex {
     c.conditions[slot] = [];
     c.trials[slot] = null;
     this.deadCount += 1;
+  }
+
+  private conditionTerms(condition: string): string[] {
+    let terms = this.termsOfCondition.get(condition);
+    if (terms === undefined) {
+      const found = new Set<string>();
+      addSearchTerms(condition, found);
+      terms = [...found];
+      if (this.termsOfCondition.size >= MAX_CACHED_CONDITIONS) this.termsOfCondition.clear();
+      this.termsOfCondition.set(condition, terms);
+    }
+    return terms;
   }
 
   /** Builds the range buckets and sorted orders (after a load; searches call it when needed). */
@@ -219,12 +243,15 @@ export class CatalogueIndex {
       purposes: this.purposeSets.map((set) => set.wordsFor(wordCount)),
       dataTypeWanted: wanted.dataType,
       purposeWanted: PURPOSES.findIndex((purpose) => purpose.bit === wanted.purposeBit),
+      totalOnly: query.totalOnly === true && need === 0,
     });
     const top: number[] = [];
     // A walk takes about need * slots / matches steps of ~2 ns, a heap ~30 ns per match.
     const rankBelow = this.options.rankBelow ?? Math.sqrt((need * this.slotCount) / 16);
     if (need > 0 && counted.total > 0) {
-      if (scoring || counted.total < rankBelow) {
+      if (scoring && scoring.titleSets.length <= MAX_GROUPED_TITLE_TERMS) {
+        this.rankByTitleHits(words, wordCount, scoring.titleSets, need, top);
+      } else if (scoring || counted.total < rankBelow) {
         const count = collectSlots(words, wordCount, this.scratch);
         const heap = new TopSlots(need, order);
         for (let index = 0; index < count; index += 1) {
@@ -243,6 +270,76 @@ export class CatalogueIndex {
       total: counted.total,
       facets: toFacets(counted.dataTypeCounts, counted.purposeCounts),
     };
+  }
+
+  /**
+   * Relevance for a broad search: the matches grouped by how many query terms their title holds
+   * (most first), each group in newest order, which is relevance's order within a score. A group
+   * is a word-at-a-time mask, walked in the newest order or ranked with a heap when small, so
+   * a common word no longer costs a heap over all its matches.
+   */
+  private rankByTitleHits(
+    words: Uint32Array,
+    wordCount: number,
+    titleSets: SlotSet[],
+    need: number,
+    top: number[],
+  ) {
+    const titles = titleSets.map((set, index) => {
+      const bits = set.bitset;
+      if (bits) return bits.wordsFor(wordCount);
+      let scratch = this.titleScratch[index];
+      if (!scratch || scratch.length < wordCount)
+        this.titleScratch[index] = scratch = new Uint32Array(wordCount * 2);
+      const list = set.sortedList!;
+      fillFromSlots(scratch, wordCount, list, list.length);
+      return scratch;
+    });
+    if (this.groupScratch.length < wordCount) this.groupScratch = new Uint32Array(wordCount * 2);
+    const group = this.groupScratch;
+    const none = new Uint32Array(0);
+    const [a, b = none, c = none] = titles;
+    const newest = compareSlots(this.columns, "newest", null);
+    for (let score = titles.length; score >= 0 && top.length < need; score -= 1) {
+      let count = 0;
+      for (let word = 0; word < wordCount; word += 1) {
+        const candidates = words[word]!;
+        if (candidates === 0) {
+          group[word] = 0;
+          continue;
+        }
+        const x = a![word]!;
+        const y = b[word] ?? 0;
+        const z = c[word] ?? 0;
+        const three = x & y & z;
+        const twoOrMore = (x & y) | (x & z) | (y & z);
+        const odd = x ^ y ^ z;
+        const exactly =
+          score === 3
+            ? three
+            : score === 2
+              ? twoOrMore & ~three
+              : score === 1
+                ? odd & ~three
+                : ~(x | y | z);
+        const mask = candidates & exactly;
+        group[word] = mask;
+        count += popcount(mask);
+      }
+      if (count === 0) continue;
+      const wanted = need - top.length;
+      const rankBelow = this.options.rankBelow ?? Math.sqrt((wanted * this.slotCount) / 16);
+      if (count < rankBelow) {
+        const found = collectSlots(group, wordCount, this.scratch);
+        const heap = new TopSlots(wanted, newest);
+        for (let index = 0; index < found; index += 1) heap.offer(this.scratch[index]!);
+        top.push(...heap.sorted());
+      } else {
+        const walked: number[] = [];
+        this.orders.newest.collect(group, wanted, walked);
+        top.push(...walked);
+      }
+    }
   }
 
   private restrictRanges(

@@ -18,10 +18,24 @@ export function countFacetWords(options: {
   dataTypeWanted: number;
   /** Index into `purposes`, -1 any. */
   purposeWanted: number;
+  /** Facets left at zero: only the total (and `words`) are wanted. */
+  totalOnly?: boolean;
 }) {
   const { words, wordCount, fhir, purposes, dataTypeWanted, purposeWanted } = options;
   const wanted = purposeWanted >= 0 ? purposes[purposeWanted]! : null;
   const purposeCounts = purposes.map(() => 0);
+  if (options.totalOnly) {
+    let total = 0;
+    for (let word = 0; word < wordCount; word += 1) {
+      let both = words[word]!;
+      if (both === 0) continue;
+      if (wanted) both &= wanted[word]!;
+      if (dataTypeWanted >= 0) both &= dataTypeWanted === 1 ? fhir[word]! : ~fhir[word]!;
+      words[word] = both;
+      total += popcount(both);
+    }
+    return { total, dataTypeCounts: [0, 0], purposeCounts };
+  }
   const purposeCount = purposes.length;
   let fhirCount = 0;
   let csvCount = 0;

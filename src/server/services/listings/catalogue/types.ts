@@ -58,6 +58,8 @@ export type CatalogueQuery = {
   sort: CatalogueSort;
   offset: number;
   limit: number;
+  /** Only the total is wanted (a "drop this filter" hint): a broad search skips the facets. */
+  totalOnly?: boolean;
 };
 
 export type CatalogueFacets = {
