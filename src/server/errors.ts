@@ -20,11 +20,14 @@ export type AppErrorCode = (typeof AppErrorCode)[keyof typeof AppErrorCode];
 
 export class AppError extends Error {
   readonly code: AppErrorCode;
+  /** The input field the refusal is about, when it is one: the form shows it beside that field. */
+  readonly field?: string;
 
-  constructor(code: AppErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: AppErrorCode, message: string, options?: { cause?: unknown; field?: string }) {
     super(message, options);
     this.name = "AppError";
     this.code = code;
+    this.field = options?.field;
   }
 }
 

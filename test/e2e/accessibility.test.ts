@@ -86,6 +86,13 @@ describe.skipIf(Boolean(skipReason))("every page is accessible and fits a phone"
     await person.page.getByLabel(/^Password/).fill("long-enough-password");
     await person.page.getByRole("button", { name: "Create account" }).click();
     await waitForFormErrors(person.page);
+    // The refusal is said beside the field it is about, and the field says it is invalid.
+    const email = person.page.getByLabel("Email");
+    expect(await email.getAttribute("aria-invalid")).toBe("true");
+    const described = (await email.getAttribute("aria-describedby"))!;
+    await expect
+      .poll(() => person.page.locator(`[id="${described}"]`).textContent())
+      .toMatch(/already exists/);
     await person.check("register-error");
     await person.visit("/sign-in", "sign-in");
     await person.page.getByLabel("Email").fill("nobody@demo.trialshare.test");

@@ -71,9 +71,39 @@ export function Field<Values extends FieldValues>({
   children: (control: FieldControlProps) => ReactNode;
 }) {
   const { formState } = useFormContext<Values>();
-  const id = useId();
   const error: unknown = get(formState.errors, name);
-  const message = messageOf(error);
+  return (
+    <FieldFrame
+      label={label}
+      hint={hint}
+      message={error ? (messageOf(error) ?? "") : undefined}
+      className={className}
+    >
+      {children}
+    </FieldFrame>
+  );
+}
+
+/**
+ * The label, hint and error of one control, tied to it by id; `Field` for react-hook-form
+ * forms, and alone for the two forms that must keep working before the page's script runs
+ * (sign-in and registration post natively and read their fields from the DOM).
+ * `message` undefined: valid; a string (even empty): invalid.
+ */
+export function FieldFrame({
+  label,
+  hint,
+  message,
+  className = "",
+  children,
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  message?: string;
+  className?: string;
+  children: (control: FieldControlProps) => ReactNode;
+}) {
+  const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const messageId = message ? `${id}-message` : undefined;
   const describedBy = [hintId, messageId].filter(Boolean).join(" ") || undefined;
@@ -82,7 +112,11 @@ export function Field<Values extends FieldValues>({
       <label htmlFor={id} className="label">
         {label}
       </label>
-      {children({ id, "aria-invalid": Boolean(error), "aria-describedby": describedBy })}
+      {children({
+        id,
+        "aria-invalid": message !== undefined,
+        "aria-describedby": describedBy,
+      })}
       {hint && (
         <p id={hintId} className="text-xs text-slate-600">
           {hint}
@@ -151,6 +185,16 @@ export function applyServerErrors<Values extends FieldValues>(
   if (fieldErrors.length > 0 && fieldErrors.length === Object.keys(data?.fieldErrors ?? {}).length)
     return "Check the fields marked below.";
   return error.message;
+}
+
+/** The server's field errors (first message per field) of a refused call, for a native form. */
+export function serverFieldErrors(error: unknown): Record<string, string> {
+  const data = error instanceof TRPCClientError ? (error.data as ServerErrorData) : undefined;
+  return Object.fromEntries(
+    Object.entries(data?.fieldErrors ?? {}).flatMap(([name, messages]) =>
+      messages?.[0] ? [[name, messages[0]]] : [],
+    ),
+  );
 }
 
 type ServerErrorData = { fieldErrors?: Record<string, string[] | undefined> } | undefined;

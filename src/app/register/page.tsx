@@ -1,7 +1,9 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { ZPasswordSchema } from "~/shared/password";
 import { api } from "~/trpc/react";
+import { FieldFrame, FormAlert, serverFieldErrors } from "../_components/form";
 import { FormNotReady } from "../_components/form-not-ready";
 import {
   openSignedInHome,
@@ -14,11 +16,13 @@ export default function RegisterPage() {
   const isHydrated = useIsHydrated();
   const register = api.account.register.useMutation();
   const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [isSigningIn, setIsSigningIn] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setError(null);
+    setFieldErrors({});
     // Uncontrolled fields: what someone typed before the page's script ran is kept.
     const data = new FormData(event.currentTarget);
     const field = (name: string) => readTextField(data, name);
@@ -28,10 +32,23 @@ export default function RegisterPage() {
       displayName: field("displayName"),
       role: field("role") === "RESEARCHER" ? ("RESEARCHER" as const) : ("PARTICIPANT" as const),
     };
+    // The server's own password rule, said beside the field before anything is sent.
+    const password = ZPasswordSchema.safeParse(form.password);
+    const mistakes = {
+      ...(form.displayName.trim() ? {} : { displayName: "Enter a display name" }),
+      ...(password.success ? {} : { password: password.error.issues[0]!.message }),
+    };
+    if (Object.keys(mistakes).length > 0) {
+      setFieldErrors(mistakes);
+      return;
+    }
     try {
       await register.mutateAsync(form);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "Registration failed; try again.");
+      const byField = serverFieldErrors(caught);
+      setFieldErrors(byField);
+      if (Object.keys(byField).length === 0)
+        setError(caught instanceof Error ? caught.message : "Registration failed; try again.");
       return;
     }
     setIsSigningIn(true);
@@ -63,33 +80,35 @@ export default function RegisterPage() {
         or ETH.
       </p>
       {!isHydrated && <FormNotReady />}
-      {error && (
-        <p
-          role="alert"
-          className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800"
-        >
-          {error}
-        </p>
-      )}
-      <label className="label">
-        Display name
-        <input className="input" name="displayName" required />
-      </label>
-      <label className="label">
-        Email
-        <input className="input" type="email" name="email" autoComplete="email" required />
-      </label>
-      <label className="label">
-        Password (at least 10 characters)
-        <input
-          className="input"
-          type="password"
-          name="password"
-          autoComplete="new-password"
-          minLength={10}
-          required
-        />
-      </label>
+      <FormAlert message={error} />
+      <FieldFrame label="Display name" message={fieldErrors.displayName}>
+        {(control) => <input className="input" name="displayName" required {...control} />}
+      </FieldFrame>
+      <FieldFrame label="Email" message={fieldErrors.email}>
+        {(control) => (
+          <input
+            className="input"
+            type="email"
+            name="email"
+            autoComplete="email"
+            required
+            {...control}
+          />
+        )}
+      </FieldFrame>
+      <FieldFrame label="Password (at least 10 characters)" message={fieldErrors.password}>
+        {(control) => (
+          <input
+            className="input"
+            type="password"
+            name="password"
+            autoComplete="new-password"
+            minLength={10}
+            required
+            {...control}
+          />
+        )}
+      </FieldFrame>
       <label className="label">
         I am a
         <select className="input" name="role" defaultValue="PARTICIPANT">

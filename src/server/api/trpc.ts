@@ -40,7 +40,11 @@ const t = initTRPC.context<TRPCContext>().create({
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
-        fieldErrors: zodError ? zodError.flatten().fieldErrors : undefined,
+        fieldErrors: zodError
+          ? zodError.flatten().fieldErrors
+          : isAppError(error.cause) && error.cause.field
+            ? { [error.cause.field]: [error.cause.message] }
+            : undefined,
       },
     };
   },

@@ -42,7 +42,13 @@ export async function registerUser(options: {
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new AppError("CONFLICT", "An account with this email already exists; sign in instead.");
+      throw new AppError(
+        "CONFLICT",
+        "An account with this email already exists; sign in instead.",
+        {
+          field: "email",
+        },
+      );
     }
     throw error;
   }
