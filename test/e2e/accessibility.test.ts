@@ -100,6 +100,10 @@ describe.skipIf(Boolean(skipReason))("every page is accessible and fits a phone"
     await person.page.getByRole("button", { name: "Sign in", exact: true }).click();
     await waitForFormErrors(person.page);
     await person.check("sign-in-error");
+    // An email's unsubscribe link, forged; and a page that does not exist (the development
+    // mail catcher is not served in production).
+    await person.visit("/unsubscribe?token=forged-token", "unsubscribe");
+    await person.visit("/dev/mail", "not-found");
     expect(person.problems).toEqual([]);
   });
 
@@ -153,6 +157,7 @@ describe.skipIf(Boolean(skipReason))("every page is accessible and fits a phone"
       await openErasure(person, eraseListing, "listing-erase-open");
     await person.visit("/participant/requests", "requests");
     await person.visit("/participant/ledger", "ledger");
+    await person.visit("/notifications", "notifications");
     await person.visit("/account", "account");
     const eraseAccount = person.page.getByRole("button", { name: "Erase my account…" });
     await openErasure(person, eraseAccount, "account-erase-open");

@@ -8,18 +8,15 @@ import {
   type TNotificationPreferences,
 } from "~/shared/notification-preferences";
 import { api } from "~/trpc/react";
+import { ErrorState, LoadingState } from "../_components/page-state";
 import { applyServerErrors, Field, Form, FormAlert } from "../_components/form";
 
 /** Email or not, and each event at once or one digest a day; the app always shows them. */
 export function NotificationPreferencesForm() {
   const current = api.notifications.preferences.useQuery();
-  if (current.isPending) return <p className="text-slate-600">Loading…</p>;
+  if (current.isPending) return <LoadingState label="Loading your choices…" />;
   if (current.error)
-    return (
-      <p role="alert" className="card text-red-800">
-        {current.error.message}
-      </p>
-    );
+    return <ErrorState message={current.error.message} onRetry={() => void current.refetch()} />;
   return <PreferencesForm initial={current.data} />;
 }
 

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { api } from "~/trpc/react";
+import { ErrorState, LoadingState } from "../_components/page-state";
 
 /** What happened, newest first; opening one marks it read. */
 export function NotificationsList() {
@@ -10,13 +11,9 @@ export function NotificationsList() {
   const markRead = api.notifications.markRead.useMutation({
     onSuccess: () => utils.notifications.invalidate(),
   });
-  if (list.isPending) return <p className="text-slate-600">Loading…</p>;
+  if (list.isPending) return <LoadingState label="Loading your notifications…" />;
   if (list.error)
-    return (
-      <p role="alert" className="card text-red-800">
-        {list.error.message}
-      </p>
-    );
+    return <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />;
   const { items, unread } = list.data;
   return (
     <section className="card space-y-3" data-testid="notifications">
