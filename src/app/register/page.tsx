@@ -12,6 +12,8 @@ import {
   useIsHydrated,
 } from "../_components/sign-in-session";
 
+const REGISTER_FIELDS = ["displayName", "email", "password"];
+
 export default function RegisterPage() {
   const isHydrated = useIsHydrated();
   const register = api.account.register.useMutation();
@@ -45,9 +47,13 @@ export default function RegisterPage() {
     try {
       await register.mutateAsync(form);
     } catch (caught) {
+      // Only the fields this form shows; anything else is said for the form as a whole.
       const byField = serverFieldErrors(caught);
-      setFieldErrors(byField);
-      if (Object.keys(byField).length === 0)
+      const shown = Object.fromEntries(
+        Object.entries(byField).filter(([name]) => REGISTER_FIELDS.includes(name)),
+      );
+      setFieldErrors(shown);
+      if (Object.keys(shown).length < Object.keys(byField).length || !Object.keys(byField).length)
         setError(caught instanceof Error ? caught.message : "Registration failed; try again.");
       return;
     }

@@ -42,7 +42,7 @@ const t = initTRPC.context<TRPCContext>().create({
         httpStatus: shape.data.httpStatus,
         fieldErrors: zodError
           ? zodError.flatten().fieldErrors
-          : isAppError(error.cause) && error.cause.field
+          : !isInternal && isAppError(error.cause) && error.cause.field
             ? { [error.cause.field]: [error.cause.message] }
             : undefined,
       },

@@ -136,11 +136,11 @@ export function releaseRegression(
     row.map((value, j) => (j >= i ? value + sampleDiscreteGaussian(sigma2, options.rng) : 0n)),
   );
   // n and each level's size are entries of Z'Z: the same true-or-noisy rule as a table's cells.
-  const tau = Math.ceil(
-    options.threshold +
-      options.recordsPerListing +
-      (sigma / UNIT) * Math.sqrt(2 * Math.log(1 / DELTA)),
-  );
+  // The margin is one draw's; a sum of k draws needs √k of it (the reference level's size).
+  const margin = (sigma / UNIT) * Math.sqrt(2 * Math.log(1 / DELTA));
+  const tauFor = (draws: number) =>
+    Math.ceil(options.threshold + options.recordsPerListing + margin * Math.sqrt(draws));
+  const tau = tauFor(1);
   const column = (m: bigint[][], j: number) => Number(m[0]![j]!) / UNIT;
   const levelColumns = designOf(covariates).terms.flatMap((term, j) =>
     term.includes("=") ? [j] : [],
@@ -148,7 +148,7 @@ export function releaseRegression(
   const blocked = [0, ...levelColumns].some(
     (j) => column(exact, j) < options.threshold || column(noisy, j) < tau,
   );
-  if (blocked || referenceLevelTooSmall(covariates, exact, noisy, options.threshold, tau))
+  if (blocked || referenceLevelTooSmall(covariates, exact, noisy, options.threshold, tauFor))
     return {
       suppressed: true,
       n: null,
@@ -174,13 +174,16 @@ export function releaseRegression(
   };
 }
 
-/** A category's first level is the reference: its size is n minus the other levels'. */
+/**
+ * A category's first level is the reference: its size is n minus the other levels', so its
+ * noisy size carries 1 + (levels subtracted) independent draws, and its τ is widened to match.
+ */
 function referenceLevelTooSmall(
   covariates: readonly Covariate[],
   exact: bigint[][],
   noisy: bigint[][],
   threshold: number,
-  tau: number,
+  tauFor: (draws: number) => number,
 ): boolean {
   let j = 1;
   for (const c of covariates) {
@@ -193,7 +196,7 @@ function referenceLevelTooSmall(
       for (let k = 0; k < c.levels.length; k++) rest -= m[0]![j + k]!;
       return Number(rest) / UNIT;
     };
-    if (size(exact) < threshold || size(noisy) < tau) return true;
+    if (size(exact) < threshold || size(noisy) < tauFor(1 + c.levels.length)) return true;
     j += c.levels.length;
   }
   return false;

@@ -45,11 +45,13 @@ export function laplaceScale(sensitivity: bigint, centis: Rational): Rational {
 export const toNumber = (r: Rational) => Number(r.num) / Number(r.den);
 
 /**
- * The noisy release threshold τ = t + L + b·ln(1/(2δ)) (§3.1): a cell whose neighbour is below
- * t is released with probability at most δ.
+ * The noisy release threshold τ = t + L + b·ln(1/δ) (§3.1): a cell whose neighbour is below t
+ * is released with probability at most δ. The discrete Laplace tail is P(X ≥ x) = q^x/(1+q)
+ * with q = e^(-1/b), heavier than the continuous ½e^(-x/b) by up to twice: b·ln(1/δ) bounds it
+ * for every b, where the continuous b·ln(1/(2δ)) would allow up to 2δ.
  */
 export function noisyThreshold(threshold: number, recordsPerListing: number, scale: Rational) {
-  return Math.ceil(threshold + recordsPerListing + toNumber(scale) * Math.log(1 / (2 * DELTA)));
+  return Math.ceil(threshold + recordsPerListing + toNumber(scale) * Math.log(1 / DELTA));
 }
 
 /**
