@@ -1,7 +1,9 @@
 import "server-only";
 import type { ForwardRequestMessage, ForwardTypedData } from "~/server/chain/forward-request";
 import { enqueueChainWrite } from "~/server/chain/outbox";
+import type { DbTransaction } from "~/server/db";
 import { AppError } from "~/server/errors";
+import { isUniqueViolation } from "~/server/prisma-errors";
 import { signTypedDataForUser } from "~/server/services/users/managed-wallet";
 import {
   enqueueSignedAction,
@@ -120,6 +122,10 @@ export async function prepareAction<Input>(
   return { typedData, permit, signsInWallet: isWalletUser };
 }
 
+async function lockUser(tx: DbTransaction, userId: string) {
+  await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
+}
+
 export async function submitAction<Input>(
   handler: ActionHandler<Input>,
   context: ActionContext,
@@ -160,26 +166,40 @@ export async function submitAction<Input>(
   });
   // A call that carries a permit is counted when predicting the signer's next permit nonce.
   const kind = permit ? `${handler.kind}${PERMIT_KIND_SUFFIX}` : handler.kind;
-  await db.$transaction(async (tx) => {
-    await plan.apply?.(tx);
-    await enqueueSignedAction(tx, {
-      chain,
-      userId: user.id,
-      signer,
-      kind,
-      entityId: plan.entityId,
-      request: signed.request,
-      signature,
-    });
-    for (const [index, followUp] of (plan.followUps ?? []).entries()) {
-      await enqueueChainWrite(tx, {
-        kind: `${handler.kind}.followUp`,
-        entityId: plan.entityId,
-        idempotencyKey: `${handler.kind}.followUp:${signer}:${signed.request.nonce}:${index}`,
+  await db
+    .$transaction(async (tx) => {
+      // One user's submissions in turn, from the start: the second of two racing submissions
+      // (two tabs, a double click) then sees what the first applied and is refused by the
+      // action's own rule, not by a unique index halfway through.
+      await lockUser(tx, user.id);
+      await plan.apply?.(tx);
+      await enqueueSignedAction(tx, {
+        chain,
+        userId: user.id,
         signer,
-        payload: followUp,
+        kind,
+        entityId: plan.entityId,
+        request: signed.request,
+        signature,
       });
-    }
-  });
+      for (const [index, followUp] of (plan.followUps ?? []).entries()) {
+        await enqueueChainWrite(tx, {
+          kind: `${handler.kind}.followUp`,
+          entityId: plan.entityId,
+          idempotencyKey: `${handler.kind}.followUp:${signer}:${signed.request.nonce}:${index}`,
+          signer,
+          payload: followUp,
+        });
+      }
+    })
+    .catch((error: unknown) => {
+      // Someone else's submission about the same thing committed first.
+      if (isUniqueViolation(error))
+        throw new AppError(
+          "CONFLICT",
+          "This was just submitted by another request; reload to see it.",
+        );
+      throw error;
+    });
   return { entityId: plan.entityId };
 }
