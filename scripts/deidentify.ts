@@ -8,7 +8,7 @@
  * where almost all of this work's garbage dies): streaming keeps the live set small, but V8
  * otherwise lets the heap grow well past 300 MB before collecting.
  */
-import { createWriteStream, rmSync, type WriteStream } from "node:fs";
+import { createWriteStream, openSync, rmSync, type WriteStream } from "node:fs";
 import { open, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -92,7 +92,9 @@ async function main() {
   temporaryFiles.push(temporaryOut, temporaryReport);
   try {
     const format = detectFormat(input, head);
-    output = createWriteStream(temporaryOut);
+    // Opened here, not by the stream later: a refusal right after must find the file to remove
+    // (an asynchronous open could create it after the clean-up, leaving it behind).
+    output = createWriteStream(temporaryOut, { fd: openSync(temporaryOut, "w") });
     const result = await deidentifyFile({
       inputPath: input,
       format,
