@@ -48,7 +48,7 @@ export async function issueInvitationLink(page: Page, reference: string): Promis
   return link;
 }
 
-/** Amends the open trial's protocol with a version 2 document; waits until v2 is listed. */
+/** Amends the open trial's protocol with a version 2 document; waits until the chain has v2. */
 export async function amendProtocolInBrowser(page: Page, registryId: string) {
   await page.getByLabel("Protocol v2 document").setInputFiles({
     name: `${registryId}-protocol-v2.txt`,
@@ -59,4 +59,15 @@ export async function amendProtocolInBrowser(page: Page, registryId: string) {
   await expect
     .poll(() => page.getByTestId("protocol-versions").textContent(), { timeout: WAIT_MS })
     .toMatch(/v2/);
+  // v2 shows at once as "(recording…)"; the step ends when the chain has it, so a journey
+  // that waits on the amendment fails here, naming it, if it never gets recorded.
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        return page.getByTestId("protocol-versions").textContent();
+      },
+      { timeout: WAIT_MS, interval: 2_000 },
+    )
+    .not.toMatch(/recording/);
 }
