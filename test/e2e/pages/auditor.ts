@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import { WAIT_MS } from "../browser";
-import { clickWhenReady } from "./ready";
+import { clickWhenReady, shown } from "./ready";
 
 /**
  * An auditor's journey in the browser, as named steps: open the audit from the navigation,
@@ -22,10 +22,10 @@ export function auditorSteps(page: Page) {
       const row = page.locator("li", { hasText: registryId });
       await clickWhenReady(row.getByRole("button", { name: "Run audit" }));
       await expect
-        .poll(() => page.getByTestId("audit-verdict").textContent(), { timeout: WAIT_MS })
+        .poll(() => shown(page, "audit-verdict").textContent(), { timeout: WAIT_MS })
         .toBe(verdict);
     },
-    checkText: (check: string) => page.getByTestId(`check-${check}`).textContent(),
+    checkText: (check: string) => shown(page, `check-${check}`).textContent(),
     downloadJson: async <Report>() => JSON.parse(await download("Download JSON")) as Report,
     downloadFindingsCsv: () => download("Download findings (CSV)"),
   };

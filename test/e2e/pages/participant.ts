@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import { WAIT_MS } from "../browser";
 import { injectTestWallet } from "../test-wallet";
-import { clickWhenReady, whenReady } from "./ready";
+import { clickWhenReady, shown, whenReady } from "./ready";
 
 /**
  * A participant's journey in the browser, as named steps: create an account, enrol with an
@@ -139,8 +139,8 @@ export function participantSteps(page: Page, appUrl: string) {
     async openListing(listingUrl: string) {
       await page.goto(listingUrl);
       return {
-        consentState: () => page.getByTestId("consent-state").textContent(),
-        awaitingReconsent: () => page.getByTestId("awaiting-reconsent"),
+        consentState: () => shown(page, "consent-state").textContent(),
+        awaitingReconsent: () => shown(page, "awaiting-reconsent"),
       };
     },
 
@@ -150,7 +150,7 @@ export function participantSteps(page: Page, appUrl: string) {
         .poll(
           async () => {
             await page.goto(listingUrl);
-            return page.getByTestId("consent-state").textContent();
+            return shown(page, "consent-state").textContent();
           },
           { timeout: WAIT_MS, interval: 2_000 },
         )
@@ -191,9 +191,7 @@ export function participantSteps(page: Page, appUrl: string) {
     },
 
     expectBalance: (balance: string) =>
-      expect
-        .poll(() => page.getByTestId("balance").textContent(), { timeout: WAIT_MS })
-        .toBe(balance),
+      expect.poll(() => shown(page, "balance").textContent(), { timeout: WAIT_MS }).toBe(balance),
 
     /** Withdraws the balance; the action queues. */
     async withdraw() {
@@ -201,7 +199,7 @@ export function participantSteps(page: Page, appUrl: string) {
       await page.getByText("Queued").first().waitFor({ timeout: WAIT_MS });
     },
 
-    ledgerText: async () => (await page.getByTestId("ledger-table").textContent()) ?? "",
+    ledgerText: async () => (await shown(page, "ledger-table").textContent()) ?? "",
 
     /** Downloads "everything held about me" from the account page, parsed. */
     async exportMyData<Export>(): Promise<Export> {
@@ -220,11 +218,11 @@ export function participantSteps(page: Page, appUrl: string) {
         .getByTestId("erasure-blocked")
         .or(page.getByTestId("erasure-understood"))
         .waitFor({ timeout: WAIT_MS });
-      return (await page.getByTestId("erasure-blocked").count()) === 1 ? "blocked" : "allowed";
+      return (await shown(page, "erasure-blocked").count()) === 1 ? "blocked" : "allowed";
     },
 
     /** What the open erasure dialog says stays with the researcher who received the data. */
-    erasureDeliveredText: () => page.getByTestId("erasure-delivered").textContent(),
+    erasureDeliveredText: () => shown(page, "erasure-delivered").textContent(),
 
     /** Confirms the open erasure, having read what stays, and waits until the listing is gone. */
     async confirmErasure() {
@@ -238,7 +236,7 @@ export function participantSteps(page: Page, appUrl: string) {
 /** The review page of one upload: what was removed, what is flagged, and publishing it. */
 export function reviewSteps(page: Page) {
   return {
-    reportText: () => page.getByTestId("deid-report").textContent(),
+    reportText: () => shown(page, "deid-report").textContent(),
     previewText: async () => (await page.getByTestId("preview").textContent()) ?? "",
     flaggedSpans: () => page.getByTestId("preview").getByTestId("flagged-span").allTextContents(),
     flaggedReviewText: () => page.getByTestId("flagged-review").textContent(),

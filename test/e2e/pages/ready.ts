@@ -1,4 +1,4 @@
-import type { Locator } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { WAIT_MS } from "../browser";
 
 /**
@@ -28,3 +28,11 @@ export async function whenReady(locator: Locator): Promise<Locator> {
 export async function clickWhenReady(locator: Locator): Promise<void> {
   await (await whenReady(locator)).click();
 }
+
+/**
+ * The element with this test id that the person sees. While a streamed page is being revealed,
+ * React keeps the arriving content in a hidden copy beside the shown one (seen in a loaded CI
+ * run: two `consent-state` elements, one hidden), so a read of "the" element must skip copies.
+ */
+export const shown = (page: Page, testId: string): Locator =>
+  page.getByTestId(testId).filter({ visible: true });
