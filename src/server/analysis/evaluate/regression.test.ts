@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { cohortOf, specOf } from "../disclosure/test-cohort";
 import { seededRandom } from "../noise/random";
 import { boundContributions } from "./columns";
-import { fitExact } from "./regression";
+import { DELTA } from "../noise/epsilon";
+import { fitExact, releaseRegression } from "./regression";
 import { evaluateAnalysis } from "./run";
 
 /**
@@ -115,5 +116,48 @@ describe("regression from sufficient statistics", () => {
     expect(few.allSuppressed).toBe(true);
     expect(few.output).toEqual({ kind: "linear", n: null, coefficients: null });
     expect(boundContributions(linearSpec, small, seededRandom(1))).toHaveLength(12);
+  });
+
+  it("a reference level just above one draw's threshold is still withheld: its size sums 1 + k draws", () => {
+    const spec = specOf({
+      version: 1,
+      epsilonCentis: 100,
+      query: {
+        kind: "linear",
+        outcome: { variable: "y", min: 0, max: 8 },
+        covariates: [{ variable: "arm", levels: ["control", "treated"] }],
+      },
+    });
+    const q = spec.query;
+    if (q.kind !== "linear") throw new Error("linear");
+    const cohort = (control: number) => {
+      const rows = [
+        ...Array.from({ length: control }, () => ({ arm: "control", y: 2 })),
+        ...Array.from({ length: 400 }, () => ({ arm: "treated", y: 6 })),
+        ...Array.from({ length: 400 }, () => ({ arm: "placebo", y: 4 })),
+      ].map((row) => [row]);
+      return { columns: cohortOf(rows, spec), records: rows.map((_, i) => i) };
+    };
+    const release = (control: number, seed: number) => {
+      const { columns, records } = cohort(control);
+      return releaseRegression("linear", q.covariates, q.outcome, columns, records, {
+        epsilonCentis: 100,
+        recordsPerListing: 1,
+        threshold: 10,
+        rng: seededRandom(seed),
+      });
+    };
+    const { noisyThreshold: tau, sigmaCount } = release(400, 1);
+    // The reference ("control") size is n − treated − other: three draws, σ·√3 of noise. At one
+    // draw's τ a noisy size clears τ about half the time; the widened τ is √3 margins above it,
+    // (√3 − 1)·σ·√(2 ln 1/δ) / (σ·√3) ≈ 2.4 standard deviations: about 1 % of draws.
+    const margin = sigmaCount * Math.sqrt(2 * Math.log(1 / DELTA));
+    expect(margin).toBeGreaterThan(1);
+    const released = Array.from({ length: 40 }, (_, seed) => release(tau, seed + 1)).filter(
+      (r) => !r.suppressed,
+    );
+    expect(released.length).toBeLessThanOrEqual(2);
+    // Far above the widened τ the same design is released.
+    expect(release(tau + Math.ceil(3 * margin), 1).suppressed).toBe(false);
   });
 });

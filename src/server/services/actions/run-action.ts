@@ -1,9 +1,9 @@
 import "server-only";
 import type { ForwardRequestMessage, ForwardTypedData } from "~/server/chain/forward-request";
 import { enqueueChainWrite } from "~/server/chain/outbox";
-import type { DbTransaction } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { isUniqueViolation } from "~/server/prisma-errors";
+import { lockUser } from "~/server/services/users/lock-user";
 import { signTypedDataForUser } from "~/server/services/users/managed-wallet";
 import {
   enqueueSignedAction,
@@ -120,10 +120,6 @@ export async function prepareAction<Input>(
     deadline,
   });
   return { typedData, permit, signsInWallet: isWalletUser };
-}
-
-async function lockUser(tx: DbTransaction, userId: string) {
-  await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
 }
 
 export async function submitAction<Input>(

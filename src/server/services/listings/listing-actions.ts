@@ -4,6 +4,7 @@ import type { DbClient, DbTransaction } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { hashDocument } from "~/server/integrity/merkle";
 import type { ActionHandler } from "~/server/services/actions/action-plan";
+import { lockUser } from "~/server/services/users/lock-user";
 import { TOKEN_DECIMALS } from "./listing-dto";
 
 /** Gas the forwarder passes on, from bench:gas with headroom. */
@@ -184,8 +185,7 @@ export const publishListingAction: ActionHandler<{ listingId: string }> = {
       async apply(tx) {
         // One owner's publications take turns here, so two at once cannot both take the last
         // link slot.
-        if (listing.trial)
-          await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${listing.ownerId} FOR UPDATE`;
+        if (listing.trial) await lockUser(tx, listing.ownerId);
         const published = await tx.listing.updateMany({
           where: { id: listing.id, status: "DRAFT" },
           data: { status: "ACTIVE", anchorStatus: "PENDING" },

@@ -10,6 +10,7 @@ import {
 import { enqueueChainWrite, forwarderNonce, nextSignerNonce } from "~/server/chain/outbox";
 import type { DbClient, DbTransaction } from "~/server/db";
 import { AppError } from "~/server/errors";
+import { lockUser } from "~/server/services/users/lock-user";
 import { signTypedDataForUser } from "~/server/services/users/managed-wallet";
 
 /**
@@ -118,7 +119,7 @@ export async function enqueueSignedAction(
   },
 ): Promise<void> {
   // Serialises a user's signed actions so two cannot claim the same forwarder nonce.
-  await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${options.userId} FOR UPDATE`;
+  await lockUser(tx, options.userId);
   const onChainNonce = await forwarderNonce(options.chain, options.signer);
   const expectedNonce = await nextSignerNonce(tx, options.signer, onChainNonce);
   if (Number(options.request.nonce) !== expectedNonce) {
