@@ -74,6 +74,7 @@ const PROCEDURES: Record<string, Entry> = {
   "listings.byId": { allowed: signedIn, input: (f) => ({ listingId: f.listingId }) },
   "listings.catalogue": { allowed: ["RESEARCHER", "SPONSOR", "AUDITOR"], input: () => ({}) },
   "listings.catalogueIds": { allowed: ["RESEARCHER"], input: () => ({ filter: {} }) },
+  "listings.catalogueStatus": { allowed: ["RESEARCHER", "SPONSOR", "AUDITOR"] },
   "requests.createDraft": {
     allowed: ["RESEARCHER"],
     input: (f) => ({

@@ -1,7 +1,10 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { SessionUser } from "~/server/session";
-import { readCatalogue } from "~/server/services/listings/catalogue/catalogue-sync";
+import {
+  readCatalogue,
+  type CatalogueLoad,
+} from "~/server/services/listings/catalogue/catalogue-sync";
 import { expectCode } from "./expect-code";
 import { createHarness, listingInput, SMALL_CSV, type Harness } from "./harness";
 
@@ -230,8 +233,24 @@ describe("catalogue search", () => {
     await harness.db.listing.update({ where: { id: first!.id }, data: { status: "UNLISTED" } });
     try {
       const shown = (await shownNow()).map((row) => row.id);
+      const rows = await harness.db.listing.count();
       for (const pageSize of [1, 2, 3, 1_000]) {
-        const index = await readCatalogue(harness.db, pageSize);
+        // What the page shows while a search waits: rows read of the table, moving forward.
+        const progress: CatalogueLoad = { read: 0, total: 0 };
+        const seen: number[] = [];
+        let isReading = true;
+        // Once per turn of the event loop: every page's query is at least one turn.
+        const sample = () => {
+          seen.push(progress.read);
+          if (isReading) setImmediate(sample);
+        };
+        setImmediate(sample);
+        const index = await readCatalogue(harness.db, pageSize, progress).finally(() => {
+          isReading = false;
+        });
+        expect(progress).toEqual({ read: rows, total: rows });
+        expect(seen).toEqual([...seen].sort((a, b) => a - b));
+        if (pageSize === 1) expect(seen.some((read) => read > 0 && read < rows)).toBe(true);
         const found = index.search({ filter: {}, sort: "newest", offset: 0, limit: 10_000 });
         expect(found.items.map((item) => item.id).sort()).toEqual(shown);
         expect(found.total).toBe(shown.length);
@@ -239,6 +258,14 @@ describe("catalogue search", () => {
     } finally {
       await harness.db.listing.update({ where: { id: first!.id }, data: { status: "ACTIVE" } });
     }
+  });
+
+  it("tells the searcher nothing is loading once the catalogue is loaded; not a participant", async () => {
+    const api = harness.callerFor(researcher);
+    await api.listings.catalogue({ filter: {} });
+    expect(await api.listings.catalogueStatus()).toBeNull();
+    const participant = await harness.createUser("PARTICIPANT");
+    await expectCode(harness.callerFor(participant).listings.catalogueStatus(), "FORBIDDEN");
   });
 
   it.runIf(Boolean(inject("postgresUrl")))(

@@ -5,6 +5,7 @@ import { CATALOGUE_PAGE_SIZE } from "~/shared/catalogue-search";
 import { api } from "~/trpc/react";
 import { CatalogueEmpty } from "./catalogue-empty";
 import { CatalogueFilters } from "./catalogue-filters";
+import { CatalogueLoadProgress } from "./catalogue-load-progress";
 import { CataloguePager } from "./catalogue-pager";
 import { CatalogueResults } from "./catalogue-results";
 import { CatalogueSummary } from "./catalogue-summary";
@@ -54,6 +55,7 @@ export function Catalogue({ canRequest }: { canRequest: boolean }) {
             : null
         }
       />
+      <CatalogueLoadProgress isSearching={catalogue.isFetching} />
       {catalogue.error && (
         <p role="alert" className="text-red-800">
           {catalogue.error.message}

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { getChain } from "~/server/chain/client";
 import { createListingDraft } from "~/server/services/listings/create-listing-draft";
 import { findMyListings } from "~/server/services/listings/find-listings";
+import { catalogueLoadProgress } from "~/server/services/listings/catalogue/catalogue-sync";
 import { findCatalogueIds, searchCatalogue } from "~/server/services/listings/search-catalogue";
 import { getListing } from "~/server/services/listings/get-listing";
 import {
@@ -53,6 +54,14 @@ export const listingsRouter = createTRPCRouter({
         offset: input.cursor ?? 0,
       }),
     ),
+
+  /**
+   * How far the catalogue's load after a start has come (null once searchable). Sent alone
+   * (UNBATCHED_PROCEDURES): batched with the search it reports on, it would wait for it.
+   */
+  catalogueStatus: roleProcedure("RESEARCHER", "SPONSOR", "AUDITOR")
+    .output(z.object({ read: z.number().int(), total: z.number().int() }).nullable())
+    .query(({ ctx }) => catalogueLoadProgress(ctx.db)),
 
   /** Ids of every listing a search matches (up to 500), to add them all to a cohort. */
   catalogueIds: roleProcedure("RESEARCHER")

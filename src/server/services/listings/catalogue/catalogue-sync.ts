@@ -29,6 +29,8 @@ type State = {
 
 type Holder = {
   ready?: Promise<State>;
+  /** While the first load runs: listing rows read so far, of how many (hidden ones too). */
+  loading?: CatalogueLoad;
   syncing?: Promise<void>;
   rebuilding?: Promise<void>;
 };
@@ -45,14 +47,34 @@ function changeCount(): number {
   return globalForCatalogue.__trialshareCatalogueChanges ?? 0;
 }
 
+export type CatalogueLoad = { read: number; total: number };
+
+/**
+ * How far this process's first load of the catalogue has come, or null once it is loaded (or
+ * not begun). A search waits for the load; the page shows this meanwhile, since at a million
+ * listings the load takes a minute or more.
+ */
+export function catalogueLoadProgress(db: DbClient): CatalogueLoad | null {
+  const loading = holders.get(db)?.loading;
+  return loading ? { ...loading } : null;
+}
+
 export async function getCatalogueIndex(db: DbClient): Promise<CatalogueIndex> {
   let holder = holders.get(db);
   if (!holder) holders.set(db, (holder = {}));
   const told = changeCount();
-  holder.ready ??= loadState(db).catch((error: unknown) => {
-    holder.ready = undefined;
-    throw error;
-  });
+  if (!holder.ready) {
+    const loading: CatalogueLoad = { read: 0, total: 0 };
+    holder.loading = loading;
+    holder.ready = loadState(db, loading)
+      .catch((error: unknown) => {
+        holder.ready = undefined;
+        throw error;
+      })
+      .finally(() => {
+        if (holder.loading === loading) holder.loading = undefined;
+      });
+  }
   const state = await holder.ready;
   const age = Date.now() - state.syncedAt;
   if (age >= STALE_MS) await syncOnce(db, holder, state);
@@ -145,14 +167,27 @@ function loadPage(db: DbClient, after: string, pageSize: number) {
     ORDER BY l."id"`;
 }
 
-/** Every listing the catalogue may show, read a page at a time into a new index. */
-export async function readCatalogue(db: DbClient, pageSize = LOAD_BATCH): Promise<CatalogueIndex> {
+/**
+ * Every listing the catalogue may show, read a page at a time into a new index; `progress`
+ * counts the rows read (shown or not) against the table's size when the load began.
+ */
+export async function readCatalogue(
+  db: DbClient,
+  pageSize = LOAD_BATCH,
+  progress: CatalogueLoad = { read: 0, total: 0 },
+): Promise<CatalogueIndex> {
   const index = new CatalogueIndex();
+  const [{ count }] = await db.$queryRaw<[{ count: number }]>`
+    SELECT count(*)::int AS count FROM "Listing"`;
+  progress.total = count;
   let after = "";
   for (;;) {
     const rows = await loadPage(db, after, pageSize);
     // Pages hold hidden listings too (filtered here), so a short page is the last one.
     for (const row of rows) if (row.isShown) index.put(toDoc(row));
+    progress.read += rows.length;
+    // Listings published during the load: the total grows with them rather than show 104 %.
+    if (progress.read > progress.total) progress.total = progress.read;
     if (rows.length < pageSize) return index;
     // Lets waiting requests run between pages.
     await new Promise((resolve) => setImmediate(resolve));
@@ -160,11 +195,11 @@ export async function readCatalogue(db: DbClient, pageSize = LOAD_BATCH): Promis
   }
 }
 
-async function loadState(db: DbClient): Promise<State> {
+async function loadState(db: DbClient, progress?: CatalogueLoad): Promise<State> {
   const started = Date.now();
   const seenChanges = changeCount();
   const watermark = await oldestRunningTransaction(db);
-  const index = await readCatalogue(db);
+  const index = await readCatalogue(db, LOAD_BATCH, progress);
   // The sorted orders and range buckets now, rather than in the first search.
   index.prepare();
   logger.info("catalogue index loaded", { listings: index.size, ms: Date.now() - started });
