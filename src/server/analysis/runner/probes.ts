@@ -11,9 +11,14 @@ import { frameOf } from "./job-message";
  * attacker who got hold of them, and the permission model must still refuse. Each probe
  * returns "refused <code>" or "ALLOWED <what it got>".
  */
-export async function runProbe(probe: { name: string; argument?: string }): Promise<string> {
+export async function runProbe(
+  probe: { name: string; argument?: string },
+  received: { numeric: string[]; categorical: string[]; records: number },
+): Promise<string> {
   const argument = probe.argument ?? "";
   switch (probe.name) {
+    case "columns":
+      return `received ${JSON.stringify(received)}`;
     case "read-file":
       return attempt(() => readFileSync(argument, "utf8"));
     case "write-file":

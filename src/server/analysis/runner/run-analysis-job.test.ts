@@ -118,6 +118,47 @@ describe("the child cannot reach files, processes or secrets", () => {
   });
 });
 
+describe("the child receives only what the spec names", () => {
+  it("columns the caller holds but the spec does not name never reach the child", async () => {
+    const withExtras = {
+      ...columns,
+      numeric: new Map([["weight", new Float64Array(columns.listingOf.length).fill(99)]]),
+      categorical: new Map([
+        ...columns.categorical,
+        ["diagnosis_of_another_cohort", new Uint8Array(columns.listingOf.length)],
+      ]),
+    };
+    let report = "";
+    await runAnalysisJob({
+      spec: countSpec,
+      columns: withExtras,
+      threshold: 10,
+      bundlePath: probes,
+      probe: { name: "columns" },
+    }).catch((e: AppError) => (report = String(e.cause)));
+    expect(report).toBe(
+      `probe columns: received {"numeric":[],"categorical":["sex","site"],"records":600}`,
+    );
+  });
+
+  it("a spec naming a variable the cohort lacks is refused before any child starts", async () => {
+    let started = false;
+    await expect(
+      runAnalysisJob({
+        spec: specOf({
+          version: 1,
+          epsilonCentis: 100,
+          query: { kind: "histogram", of: { variable: "weight", min: 0, max: 200 }, bins: 4 },
+        }),
+        columns,
+        threshold: 10,
+        onSpawn: () => (started = true),
+      }),
+    ).rejects.toThrow(new AppError("BAD_INPUT", "This cohort has no variable 'weight'"));
+    expect(started).toBe(false);
+  });
+});
+
 describe("the child cannot reach the network", () => {
   let server: net.Server;
   let connections = 0;

@@ -8,7 +8,7 @@ import path from "node:path";
 import { getEnv } from "~/env";
 import { AppError } from "~/server/errors";
 import { logger } from "~/server/logger";
-import type { TAnalysisSpec } from "~/shared/analysis-spec";
+import { isCategorical, specVariables, type TAnalysisSpec } from "~/shared/analysis-spec";
 import type { CohortColumns } from "../evaluate/columns";
 import type { AnalysisResult } from "../evaluate/run";
 import { ZJobAnswerSchema } from "./job-answer";
@@ -74,7 +74,7 @@ async function runInChild(input: RunAnalysisJobInput): Promise<AnalysisResult> {
     throw new AppError("UNAVAILABLE", "The analysis engine is not built; run `npm run codegen`");
   const message = encodeJobRequest({
     spec: input.spec,
-    columns: input.columns,
+    columns: onlyNamedColumns(input.spec, input.columns),
     threshold: input.threshold,
     seed: input.seed ?? randomBytes(SEED_BYTES),
     ...(input.probe ? { probe: input.probe } : {}),
@@ -108,6 +108,21 @@ async function runInChild(input: RunAnalysisJobInput): Promise<AnalysisResult> {
   } finally {
     await rm(cwd, { recursive: true, force: true });
   }
+}
+
+/** The child gets the columns the spec names and no other, whatever the caller holds. */
+function onlyNamedColumns(spec: TAnalysisSpec, columns: CohortColumns): CohortColumns {
+  const numeric = new Map<string, Float64Array>();
+  const categorical = new Map<string, Uint8Array>();
+  for (const v of specVariables(spec)) {
+    const column = isCategorical(v)
+      ? columns.categorical.get(v.variable)
+      : columns.numeric.get(v.variable);
+    if (!column) throw new AppError("BAD_INPUT", `This cohort has no variable '${v.variable}'`);
+    if (isCategorical(v)) categorical.set(v.variable, column as Uint8Array);
+    else numeric.set(v.variable, column as Float64Array);
+  }
+  return { listingOf: columns.listingOf, keep: columns.keep, numeric, categorical };
 }
 
 function superviseChild(

@@ -39,7 +39,11 @@ async function handle(payload: Uint8Array) {
   try {
     const request = decodeJobRequest(payload);
     if (PROBES && request.probe) {
-      const outcome = await runProbe(request.probe);
+      const outcome = await runProbe(request.probe, {
+        numeric: [...request.columns.numeric.keys()],
+        categorical: [...request.columns.categorical.keys()],
+        records: request.columns.listingOf.length,
+      });
       return answer({ ok: false, error: `probe ${request.probe.name}: ${outcome}` });
     }
     const result = evaluateAnalysis(request.spec, request.columns, {
