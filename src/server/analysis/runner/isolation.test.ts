@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "~/server/errors";
 import { specOf } from "../disclosure/test-cohort";
 import { runAnalysisJob } from "./run-analysis-job";
-import { columns, countSpec, kit, probe, secret, setUpRunnerKit } from "./runner-test-kit";
+import {
+  columns,
+  countSpec,
+  kit,
+  probe,
+  secret,
+  setUpRunnerKit,
+  UNTIL_DONE,
+} from "./runner-test-kit";
 
 /**
  * The isolated engine tried as an attacker would from inside the child (the probes build):
@@ -116,6 +124,6 @@ describe("the child cannot reach the network", () => {
     await new Promise<void>((resolve, reject) =>
       net.connect(port, "127.0.0.1", resolve).on("error", reject),
     );
-    await expect.poll(() => connections).toBe(1);
+    await expect.poll(() => connections, UNTIL_DONE).toBe(1);
   });
 });

@@ -14,6 +14,7 @@ import {
   seed,
   setLimits,
   setUpRunnerKit,
+  UNTIL_DONE,
 } from "./runner-test-kit";
 import { randomFromSeed } from "./seeded-stream";
 
@@ -114,7 +115,7 @@ describe("the queue and shutdown", () => {
       probe: { name: "loop" },
       onSpawn: (p) => (pid = p),
     });
-    await expect.poll(() => pid).toBeGreaterThan(0);
+    await expect.poll(() => pid, UNTIL_DONE).toBeGreaterThan(0);
     stopAnalysisJobs();
     await expect(job).rejects.toThrow("the engine ended (SIGKILL) without an answer");
     expect(existsSync(`/proc/${pid}`)).toBe(false);
