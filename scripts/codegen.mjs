@@ -1,9 +1,11 @@
 // Generates what the sources imply and git does not keep: contract artifacts (Hardhat on
-// solc-js), typed contract bindings (TypeChain) and the Prisma client. Each step is skipped
-// when its output is newer than its inputs, so running it before every command is cheap.
+// solc-js), typed contract bindings (TypeChain), the Prisma client and the analysis runner's
+// bundle. Each step is skipped when its output is newer than its inputs, so running it before
+// every command is cheap.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { analysisRunnerOutfile, buildAnalysisRunner } from "./build-analysis-runner.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
@@ -48,4 +50,19 @@ if (isStale(["prisma/schema.prisma", "package-lock.json"], prismaStamp)) {
   run(bin("prisma"), ["generate"], {
     PRISMA_SCHEMA_ENGINE_BINARY: path.join(root, "package.json"),
   });
+}
+
+// The analysis child runs one bundled file under --permission (docs/compute-to-data.md §2).
+if (
+  isStale(
+    [
+      "src/server/analysis",
+      "src/shared/analysis-spec.ts",
+      "scripts/build-analysis-runner.mjs",
+      "package-lock.json",
+    ],
+    analysisRunnerOutfile,
+  )
+) {
+  await buildAnalysisRunner();
 }

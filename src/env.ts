@@ -97,6 +97,14 @@ const schema = z.object({
    */
   RESULTS_GRACE_DAYS: z.coerce.number().int().min(0).max(3650).default(365),
   // --- end of notifications
+  // --- Analyses (docs/compute-to-data.md §2): each runs in a child process with these limits.
+  /** An analysis still running after this is stopped (and charges nothing). */
+  ANALYSIS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** An analysis whose process uses more memory than this is stopped (and charges nothing). */
+  ANALYSIS_MAX_RSS_MB: z.coerce.number().int().min(64).default(512),
+  /** Analyses running at once; up to 4 more wait, then new ones are refused until one ends. */
+  ANALYSIS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  // --- end of analyses
 });
 
 /** Per project folder, so two clones never share data: ~/.local/share/trialshare/NAME-HASH. */
