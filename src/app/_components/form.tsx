@@ -9,7 +9,7 @@ import {
   type Path,
   type UseFormReturn,
 } from "react-hook-form";
-import { useId, type ReactNode } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode } from "react";
 
 /**
  * Form primitives every form uses (documenso's primitives/form are the model): `Form` wraps
@@ -81,6 +81,31 @@ export function Field<Values extends FieldValues>({
     >
       {children}
     </FieldFrame>
+  );
+}
+
+/**
+ * The common case: one text-like input registered under its name. The input's own attributes
+ * (type, autoComplete, required...) pass through; anything with its own registration options
+ * or another control uses `Field` directly.
+ */
+export function TextField<Values extends FieldValues>({
+  name,
+  label,
+  hint,
+  className,
+  ...input
+}: {
+  name: Path<Values>;
+  label: ReactNode;
+  hint?: ReactNode;
+  className?: string;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "className" | "id">) {
+  const { register } = useFormContext<Values>();
+  return (
+    <Field<Values> name={name} label={label} hint={hint} className={className}>
+      {(control) => <input className="input" {...input} {...control} {...register(name)} />}
+    </Field>
   );
 }
 

@@ -8,7 +8,7 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { ZChangePasswordSchema, type TChangePassword } from "~/shared/password";
 import { api } from "~/trpc/react";
-import { applyServerErrors, Field, Form, FormAlert } from "../_components/form";
+import { applyServerErrors, Form, FormAlert, TextField } from "../_components/form";
 import { FormNotReady } from "../_components/form-not-ready";
 import { useIsHydrated } from "../_components/sign-in-session";
 
@@ -71,31 +71,21 @@ export function ChangePasswordForm() {
       </p>
       {!isHydrated && <FormNotReady />}
       <FormAlert message={error} />
-      <Field name="currentPassword" label="Current password">
-        {(control) => (
-          <input
-            className="input"
-            type="password"
-            autoComplete="current-password"
-            required
-            {...control}
-            {...form.register("currentPassword")}
-          />
-        )}
-      </Field>
-      <Field name="newPassword" label="New password (at least 10 characters)">
-        {(control) => (
-          <input
-            className="input"
-            type="password"
-            autoComplete="new-password"
-            minLength={10}
-            required
-            {...control}
-            {...form.register("newPassword")}
-          />
-        )}
-      </Field>
+      <TextField
+        name="currentPassword"
+        label="Current password"
+        type="password"
+        autoComplete="current-password"
+        required
+      />
+      <TextField
+        name="newPassword"
+        label="New password (at least 10 characters)"
+        type="password"
+        autoComplete="new-password"
+        minLength={10}
+        required
+      />
       <button type="submit" className="btn" disabled={!isHydrated}>
         {form.formState.isSubmitting ? "Changing…" : "Change password"}
       </button>

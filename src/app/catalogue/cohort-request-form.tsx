@@ -8,7 +8,7 @@ import { z } from "zod";
 import { PURPOSES } from "~/shared/purposes";
 import { ZCreateRequestDraftSchema } from "~/shared/request-draft";
 import { api } from "~/trpc/react";
-import { applyServerErrors, Field, Form, FormAlert } from "../_components/form";
+import { applyServerErrors, Field, Form, FormAlert, TextField } from "../_components/form";
 import { STEP_LABELS, useSignedAction } from "../_components/use-signed-action";
 import type { CatalogueItem } from "./cohort";
 
@@ -139,22 +139,14 @@ export function CohortRequestForm(props: { listingIds: string[]; knownItems: Cat
           />
         )}
       </Field>
-      <Field
+      <TextField
         name="maxTotal"
         label="The most you will pay (TSR)"
         hint="Your request is refused if the listings cost more than this when it is recorded."
-      >
-        {(control) => (
-          <input
-            className="input"
-            inputMode="decimal"
-            placeholder={unknown > 0 ? "" : String(cost)}
-            data-testid="max-total"
-            {...control}
-            {...form.register("maxTotal")}
-          />
-        )}
-      </Field>
+        inputMode="decimal"
+        placeholder={unknown > 0 ? "" : String(cost)}
+        data-testid="max-total"
+      />
       <button type="submit" className="btn">
         Sign and request
       </button>

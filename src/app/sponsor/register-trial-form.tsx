@@ -6,7 +6,7 @@ import { z } from "zod";
 import { REGISTER_TRIAL_FIELDS } from "~/shared/trial-actions";
 import { TRIAL_PHASES } from "~/shared/trial-phases";
 import { ActionStatus } from "../_components/action-status";
-import { Field, Form } from "../_components/form";
+import { Field, Form, TextField } from "../_components/form";
 import { describeProtocol, ZProtocolFileSchema } from "../_components/protocol-file";
 import { useSignedAction } from "../_components/use-signed-action";
 
@@ -50,17 +50,12 @@ export function RegisterTrialForm() {
 
   return (
     <Form form={form} onSubmit={register} isBusy={isBusy} className="grid max-w-2xl gap-3">
-      <Field name="registryId" label="Registry id (e.g. NCT number)">
-        {(control) => (
-          <input
-            className="input"
-            placeholder="NCT01234567"
-            required
-            {...control}
-            {...form.register("registryId")}
-          />
-        )}
-      </Field>
+      <TextField
+        name="registryId"
+        label="Registry id (e.g. NCT number)"
+        placeholder="NCT01234567"
+        required
+      />
       <Field name="title" label="Title">
         {(control) => <input className="input" required {...control} {...form.register("title")} />}
       </Field>
@@ -89,17 +84,7 @@ export function RegisterTrialForm() {
           <textarea className="input" rows={2} {...control} {...form.register("sites")} />
         )}
       </Field>
-      <Field name="protocol" label="Protocol document">
-        {(control) => (
-          <input
-            type="file"
-            className="input"
-            required
-            {...control}
-            {...form.register("protocol")}
-          />
-        )}
-      </Field>
+      <TextField name="protocol" label="Protocol document" type="file" required />
       <div className="flex items-center gap-3">
         <button type="submit" className="btn">
           Register trial

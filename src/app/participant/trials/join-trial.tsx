@@ -7,7 +7,7 @@ import { z } from "zod";
 import { ENROLL_FIELDS } from "~/shared/trial-actions";
 import { api } from "~/trpc/react";
 import { ActionStatus } from "../../_components/action-status";
-import { Field, Form } from "../../_components/form";
+import { Form, TextField } from "../../_components/form";
 import { useIsHydrated } from "../../_components/sign-in-session";
 import { useSignedAction } from "../../_components/use-signed-action";
 
@@ -67,18 +67,14 @@ export function JoinTrial() {
         method="post"
         className="flex flex-wrap items-end gap-3"
       >
-        <Field name="code" label="Invitation code or link" className="grow">
-          {(control) => (
-            <input
-              className="input"
-              maxLength={300}
-              autoComplete="off"
-              data-testid="invitation-code"
-              {...control}
-              {...form.register("code")}
-            />
-          )}
-        </Field>
+        <TextField
+          name="code"
+          label="Invitation code or link"
+          className="grow"
+          maxLength={300}
+          autoComplete="off"
+          data-testid="invitation-code"
+        />
         <button type="submit" className="btn-secondary" disabled={!isHydrated}>
           Check invitation
         </button>
@@ -125,20 +121,12 @@ function EnrollForm({ code, version }: { code: string; version: number }) {
       method="post"
       className="flex flex-wrap items-end gap-3"
     >
-      <Field
+      <TextField
         name="subjectId"
         label="Your trial subject number (optional; never stored or published)"
-      >
-        {(control) => (
-          <input
-            className="input"
-            maxLength={64}
-            autoComplete="off"
-            {...control}
-            {...form.register("subjectId")}
-          />
-        )}
-      </Field>
+        maxLength={64}
+        autoComplete="off"
+      />
       <span className="inline-flex flex-col gap-1">
         <button type="submit" className="btn" data-testid="enroll">
           Consent to protocol v{version} and enrol

@@ -10,7 +10,7 @@ import {
   RESEARCH_OUTPUT_KINDS,
   RESEARCH_OUTPUT_LABELS,
 } from "~/shared/research-output";
-import { Field, Form, FormAlert } from "../../_components/form";
+import { Field, Form, FormAlert, TextField } from "../../_components/form";
 import { STEP_LABELS, useSignedAction } from "../../_components/use-signed-action";
 
 /** The action's own schema, without the request (the form belongs to one). */
@@ -68,33 +68,22 @@ export function RegisterOutputForm({ requestId }: { requestId: string }) {
             </select>
           )}
         </Field>
-        <Field name="title" label="Title">
-          {(control) => (
-            <input className="input" maxLength={300} {...control} {...form.register("title")} />
-          )}
-        </Field>
-        <Field
+        <TextField name="title" label="Title" className="input" maxLength={300} />
+        <TextField
           name="doi"
           label={kind === "PUBLICATION" ? "DOI" : "DOI (optional)"}
           hint="Like 10.1234/abcd.5678"
-        >
-          {(control) => (
-            <input className="input" maxLength={200} {...control} {...form.register("doi")} />
-          )}
-        </Field>
-        <Field name="url" label={kind === "SUMMARY" ? "Link (optional)" : "Link"}>
-          {(control) => (
-            <input
-              className="input"
-              type="url"
-              inputMode="url"
-              maxLength={500}
-              placeholder="https://"
-              {...control}
-              {...form.register("url")}
-            />
-          )}
-        </Field>
+          className="input"
+          maxLength={200}
+        />
+        <TextField
+          name="url"
+          label={kind === "SUMMARY" ? "Link (optional)" : "Link"}
+          type="url"
+          inputMode="url"
+          maxLength={500}
+          placeholder="https://"
+        />
       </div>
       <Field
         name="summary"

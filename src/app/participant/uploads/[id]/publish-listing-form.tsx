@@ -9,7 +9,14 @@ import { describeConsent } from "~/shared/consent-summary";
 import { ZCreateListingDraftSchema } from "~/shared/listing-draft";
 import { PURPOSES } from "~/shared/purposes";
 import { api } from "~/trpc/react";
-import { applyServerErrors, Field, Form, FormAlert, FormMessage } from "../../../_components/form";
+import {
+  applyServerErrors,
+  Field,
+  Form,
+  FormAlert,
+  FormMessage,
+  TextField,
+} from "../../../_components/form";
 import { STEP_LABELS, useSignedAction } from "../../../_components/use-signed-action";
 import { PlainConsent } from "./plain-consent";
 import type { KeptValue } from "./review-types";
@@ -116,11 +123,7 @@ export function PublishListingForm({
         Publish with your consent terms
       </h2>
       <FormAlert message={error ?? actionError} />
-      <Field name="title" label="Title">
-        {(control) => (
-          <input className="input" maxLength={120} {...control} {...form.register("title")} />
-        )}
-      </Field>
+      <TextField name="title" label="Title" className="input" maxLength={120} />
       <Field name="description" label="Description">
         {(control) => (
           <textarea
@@ -164,21 +167,8 @@ export function PublishListingForm({
         <FormMessage id="purposes-message" message={purposesError} />
       </fieldset>
       <div className="grid gap-4 sm:grid-cols-3">
-        <Field name="price" label="Price per use (TSR)">
-          {(control) => (
-            <input className="input" inputMode="decimal" {...control} {...form.register("price")} />
-          )}
-        </Field>
-        <Field name="consentExpiresAt" label="Consent expires">
-          {(control) => (
-            <input
-              className="input"
-              type="date"
-              {...control}
-              {...form.register("consentExpiresAt")}
-            />
-          )}
-        </Field>
+        <TextField name="price" label="Price per use (TSR)" className="input" inputMode="decimal" />
+        <TextField name="consentExpiresAt" label="Consent expires" type="date" />
         <Field name="autoApprove" label="Requests">
           {(control) => (
             <select className="input" {...control} {...form.register("autoApprove")}>

@@ -11,7 +11,7 @@ import {
 } from "~/shared/invitations";
 import { api } from "~/trpc/react";
 import { ActionButton } from "../../../_components/action-button";
-import { applyServerErrors, Field, Form, FormAlert } from "../../../_components/form";
+import { applyServerErrors, Field, Form, FormAlert, TextField } from "../../../_components/form";
 import { signInvitation } from "../../../_components/wallet";
 
 /** The link a subject opens; the code rides in the fragment, which no server ever logs. */
@@ -92,11 +92,12 @@ export function Invitations({ trialId }: { trialId: string }) {
               />
             )}
           </Field>
-          <Field name="label" label="Your reference (site or visit; no names)">
-            {(control) => (
-              <input maxLength={80} className="input" {...control} {...form.register("label")} />
-            )}
-          </Field>
+          <TextField
+            name="label"
+            label="Your reference (site or visit; no names)"
+            maxLength={80}
+            className="input"
+          />
           <button type="submit" className="btn" data-testid="issue-invitations">
             {form.formState.isSubmitting ? "Issuing…" : "Issue invitations"}
           </button>

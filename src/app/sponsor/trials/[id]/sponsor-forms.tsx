@@ -5,7 +5,7 @@ import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { FUND_REWARDS_FIELDS, ZTokenAmountSchema } from "~/shared/trial-actions";
 import { ActionStatus } from "../../../_components/action-status";
-import { Field, Form } from "../../../_components/form";
+import { Field, Form, TextField } from "../../../_components/form";
 import { describeProtocol, ZProtocolFileSchema } from "../../../_components/protocol-file";
 import { useSignedAction } from "../../../_components/use-signed-action";
 
@@ -30,17 +30,7 @@ export function AmendProtocolForm({
   }
   return (
     <Form form={form} onSubmit={amend} isBusy={isBusy} className="flex flex-wrap items-end gap-3">
-      <Field name="protocol" label={`Protocol v${nextVersion} document`}>
-        {(control) => (
-          <input
-            type="file"
-            className="input"
-            required
-            {...control}
-            {...form.register("protocol")}
-          />
-        )}
-      </Field>
+      <TextField name="protocol" label={`Protocol v${nextVersion} document`} type="file" required />
       <button type="submit" className="btn">
         Amend protocol
       </button>
