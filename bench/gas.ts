@@ -4,10 +4,12 @@
  * included). Prints a table, then one JSON line. Targets: requestAccess <= 15,000 gas per listing
  * at 100 listings, a 500-listing request < 30,000,000, grantConsent <= 60,000, recordDataUse
  * <= 35,000 at the first and last item of a 500-item cohort (trial-linked, the worst case, and
- * unlinked), settlement of 500 distinct owners in transactions of <= 8,000,000, withdraw <= 45,000.
+ * unlinked), settlement of 500 distinct owners in transactions of <= 8,000,000, withdraw <= 45,000,
+ * recordAnalysis over the 500 listings of a request < 3,000,000 (issue 18: the first analysis of
+ * each listing, every listing of a distinct owner, so every consent slot is cold).
  * BENCH_SMOKE=1: the same steps on cohorts of 6, in seconds.
  */
-import type { ContractTransactionResponse } from "ethers";
+import { solidityPacked, type ContractTransactionResponse } from "ethers";
 import { deploySuite, hashOf, mined, salt, TOKEN, type Suite } from "../contracts/test/fixtures";
 import { settlementArgs } from "~/server/integrity/cohort-items";
 import { printTable } from "./table";
@@ -25,7 +27,11 @@ async function gasOf(send: Promise<ContractTransactionResponse>): Promise<number
 }
 
 /** `count` unlinked listings, each owned by a fresh account acting through the forwarder. */
-async function listingsOfFreshOwners(suite: Suite, count: number): Promise<string[]> {
+async function listingsOfFreshOwners(
+  suite: Suite,
+  count: number,
+  epsilonBudget = 0,
+): Promise<string[]> {
   const ids: string[] = [];
   const expiresAt = (await suite.now()) + 365 * 86_400;
   for (let index = 0; index < count; index += 1) {
@@ -38,12 +44,58 @@ async function listingsOfFreshOwners(suite: Suite, count: number): Promise<strin
         hashOf(listingSalt),
         hashOf("report"),
         TOKEN,
-        suite.terms({ expiresAt }),
+        suite.terms({ expiresAt, epsilonBudget }),
       ]),
     );
     ids.push(await suite.marketplace.listingIdFor(owner.address, listingSalt));
   }
   return ids;
+}
+
+/**
+ * Gas of the operator's recordAnalysis over every item of a fresh `COHORT`-listing request
+ * (each listing's first analysis), and of settling the analysis in batches.
+ */
+async function analysisGas(suite: Suite, figures: Record<string, number>) {
+  const { marketplace, carol, operator } = suite;
+  const listings = await listingsOfFreshOwners(suite, COHORT, 1_000);
+  const request = await suite.openRequest(carol, listings, { accessDays: 30 });
+  await mined(marketplace.connect(carol).fundAnalyses(request.requestId, 2));
+  const indices = request.items.map((item) => item.index);
+  const record = (analysisId: string) =>
+    marketplace.connect(operator).recordAnalysis(
+      request.requestId,
+      analysisId,
+      hashOf(`query-${analysisId}`),
+      hashOf(`output-${analysisId}`),
+      50,
+      solidityPacked(
+        indices.map(() => "uint16"),
+        indices,
+      ),
+      request.items.map((item) => item.listingId),
+    );
+  const first = hashOf(salt());
+  figures[`recordAnalysis_${COHORT}`] = await gasOf(record(first));
+  // A second analysis of the same listings: their consent slots already hold a spent value.
+  figures[`recordAnalysis_${COHORT}_again`] = await gasOf(record(hashOf(salt())));
+  const batches: number[] = [];
+  for (let start = 0; start < COHORT; start += SETTLE_BATCH) {
+    const args = settlementArgs(request.tree, indices.slice(start, start + SETTLE_BATCH));
+    batches.push(
+      await gasOf(
+        marketplace.settleItems(
+          first,
+          args.indices,
+          args.listingIds,
+          args.prices,
+          args.proof,
+          args.proofFlags,
+        ),
+      ),
+    );
+  }
+  figures[`settleAnalysis_${COHORT}_max_tx`] = Math.max(...batches);
 }
 
 /** `count` listings linked to `trialId`, 16 per enrolled participant (the most one may link). */
@@ -169,6 +221,8 @@ async function main() {
   figures.settle_500_owners_total = batches.reduce((sum, gas) => sum + gas, 0);
   figures.settle_500_owners_max_tx = Math.max(...batches);
 
+  await analysisGas(suite, figures);
+
   // The same user actions signed by the user and relayed through the forwarder
   const relay = async (signer: typeof alice, data: string) =>
     gasOf(
@@ -208,6 +262,8 @@ async function main() {
     requestAccess_1: 1,
     requestAccess_100: MIDDLE,
     requestAccess_500: COHORT,
+    [`recordAnalysis_${COHORT}`]: COHORT,
+    [`recordAnalysis_${COHORT}_again`]: COHORT,
   };
   const perListing = (action: string, gas: number) =>
     sizes[action] ? ` (${Math.round(gas / sizes[action]).toLocaleString("en-US")}/listing)` : "";
@@ -222,6 +278,8 @@ async function main() {
     recordDataUse_500_last_unlinked: [35_000, "<= 35,000"],
     settle_500_owners_max_tx: [8_000_000, "<= 8,000,000 per transaction"],
     withdraw: [45_000, "<= 45,000"],
+    recordAnalysis_500: [3_000_000, "< 3,000,000"],
+    settleAnalysis_500_max_tx: [8_000_000, "<= 8,000,000 per transaction"],
   };
   const rows = Object.entries(figures).map(([action, gas]) => {
     const target = isSmoke ? undefined : targets[action];

@@ -31,6 +31,9 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
         uint8 tick;
         bool autoApprove;
         bool isRevoked;
+        /// @dev Privacy budget and spent, centi-ε. Spent survives every new grant.
+        uint16 epsilonBudget;
+        uint16 epsilonSpent;
     }
 
     /// @dev The marketplace's copy of a trial's protocol version and its open shard.
@@ -234,10 +237,17 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
             expiresAt: consent.expiresAt,
             protocolVersion: consent.protocolVersion,
             autoApprove: consent.autoApprove,
+            epsilonBudget: consent.epsilonBudget,
             trialId: _trialIds[consent.trialNumber],
             termsHash: _termsHashes[listingId]
         });
         return (terms, consent.epoch, consent.isRevoked, consent.epoch != 0 && _isInForce(consent));
+    }
+
+    /// @inheritdoc IConsentRegistry
+    function privacyBudget(bytes32 listingId) external view returns (uint16 total, uint16 spent) {
+        Consent storage consent = _consents[listingId];
+        return (consent.epsilonBudget, consent.epsilonSpent);
     }
 
     /// @notice The trial registry this marketplace follows.
@@ -271,6 +281,9 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
             revert ConsentTrialChanged(listingId, terms.trialId);
         }
         if (trialNumber != 0) _requireEnrolled(terms.trialId, owner, terms.protocolVersion);
+        // What analyses learned stays learned: a new grant never resets or undercuts it.
+        if (terms.epsilonBudget < consent.epsilonSpent)
+            revert BudgetBelowSpent(listingId, terms.epsilonBudget, consent.epsilonSpent);
 
         _endTick(consent);
         _nextTick(consent, trialNumber);
@@ -282,6 +295,7 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
         consent.epoch = epoch;
         consent.autoApprove = terms.autoApprove;
         consent.isRevoked = false;
+        consent.epsilonBudget = terms.epsilonBudget;
         if (_termsHashes[listingId] != terms.termsHash) _termsHashes[listingId] = terms.termsHash;
         emit ConsentGranted(
             listingId,
@@ -344,6 +358,36 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
         }
         uint256 amendedAt = _amendedAt[trialNumber][uint32(low)];
         return amendedAt > since ? amendedAt : 0;
+    }
+
+    /**
+     * @dev Charges `epsilon` to the budget of `listingId`, the listing of a request item that
+     * holds consent slot `slotId` (slots are never shared, so a match proves the listing).
+     * The caller checked that the item's tick is live: the epoch the request was made under is
+     * still in force, and its purposes and expiry, checked by the request (expiry no earlier
+     * than the access period's end, which the caller also checks), cannot change within it.
+     */
+    function _spendBudget(
+        bytes32 listingId,
+        uint256 slotId,
+        uint16 epsilon
+    ) internal returns (bool isListing) {
+        Consent memory consent = _consents[listingId];
+        if (consent.slotId != slotId) return false;
+        uint256 spent = uint256(consent.epsilonSpent) + epsilon;
+        if (spent > consent.epsilonBudget)
+            revert BudgetExhausted(
+                listingId,
+                consent.epsilonBudget - consent.epsilonSpent,
+                epsilon
+            );
+        _consents[listingId].epsilonSpent = uint16(spent);
+        return true;
+    }
+
+    /// @dev The tick word of `shard`: 32 slots, one byte each.
+    function _tickShard(uint256 shard) internal view returns (uint256) {
+        return _ticks[shard];
     }
 
     // ---------------------------------------------------------------- internals

@@ -47,6 +47,8 @@ contract DataMarketplace is
     uint256 public constant MAX_ITEMS = 500;
     /// @notice Owners have this long to decide; undecided items are then refunded.
     uint40 public constant DECISION_PERIOD = 7 days;
+    /// @notice One analysis costs this share of the request's escrow (10 %), paid per listing used.
+    uint16 public constant ANALYSIS_FEE_BPS = 1_000;
     /// @notice May pause (as may the default admin); only the default admin unpauses.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
 
@@ -78,6 +80,20 @@ contract DataMarketplace is
         uint128 escrowed;
         uint40 createdAt;
         uint32 feeTermsId;
+        uint16 analysisCredits;
+    }
+
+    /// @dev A recorded analysis; `paid` is the sum of the item shares settled so far. The items
+    /// it used and those of it settled: bit (index % 256) of word index / 256.
+    struct Analysis {
+        bytes32 requestId;
+        bytes32 outputHash;
+        uint128 paid;
+        uint16 epsilon;
+        uint16 listings;
+        uint16 settled;
+        mapping(uint256 word => uint256) usedItems;
+        mapping(uint256 word => uint256) settledItems;
     }
 
     struct RequestTotals {
@@ -130,6 +146,7 @@ contract DataMarketplace is
     mapping(bytes32 requestId => mapping(uint256 word => uint256)) private _settled;
     mapping(address account => uint256) private _balances;
     mapping(bytes32 requestId => mapping(bytes32 outputHash => bool)) private _outputs;
+    mapping(bytes32 analysisId => Analysis) private _analyses;
 
     /**
      * @dev The admin is a two-step role (AccessControlDefaultAdminRules, one day to accept a
@@ -361,6 +378,12 @@ contract DataMarketplace is
      * access period; every other item is refunded. Any caller, any subset, any order.
      * Emits {ItemSettled} per item, {ItemExpired} per expired one, and {RequestSettled} with
      * the last item.
+     *
+     * Given an analysis id, settles items of that analysis instead (docs/contracts.md): each
+     * item used by it and not settled for it before; its owner is credited the item's share
+     * (ANALYSIS_FEE_BPS of its price) less the request's fee; the batch with the analysis's last
+     * item refunds the researcher the rest of its cost (listings not used, rounding). Any time,
+     * any caller. Emits {AnalysisSettled} per item and {AnalysisRefunded} with the last batch.
      */
     function settleItems(
         bytes32 requestId,
@@ -370,18 +393,21 @@ contract DataMarketplace is
         bytes32[] calldata proof,
         bool[] calldata proofFlags
     ) external {
+        // An analysis id settles that analysis's items of its request (one copy of the
+        // multiproof check serves both: the code size limit).
+        bytes32 analysisId;
+        bytes32 analysed = _analyses[requestId].requestId;
+        if (analysed != bytes32(0)) (analysisId, requestId) = (requestId, analysed);
         Request storage request = _requests[requestId];
-        address researcher = request.researcher;
-        if (researcher == address(0)) revert UnknownRequest(requestId);
-        uint256 count = indices.length;
-        if (count == 0 || listingIds.length != count || prices.length != count)
-            revert InvalidItems();
-        bytes32[] memory leaves = new bytes32[](count);
-        for (uint256 k; k < count; ++k) {
-            leaves[k] = CohortItems.leaf(indices[k], listingIds[k], prices[k]);
-        }
-        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, request.itemsRoot, leaves))
-            revert InvalidItems();
+        if (request.researcher == address(0)) revert UnknownRequest(requestId);
+        uint256 count = _requireItems(
+            request.itemsRoot,
+            indices,
+            listingIds,
+            prices,
+            proof,
+            proofFlags
+        );
 
         FeeTerms memory terms = _feeTerms[request.feeTermsId];
         Batch memory batch = Batch({
@@ -393,11 +419,17 @@ contract DataMarketplace is
             accessUntil: request.accessUntil,
             createdAt: request.createdAt
         });
-        for (uint256 k; k < count; ++k) {
-            _settleItem(requestId, indices[k], listingIds[k], prices[k], batch);
+        if (analysisId == bytes32(0)) {
+            for (uint256 k; k < count; ++k) {
+                _settleItem(requestId, indices[k], listingIds[k], prices[k], batch);
+            }
+            _closeBatch(requestId, request, count, batch, terms.recipient);
+        } else {
+            for (uint256 k; k < count; ++k) {
+                _settleAnalysisItem(analysisId, indices[k], listingIds[k], prices[k], batch);
+            }
+            _closeAnalysisBatch(requestId, analysisId, request, count, batch, terms.recipient);
         }
-
-        _closeBatch(requestId, request, count, batch, terms.recipient);
     }
 
     /**
@@ -438,6 +470,82 @@ contract DataMarketplace is
         _balances[account] = 0;
         emit Withdrawn(account, amount);
         _token.safeTransfer(account, amount);
+    }
+
+    // ---------------------------------------------------------------- analyses
+
+    /**
+     * @inheritdoc IDataMarketplace
+     * @dev Requirements: not paused; the caller made the request; its access period is running;
+     * 1 to 65,535 credits in all; the request escrowed something. Emits {AnalysesFunded}.
+     */
+    function fundAnalyses(bytes32 requestId, uint16 count) external {
+        address researcher = _msgSender();
+        _fundAnalyses(researcher, requestId, count, _analysisFeeOf(requestId) * count);
+    }
+
+    /**
+     * @inheritdoc IDataMarketplace
+     * @dev Requirements, all or nothing: the caller is the operator; not paused; a new non-zero
+     * analysis id, non-zero hashes, ε > 0; the request's access period running and a credit
+     * left; per item (indices strictly ascending, one listing id each): approved, its consent
+     * epoch still in force (tick live: so its purposes and expiry are those the request
+     * checked), the listing's consent slot is the item's, and `spent + epsilon <= budget`. Spends
+     * the ε of every listing and one credit. Emits {AnalysisRecorded}.
+     */
+    function recordAnalysis(
+        bytes32 requestId,
+        bytes32 analysisId,
+        bytes32 queryHash,
+        bytes32 outputHash,
+        uint16 epsilon,
+        bytes calldata indices,
+        bytes32[] calldata listingIds
+    ) external {
+        Config memory config = _config;
+        if (msg.sender != config.operator) revert NotOperator(msg.sender);
+        if (config.isPaused) revert MarketplacePaused();
+        uint256 count = listingIds.length;
+        if (
+            epsilon == 0 ||
+            analysisId == bytes32(0) ||
+            queryHash == bytes32(0) ||
+            outputHash == bytes32(0) ||
+            count == 0 ||
+            indices.length != 2 * count
+        ) revert InvalidAnalysis();
+        Analysis storage analysis = _analyses[analysisId];
+        if (analysis.requestId != bytes32(0)) revert AnalysisAlreadyRecorded(analysisId);
+        Request storage request = _requests[requestId];
+        if (request.researcher == address(0)) revert UnknownRequest(requestId);
+        if (block.timestamp > request.accessUntil) revert AccessPeriodEnded(requestId);
+        uint256 credits = request.analysisCredits;
+        if (credits == 0) revert NoAnalysisCredit(requestId);
+        request.analysisCredits = uint16(credits - 1);
+        _chargeItems(requestId, analysisId, epsilon, indices, listingIds);
+        analysis.requestId = requestId;
+        analysis.outputHash = outputHash;
+        analysis.epsilon = epsilon;
+        analysis.listings = uint16(count);
+        emit AnalysisRecorded(requestId, analysisId, queryHash, outputHash, epsilon, indices);
+    }
+
+    /**
+     * @inheritdoc IDataMarketplace
+     * @dev Requirements: the access period ended; credits left. Any caller; the researcher is
+     * credited. Emits {AnalysisRefunded} with analysis id 0.
+     */
+    function refundAnalysisCredits(bytes32 requestId) external {
+        // An unknown request has no credits.
+        Request storage request = _requests[requestId];
+        if (block.timestamp <= request.accessUntil) revert AccessPeriodRunning(requestId);
+        uint256 credits = request.analysisCredits;
+        if (credits == 0) revert NoAnalysisCredit(requestId);
+        request.analysisCredits = 0;
+        uint256 amount = credits * _analysisFee(request);
+        _totalEscrowed -= amount;
+        _balances[request.researcher] += amount;
+        emit AnalysisRefunded(requestId, bytes32(0), amount);
     }
 
     // ---------------------------------------------------------------- administration
@@ -585,6 +693,38 @@ contract DataMarketplace is
     }
 
     /// @inheritdoc IDataMarketplace
+    function analysisCredits(
+        bytes32 requestId
+    ) external view returns (uint16 credits, uint256 fee) {
+        Request storage request = _requests[requestId];
+        return (request.analysisCredits, _analysisFee(request));
+    }
+
+    /// @inheritdoc IDataMarketplace
+    function analysisOf(
+        bytes32 analysisId
+    )
+        external
+        view
+        returns (
+            bytes32 requestId,
+            bytes32 outputHash,
+            uint16 epsilon,
+            uint16 listings,
+            uint16 settled
+        )
+    {
+        Analysis storage analysis = _analyses[analysisId];
+        return (
+            analysis.requestId,
+            analysis.outputHash,
+            analysis.epsilon,
+            analysis.listings,
+            analysis.settled
+        );
+    }
+
+    /// @inheritdoc IDataMarketplace
     function balanceOf(address account) external view returns (uint256) {
         return _balances[account];
     }
@@ -654,7 +794,8 @@ contract DataMarketplace is
             itemsRoot: items.root,
             escrowed: items.total.toUint128(),
             createdAt: uint40(block.timestamp),
-            feeTermsId: _feeTermsId
+            feeTermsId: _feeTermsId,
+            analysisCredits: 0
         });
         _totalEscrowed += items.total;
         emit AccessRequested(
@@ -799,6 +940,148 @@ contract DataMarketplace is
             uint256 refunded = request.escrowed - credited - fees;
             emit RequestSettled(requestId, credited, refunded, fees, feeRecipient);
         }
+    }
+
+    function _fundAnalyses(
+        address researcher,
+        bytes32 requestId,
+        uint16 count,
+        uint256 amount
+    ) private {
+        _requireNotPaused();
+        Request storage request = _requests[requestId];
+        if (researcher != request.researcher) revert NotRequestResearcher(requestId, researcher);
+        if (block.timestamp > request.accessUntil) revert AccessPeriodEnded(requestId);
+        if (count == 0 || amount == 0) revert InvalidAnalysis();
+        request.analysisCredits = (uint256(request.analysisCredits) + count).toUint16();
+        _totalEscrowed += amount;
+        emit AnalysesFunded(requestId, count, amount);
+        _pullExactly(researcher, amount);
+    }
+
+    /**
+     * @dev The per-item checks and charges of {recordAnalysis}. Items are ascending, so each
+     * word of the request's items is read once; the items used are written as a bitmap.
+     */
+    function _chargeItems(
+        bytes32 requestId,
+        bytes32 analysisId,
+        uint16 epsilon,
+        bytes calldata indices,
+        bytes32[] calldata listingIds
+    ) private {
+        uint256 count = listingIds.length;
+        uint256 wordIndex = type(uint256).max;
+        uint256 word;
+        uint256 usedWord;
+        uint256 used;
+        uint256 previous;
+        for (uint256 k; k < count; ++k) {
+            uint256 index;
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                index := shr(240, calldataload(add(indices.offset, mul(k, 2))))
+            }
+            if (k != 0 && index <= previous) revert InvalidAnalysis();
+            previous = index;
+            if (index / ITEMS_PER_WORD != wordIndex) {
+                wordIndex = index / ITEMS_PER_WORD;
+                word = _items[requestId][wordIndex];
+            }
+            uint256 item = (word >> ((index % ITEMS_PER_WORD) * ITEM_BITS)) & ITEM_MASK;
+            if (item & 3 != uint256(ItemStatus.Approved))
+                revert WrongItemStatus(requestId, index, ItemStatus(item & 3));
+            if (!_isTickLive(item >> 11, (item >> 3) & 0xff))
+                revert ConsentEpochEnded(requestId, index);
+            if (!_spendBudget(listingIds[k], item >> 11, epsilon)) revert InvalidItems();
+            if (index >> 8 != usedWord && used != 0) {
+                _analyses[analysisId].usedItems[usedWord] = used;
+                used = 0;
+            }
+            usedWord = index >> 8;
+            used |= 1 << (index & 255);
+        }
+        _analyses[analysisId].usedItems[usedWord] = used;
+    }
+
+    /// @dev Pays one item an analysis used its share (less the fee); once per analysis.
+    function _settleAnalysisItem(
+        bytes32 analysisId,
+        uint256 index,
+        bytes32 listingId,
+        uint256 price,
+        Batch memory batch
+    ) private {
+        Analysis storage analysis = _analyses[analysisId];
+        uint256 bit = 1 << (index & 255);
+        if (analysis.usedItems[index >> 8] & bit == 0) revert NotInAnalysis(analysisId, index);
+        uint256 settled = analysis.settledItems[index >> 8];
+        if (settled & bit != 0) revert AlreadySettled(analysisId, index);
+        analysis.settledItems[index >> 8] = settled | bit;
+        uint256 share = (price * ANALYSIS_FEE_BPS) / 10_000;
+        uint256 itemFee = (share * batch.feeBps) / 10_000;
+        _balances[_listings[listingId].owner] += share - itemFee;
+        batch.credited += share - itemFee;
+        batch.fees += itemFee;
+        emit AnalysisSettled(analysisId, index, listingId, share - itemFee);
+    }
+
+    /**
+     * @dev Books an analysis batch: shares leave escrow; with the analysis's last item, what it
+     * cost beyond the shares paid (listings not used, rounding) returns to the researcher.
+     */
+    function _closeAnalysisBatch(
+        bytes32 requestId,
+        bytes32 analysisId,
+        Request storage request,
+        uint256 count,
+        Batch memory batch,
+        address feeRecipient
+    ) private {
+        Analysis storage analysis = _analyses[analysisId];
+        uint256 released = batch.credited + batch.fees;
+        if (batch.fees != 0) _balances[feeRecipient] += batch.fees;
+        uint256 paid = analysis.paid + released;
+        uint256 settled = analysis.settled + count;
+        analysis.paid = uint128(paid);
+        analysis.settled = uint16(settled);
+        if (settled == analysis.listings) {
+            uint256 refund = _analysisFee(request) - paid;
+            if (refund != 0) {
+                _balances[request.researcher] += refund;
+                released += refund;
+                emit AnalysisRefunded(requestId, analysisId, refund);
+            }
+        }
+        _totalEscrowed -= released;
+    }
+
+    function _analysisFeeOf(bytes32 requestId) private view returns (uint256) {
+        return _analysisFee(_requests[requestId]);
+    }
+
+    function _analysisFee(Request storage request) private view returns (uint256) {
+        return (uint256(request.escrowed) * ANALYSIS_FEE_BPS) / 10_000;
+    }
+
+    /// @dev Checks a non-empty multiproof of the items' leaves over `root`; returns their count.
+    function _requireItems(
+        bytes32 root,
+        uint256[] calldata indices,
+        bytes32[] calldata listingIds,
+        uint256[] calldata prices,
+        bytes32[] calldata proof,
+        bool[] calldata proofFlags
+    ) private pure returns (uint256 count) {
+        count = indices.length;
+        if (count == 0 || listingIds.length != count || prices.length != count)
+            revert InvalidItems();
+        bytes32[] memory leaves = new bytes32[](count);
+        for (uint256 k; k < count; ++k) {
+            leaves[k] = CohortItems.leaf(indices[k], listingIds[k], prices[k]);
+        }
+        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, root, leaves))
+            revert InvalidItems();
     }
 
     /// @dev Pulls `amount` and checks that exactly that much arrived.

@@ -90,6 +90,7 @@ describe("5. protocol versions and the owner's enrolment", () => {
       autoApprove: terms.autoApprove,
       trialId: terms.trialId,
       termsHash: terms.termsHash,
+      epsilonBudget: terms.epsilonBudget,
     };
     await expect(marketplace.connect(alice).grantConsent(listingId, again)).rejects.toThrow(
       /NotEnrolledOnCurrentProtocol/,

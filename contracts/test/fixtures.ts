@@ -110,6 +110,8 @@ export async function deploySuite(options: { token?: "reentrant" | "feeOnTransfe
     protocolVersion: number;
     autoApprove: boolean;
     termsHash: string;
+    /** Privacy budget for analyses, centi-ε (0: no analyses). */
+    epsilonBudget: number;
   };
   function terms(overrides: Partial<Terms> = {}): Terms {
     return {
@@ -119,6 +121,7 @@ export async function deploySuite(options: { token?: "reentrant" | "feeOnTransfe
       protocolVersion: 0,
       autoApprove: true,
       termsHash: hashOf("terms"),
+      epsilonBudget: 0,
       ...overrides,
     };
   }
@@ -190,6 +193,7 @@ export async function deploySuite(options: { token?: "reentrant" | "feeOnTransfe
       purposes?: number;
       trialId?: string;
       expiresInDays?: number;
+      epsilonBudget?: number;
     } = {},
   ) {
     const listingSalt = salt();
@@ -199,6 +203,7 @@ export async function deploySuite(options: { token?: "reentrant" | "feeOnTransfe
     const consent = terms({
       expiresAt: (await now()) + (options.expiresInDays ?? 365) * DAY,
       autoApprove: options.autoApprove ?? true,
+      epsilonBudget: options.epsilonBudget ?? 0,
       ...(options.purposes ? { purposes: options.purposes } : {}),
       ...(options.trialId ? { trialId: options.trialId, protocolVersion: version } : {}),
     });

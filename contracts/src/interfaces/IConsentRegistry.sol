@@ -10,12 +10,14 @@ pragma solidity 0.8.30;
 interface IConsentRegistry {
     /// @dev What a listing owner agrees to; `purposes` is a bitmask (bit i = purpose i).
     /// A listing linked to a trial names it and the protocol version consented to (its current
-    /// one); an unlinked listing has trialId 0 and protocolVersion 0.
+    /// one); an unlinked listing has trialId 0 and protocolVersion 0. `epsilonBudget` is the
+    /// total privacy loss the owner accepts from analyses, in centi-ε (100 = ε 1.00; 0 = none).
     struct ConsentTerms {
         uint32 purposes;
         uint40 expiresAt;
         uint32 protocolVersion;
         bool autoApprove;
+        uint16 epsilonBudget;
         bytes32 trialId;
         bytes32 termsHash;
     }
@@ -39,6 +41,10 @@ interface IConsentRegistry {
     error TooManyLinkedListings(bytes32 trialId, address owner);
     /// @dev A trial holds at most MAX_TRIAL_SHARDS shards of listing slots.
     error TrialFull(bytes32 trialId);
+    /// @dev A new grant may not set the privacy budget below what analyses already spent.
+    error BudgetBelowSpent(bytes32 listingId, uint16 budget, uint16 spent);
+    /// @dev An analysis asked for more ε than the listing's budget has left (centi-ε).
+    error BudgetExhausted(bytes32 listingId, uint16 left, uint16 asked);
 
     /// @notice The owner granted consent: epoch `epoch` of the listing starts with these terms.
     event ConsentGranted(
@@ -77,4 +83,8 @@ interface IConsentRegistry {
         external
         view
         returns (ConsentTerms memory terms, uint32 epoch, bool isRevoked, bool isInForce);
+
+    /// @notice A listing's privacy budget and what analyses spent of it, in centi-ε. Spent
+    /// never goes down: granting consent again keeps it.
+    function privacyBudget(bytes32 listingId) external view returns (uint16 total, uint16 spent);
 }

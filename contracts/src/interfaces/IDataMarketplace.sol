@@ -82,6 +82,18 @@ interface IDataMarketplace is IConsentRegistry, IPaymentErrors {
     error EmptyOutputHash();
     /// @dev This output (its hash) is already registered against the request.
     error OutputAlreadyRegistered(bytes32 requestId, bytes32 outputHash);
+    /// @dev An analysis id is recorded once: a replayed record is refused.
+    error AnalysisAlreadyRecorded(bytes32 analysisId);
+    /// @dev The request has no prepaid analysis left (see {fundAnalyses}).
+    error NoAnalysisCredit(bytes32 requestId);
+    /// @dev An analysis needs ε > 0, non-zero hashes and 1 to MAX_ITEMS items, ascending.
+    error InvalidAnalysis();
+    /// @dev No analysis was recorded under this id.
+    error UnknownAnalysis(bytes32 analysisId);
+    /// @dev The item did not take part in the analysis.
+    error NotInAnalysis(bytes32 analysisId, uint256 index);
+    /// @dev Unused analysis credits are returned only after the access period.
+    error AccessPeriodRunning(bytes32 requestId);
 
     /// @notice A participant anchored a new listing: its data root and the hash of its
     /// de-identification report (its consent follows in ConsentGranted).
@@ -157,6 +169,28 @@ interface IDataMarketplace is IConsentRegistry, IPaymentErrors {
     );
     /// @notice An account withdrew its credited balance.
     event Withdrawn(address indexed account, uint256 amount);
+    /// @notice The researcher prepaid `count` analyses of the request, `amount` in escrow.
+    event AnalysesFunded(bytes32 indexed requestId, uint16 count, uint256 amount);
+    /// @notice The operator recorded an analysis: `epsilon` centi-ε charged to each item in
+    /// `indices` (packed uint16, ascending); the released output hashes to `outputHash`.
+    event AnalysisRecorded(
+        bytes32 indexed requestId,
+        bytes32 indexed analysisId,
+        bytes32 queryHash,
+        bytes32 outputHash,
+        uint16 epsilon,
+        bytes indices
+    );
+    /// @notice An item of an analysis was paid: `credited` to the listing owner (fee deducted).
+    event AnalysisSettled(
+        bytes32 indexed analysisId,
+        uint256 index,
+        bytes32 listingId,
+        uint256 credited
+    );
+    /// @notice Analysis money returned to the researcher: the share of listings an analysis
+    /// did not use (`analysisId` set), or credits unused when the access period ended (0).
+    event AnalysisRefunded(bytes32 indexed requestId, bytes32 indexed analysisId, uint256 amount);
     /// @notice The platform fee for new requests and who receives it.
     event FeeUpdated(uint16 feeBps, address recipient);
     /// @notice The account that records data uses changed.
@@ -225,7 +259,9 @@ interface IDataMarketplace is IConsentRegistry, IPaymentErrors {
     function recordDataUse(bytes32 requestId, uint256 index, bytes32 extractRoot) external;
 
     /// @notice Settles the given items (a multiproof of their leaves): owners credited for
-    /// items delivered or deliverable for the whole window, the rest refunded.
+    /// items delivered or deliverable for the whole window, the rest refunded. Given an
+    /// analysis id instead of a request id, settles that analysis's items of its request: each
+    /// owner credited its share, the last batch refunding the rest of the analysis's cost.
     function settleItems(
         bytes32 requestId,
         uint256[] calldata indices,
@@ -234,6 +270,43 @@ interface IDataMarketplace is IConsentRegistry, IPaymentErrors {
         bytes32[] calldata proof,
         bool[] calldata proofFlags
     ) external;
+
+    /// @notice Prepays `count` analyses of the researcher's request: escrows count ×
+    /// {analysisFee}.
+    function fundAnalyses(bytes32 requestId, uint16 count) external;
+
+    /// @notice Operator only: charges `epsilon` centi-ε to every listing of items `indices`
+    /// (packed uint16, ascending) whose ids are `listingIds`, and uses one credit.
+    function recordAnalysis(
+        bytes32 requestId,
+        bytes32 analysisId,
+        bytes32 queryHash,
+        bytes32 outputHash,
+        uint16 epsilon,
+        bytes calldata indices,
+        bytes32[] calldata listingIds
+    ) external;
+
+    /// @notice After the access period, returns the request's unused analysis credits.
+    function refundAnalysisCredits(bytes32 requestId) external;
+
+    /// @notice Prepaid analyses of a request not used yet, and the price of one: ANALYSIS_FEE_BPS
+    /// of the request's escrow.
+    function analysisCredits(bytes32 requestId) external view returns (uint16 credits, uint256 fee);
+
+    /// @notice A recorded analysis: its request, output hash, ε, items used and items settled.
+    function analysisOf(
+        bytes32 analysisId
+    )
+        external
+        view
+        returns (
+            bytes32 requestId,
+            bytes32 outputHash,
+            uint16 epsilon,
+            uint16 listings,
+            uint16 settled
+        );
 
     /// @notice The request's researcher registers the hash of an output of the research, naming
     /// an item whose data was delivered (`deliveredIndex`) as proof that data was used.

@@ -122,6 +122,8 @@ async function termsFor(db: DbClient, listing: OwnListing) {
       autoApprove: consent.autoApprove,
       trialId: listing.trial?.chainKey ?? ZeroHash,
       termsHash,
+      // No analyses on the data until the consent form offers a privacy budget (issue 18).
+      epsilonBudget: 0,
     },
   };
 }
