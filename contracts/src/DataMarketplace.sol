@@ -516,6 +516,9 @@ contract DataMarketplace is
         ) revert InvalidAnalysis();
         Analysis storage analysis = _analyses[analysisId];
         if (analysis.requestId != bytes32(0)) revert AnalysisAlreadyRecorded(analysisId);
+        // settleItems reads an analysis id first: one equal to a request's id would take over
+        // that request's settlement and hold its escrow.
+        if (_requests[analysisId].researcher != address(0)) revert InvalidAnalysis();
         Request storage request = _requests[requestId];
         if (request.researcher == address(0)) revert UnknownRequest(requestId);
         if (block.timestamp > request.accessUntil) revert AccessPeriodEnded(requestId);

@@ -236,6 +236,19 @@ describe("only the operator records, once, against a credit", () => {
     ]);
   });
 
+  it("an analysis id equal to a request's id is refused, so that request's settlement stays its own", async () => {
+    const suite = await deploySuite();
+    const request = await cohort(suite, 100, 3);
+    const other = await cohort(suite, 100, 0);
+    await expect(
+      record(suite, request, [0], 10, { analysisId: other.requestId }).send,
+    ).rejects.toThrow(/InvalidAnalysis/);
+    await expect(
+      record(suite, request, [0], 10, { analysisId: request.requestId }).send,
+    ).rejects.toThrow(/InvalidAnalysis/);
+    expect((await suite.marketplace.analysisCredits(request.requestId))[0]).toBe(3n);
+  });
+
   it("no credit, no record; credits are bought only by the request's researcher", async () => {
     const suite = await deploySuite();
     const { marketplace, carol, admin } = suite;
