@@ -1,6 +1,10 @@
 import { MaxUint256, parseUnits } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepareAnalysis } from "~/server/services/analyses/prepare-analysis";
+import { reserveAnalysis } from "~/server/services/analyses/reserve-analysis";
+import { sweepStaleAnalyses } from "~/server/services/analyses/sweep-stale-analyses";
 import { keyOfAccount } from "~/server/services/users/derived-accounts";
+import { getBlob } from "~/server/storage/blob-store";
 import type { SessionUser } from "~/server/session";
 import { expectCode } from "./expect-code";
 import { createHarness, listingInput, type Harness } from "./harness";
@@ -25,6 +29,7 @@ const TOTAL_COUNT = (epsilonCentis: number) => ({
 let researcher: SessionUser;
 let requestId: string;
 let cohort: { listingId: string; chainKey: string }[] = [];
+const owners: SessionUser[] = [];
 
 beforeAll(async () => {
   harness = await createHarness();
@@ -106,15 +111,17 @@ const writes = () =>
 describe("compute-to-data: budget and charging", () => {
   beforeAll(async () => {
     for (let index = 0; index < COHORT; index++) {
-      const { listingId } = await publishListing({ epsilonBudget: BUDGET });
+      const { participant, listingId } = await publishListing({ epsilonBudget: BUDGET });
       cohort.push({ listingId, chainKey: "" });
+      owners.push(participant);
     }
     await harness.settle();
     const rows = await harness.db.listing.findMany({
       where: { id: { in: cohort.map((entry) => entry.listingId) } },
       select: { id: true, chainKey: true },
     });
-    cohort = rows.map((row) => ({ listingId: row.id, chainKey: row.chainKey }));
+    const keys = new Map(rows.map((row) => [row.id, row.chainKey]));
+    cohort = cohort.map(({ listingId }) => ({ listingId, chainKey: keys.get(listingId)! }));
     researcher = await createResearcher();
     requestId = await requestAccess(
       researcher,
@@ -223,6 +230,63 @@ describe("compute-to-data: budget and charging", () => {
     expect(await mirror(cohort[0]!.listingId)).toMatchObject({ spentCentis: 200 });
   });
 
+  it("consent revoked while the charge waits: the chain refuses, nothing is released, the ε comes back", async () => {
+    const api = harness.callerFor(researcher);
+    const { jobId } = await api.analyses.run({ requestId, spec: TOTAL_COUNT(200) });
+    const sealed = await harness.db.analysisJob.findUniqueOrThrow({
+      where: { id: jobId },
+      select: { outputBlobKey: true },
+    });
+    // The charge lags (a busy outbox) while the last owner revokes: the revocation lands first.
+    await harness.db.chainOutbox.updateMany({
+      where: { kind: "analysis.record", entityId: jobId },
+      data: { availableAt: new Date(Date.now() + 3_600_000) },
+    });
+    await harness.act(owners[COHORT - 1]!, {
+      type: "listing.revokeConsent",
+      listingId: cohort[COHORT - 1]!.listingId,
+    });
+    await harness.settle();
+    await harness.db.chainOutbox.updateMany({
+      where: { kind: "analysis.record", entityId: jobId },
+      data: { availableAt: new Date() },
+    });
+    await harness.settle();
+    const refused = await api.analyses.get({ jobId });
+    expect(refused.status).toBe("REFUSED");
+    expect(refused.reason).toMatch(/consent ended/);
+    expect(refused.output).toBeNull();
+    await expect(getBlob(sealed.outputBlobKey!)).rejects.toThrow();
+    for (const { listingId, chainKey } of cohort) {
+      expect(await budgetOnChain(chainKey)).toEqual({ total: 400, spent: 200 });
+      expect(await mirror(listingId)).toMatchObject({ spentCentis: 200, reservedCentis: 0 });
+    }
+  });
+
+  it("a crash between the run and the seal is swept: nothing charged, the ε comes back", async () => {
+    const plan = await prepareAnalysis({
+      db: harness.db,
+      chain: harness.chain,
+      researcher,
+      requestId,
+      spec: TOTAL_COUNT(200),
+    });
+    const { jobId } = await reserveAnalysis(harness.db, plan, researcher.id);
+    expect(await mirror(cohort[0]!.listingId)).toMatchObject({ reservedCentis: 200 });
+    // Not yet stale: a job may still be waiting for the engine.
+    expect(await sweepStaleAnalyses({ db: harness.db })).toBe(0);
+    expect(
+      await sweepStaleAnalyses({ db: harness.db, now: new Date(Date.now() + 3_600_000) }),
+    ).toBe(1);
+    const swept = await harness.callerFor(researcher).analyses.get({ jobId });
+    expect(swept.status).toBe("FAILED");
+    expect(await mirror(cohort[0]!.listingId)).toMatchObject({
+      spentCentis: 200,
+      reservedCentis: 0,
+    });
+    expect(await harness.db.chainOutbox.count({ where: { entityId: jobId } })).toBe(0);
+  });
+
   it("four concurrent runs for the last ε 2.00: exactly one is charged", async () => {
     const api = harness.callerFor(researcher);
     const outcomes = await Promise.allSettled(
@@ -231,9 +295,13 @@ describe("compute-to-data: budget and charging", () => {
     const won = outcomes.filter((outcome) => outcome.status === "fulfilled");
     const lost = outcomes.filter((outcome) => outcome.status === "rejected");
     expect(won).toHaveLength(1);
+    // The listing whose consent ended is left out and named.
+    expect(won[0]!.value.excluded).toEqual([
+      expect.objectContaining({ reason: expect.stringMatching(/consent has ended/) as unknown }),
+    ]);
     for (const outcome of lost) expect(String(outcome.reason)).toMatch(/budget is spent/);
     await harness.settle();
-    for (const { listingId, chainKey } of cohort) {
+    for (const { listingId, chainKey } of cohort.slice(0, COHORT - 1)) {
       expect(await budgetOnChain(chainKey)).toEqual({ total: 400, spent: 400 });
       expect(await mirror(listingId)).toEqual({
         totalCentis: 400,
@@ -241,6 +309,7 @@ describe("compute-to-data: budget and charging", () => {
         reservedCentis: 0,
       });
     }
+    expect(await budgetOnChain(cohort[COHORT - 1]!.chainKey)).toEqual({ total: 400, spent: 200 });
     const jobs = await api.analyses.list({ requestId });
     expect(jobs.filter((job) => job.status === "RELEASED")).toHaveLength(2);
   });
