@@ -1,11 +1,18 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { MaxUint256, parseUnits } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetEnvCache } from "~/env";
+import { runAnalysisJob } from "~/server/analysis/runner/run-analysis-job";
+import { runAnalysis } from "~/server/services/analyses/run-analysis";
 import { prepareAnalysis } from "~/server/services/analyses/prepare-analysis";
 import { reserveAnalysis } from "~/server/services/analyses/reserve-analysis";
 import { sweepStaleAnalyses } from "~/server/services/analyses/sweep-stale-analyses";
 import { keyOfAccount } from "~/server/services/users/derived-accounts";
 import { getBlob } from "~/server/storage/blob-store";
 import type { SessionUser } from "~/server/session";
+import { buildAnalysisRunner } from "../../scripts/build-analysis-runner.mjs";
 import { expectCode } from "./expect-code";
 import { createHarness, listingInput, type Harness } from "./harness";
 
@@ -285,6 +292,53 @@ describe("compute-to-data: budget and charging", () => {
       reservedCentis: 0,
     });
     expect(await harness.db.chainOutbox.count({ where: { entityId: jobId } })).toBe(0);
+  });
+
+  it("a runaway, crashing or malformed analysis is stopped and charges nothing", async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), "analysis-probes-"));
+    const probes = path.join(folder, "probes.mjs");
+    await buildAnalysisRunner({ outfile: probes, probes: true });
+    process.env.ANALYSIS_TIMEOUT_MS = "1500";
+    resetEnvCache();
+    try {
+      for (const [probe, message] of [
+        ["loop", /ran longer than/],
+        ["exit", /failed/],
+        ["garbage", /failed/],
+      ] as const) {
+        const before = await harness.db.chainOutbox.count({ where: { kind: "analysis.record" } });
+        const failed = runAnalysis({
+          db: harness.db,
+          chain: harness.chain,
+          researcher,
+          requestId,
+          spec: TOTAL_COUNT(200),
+          engine: (input) =>
+            runAnalysisJob({ ...input, bundlePath: probes, probe: { name: probe } }),
+        });
+        await expect(failed).rejects.toThrow(message);
+        const job = await harness.db.analysisJob.findFirstOrThrow({
+          where: { requestId },
+          orderBy: { createdAt: "desc" },
+          select: { status: true, reason: true },
+        });
+        expect(job.status).toBe("FAILED");
+        expect(job.reason).toMatch(message);
+        expect(await mirror(cohort[0]!.listingId)).toMatchObject({
+          spentCentis: 200,
+          reservedCentis: 0,
+        });
+        expect(await harness.db.chainOutbox.count({ where: { kind: "analysis.record" } })).toBe(
+          before,
+        );
+      }
+    } finally {
+      delete process.env.ANALYSIS_TIMEOUT_MS;
+      resetEnvCache();
+      await rm(folder, { recursive: true, force: true });
+    }
+    await harness.settle();
+    expect(await budgetOnChain(cohort[0]!.chainKey)).toEqual({ total: 400, spent: 200 });
   });
 
   it("four concurrent runs for the last ε 2.00: exactly one is charged", async () => {

@@ -28,8 +28,11 @@ export async function runAnalysis(options: {
   researcher: { id: string; role: Role };
   requestId: string;
   spec: unknown;
+  /** Tests only: the engine's probes build in place of the real one. */
+  engine?: typeof runAnalysisJob;
 }) {
   const { db, chain } = options;
+  const engine = options.engine ?? runAnalysisJob;
   const skip = new Set<string>();
   for (let attempt = 0; attempt < MAX_RESERVE_ATTEMPTS; attempt++) {
     const plan = await prepareAnalysis({ ...options, skip });
@@ -43,7 +46,7 @@ export async function runAnalysis(options: {
       continue;
     }
     const result = await runOrFail(db, jobId, () =>
-      runAnalysisJob({ spec: plan.spec, columns, threshold: plan.threshold }),
+      engine({ spec: plan.spec, columns, threshold: plan.threshold }),
     );
     if (result.allSuppressed) {
       const reason =
