@@ -435,3 +435,37 @@ describe("compute-to-data: requests that may not analyse", () => {
     expect(await writes()).toEqual(before);
   });
 });
+
+describe("compute-to-data: two researchers race for the same listings", () => {
+  it("both ask for the last ε at once: exactly one is charged, the other told", async () => {
+    const listings: { listingId: string }[] = [];
+    for (let index = 0; index < COHORT; index++)
+      listings.push(await publishListing({ epsilonBudget: 2 }));
+    await harness.settle();
+    const ids = listings.map((entry) => entry.listingId);
+    const [first, second] = [await createResearcher(), await createResearcher()];
+    const requests = [await requestAccess(first, ids), await requestAccess(second, ids)];
+    await buyAnalyses(first, requests[0]!, 1);
+    await buyAnalyses(second, requests[1]!, 1);
+    const outcomes = await Promise.allSettled([
+      harness.callerFor(first).analyses.run({ requestId: requests[0]!, spec: TOTAL_COUNT(200) }),
+      harness.callerFor(second).analyses.run({ requestId: requests[1]!, spec: TOTAL_COUNT(200) }),
+    ]);
+    expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
+    const lost = outcomes.find((outcome) => outcome.status === "rejected");
+    expect(String(lost?.reason)).toMatch(/budget is spent/);
+    await harness.settle();
+    const keys = await harness.db.listing.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, chainKey: true },
+    });
+    for (const { id, chainKey } of keys) {
+      expect(await budgetOnChain(chainKey)).toEqual({ total: 200, spent: 200 });
+      expect(await mirror(id)).toEqual({ totalCentis: 200, spentCentis: 200, reservedCentis: 0 });
+    }
+    const charged = await harness.db.analysisJob.count({
+      where: { requestId: { in: requests }, status: "RELEASED" },
+    });
+    expect(charged).toBe(1);
+  }, 600_000);
+});
