@@ -4,6 +4,7 @@ import type { Chain } from "~/server/chain/client";
 import { createChainDrain } from "~/server/chain/drain";
 import { startWorkers } from "~/server/chain/workers";
 import type { DbClient } from "~/server/db";
+import { sweepStaleAnalyses } from "~/server/services/analyses/sweep-stale-analyses";
 import { invalidateCatalogue } from "~/server/services/listings/catalogue-cache";
 import { OUTBOX_HOOKS } from "~/server/services/outbox-handlers";
 import { CATALOGUE_EVENTS, PROJECTIONS } from "~/server/services/projections/projections";
@@ -23,7 +24,11 @@ export const CHAIN_DOMAIN: ChainDomain = {
   onEventsRead: (eventNames) => {
     if ([...eventNames].some((name) => catalogueEvents.has(name))) invalidateCatalogue();
   },
-  queueDueWrites: enqueueDueSettlements,
+  queueDueWrites: async (db, chain) => {
+    // Analyses cut off by a crash before their seal hand their ε back; no chain write follows.
+    await sweepStaleAnalyses({ db });
+    return enqueueDueSettlements(db, chain);
+  },
 };
 
 /** The background workers of an app process, with the domain wired in. */

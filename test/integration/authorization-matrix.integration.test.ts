@@ -68,6 +68,9 @@ const PROCEDURES: Record<string, Entry> = {
   "enrollments.trials": { allowed: ["PARTICIPANT"] },
   "enrollments.invitation": { allowed: ["PARTICIPANT"], input: () => ({ code: "not-a-code" }) },
   "extracts.create": { allowed: ["RESEARCHER"], input: (f) => ({ requestId: f.requestId, k: 2 }) },
+  "analyses.run": { allowed: ["RESEARCHER"], input: (f) => ({ requestId: f.requestId, spec: {} }) },
+  "analyses.get": { allowed: ["RESEARCHER"], input: () => ({ jobId: "not-a-job" }) },
+  "analyses.list": { allowed: ["RESEARCHER"], input: (f) => ({ requestId: f.requestId }) },
   "ledger.mine": { allowed: ["PARTICIPANT"] },
   "listings.createDraft": { allowed: ["PARTICIPANT"], input: (f) => ({ uploadId: f.uploadId }) },
   "listings.mine": { allowed: ["PARTICIPANT"] },
@@ -127,6 +130,10 @@ const ACTIONS: Record<string, { allowed: readonly Role[]; action: (f: Fixture) =
   "listing.publish": {
     allowed: ["PARTICIPANT"],
     action: (f) => ({ type: "listing.publish", listingId: f.listingId }),
+  },
+  "analysis.fund": {
+    allowed: ["RESEARCHER"],
+    action: (f) => ({ type: "analysis.fund", requestId: f.requestId, count: 1 }),
   },
   "listing.revokeConsent": {
     allowed: ["PARTICIPANT"],
@@ -260,6 +267,20 @@ const WRONG_OWNER: { name: string; as: Role; call: (api: Api, f: Fixture) => Pro
       call: (api, f) => api.extracts.create({ requestId: f.requestId, k: 2 }),
     },
     {
+      name: "analyses.run",
+      as: "RESEARCHER",
+      call: (api, f) =>
+        api.analyses.run({
+          requestId: f.requestId,
+          spec: { version: 1, epsilonCentis: 50, query: { kind: "count", by: [] } },
+        }),
+    },
+    {
+      name: "analyses.list",
+      as: "RESEARCHER",
+      call: (api, f) => api.analyses.list({ requestId: f.requestId }),
+    },
+    {
       name: "trials.overview",
       as: "SPONSOR",
       call: (api, f) => api.trials.overview({ trialId: f.trialId }),
@@ -300,6 +321,12 @@ const WRONG_OWNER: { name: string; as: Role; call: (api: Api, f: Fixture) => Pro
       as: "RESEARCHER",
       call: (api, f) =>
         api.actions.prepare({ action: ACTIONS["request.create"]!.action(f) as never }),
+    },
+    {
+      name: "actions.prepare analysis.fund",
+      as: "RESEARCHER",
+      call: (api, f) =>
+        api.actions.prepare({ action: ACTIONS["analysis.fund"]!.action(f) as never }),
     },
     {
       name: "actions.prepare output.register",

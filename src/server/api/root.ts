@@ -1,5 +1,6 @@
 import "server-only";
 import { accountRouter } from "./routers/account/account.router";
+import { analysesRouter } from "./routers/analyses/analyses.router";
 import { auditRouter } from "./routers/audit/audit.router";
 import { actionsRouter } from "./routers/actions/actions.router";
 import { enrollmentsRouter } from "./routers/enrollments/enrollments.router";
@@ -17,6 +18,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 export const appRouter = createTRPCRouter({
   account: accountRouter,
   actions: actionsRouter,
+  analyses: analysesRouter,
   audit: auditRouter,
   enrollments: enrollmentsRouter,
   extracts: extractsRouter,

@@ -1,5 +1,6 @@
 import "server-only";
 import type { OutboxFailureHandler, OutboxWorkerOptions } from "~/server/chain/outbox-worker";
+import { refuseAnalysisCharge } from "~/server/services/analyses/analysis-outcomes";
 import { reissueAfterFailure } from "~/server/services/signing/reissue";
 
 /**
@@ -40,6 +41,9 @@ export const OUTBOX_FAILURE_HANDLERS: Record<string, OutboxFailureHandler> = {
   "dataUse.record": async (db, entityId) => {
     await db.dataUse.updateMany({ where: { id: entityId }, data: { anchorStatus: "FAILED" } });
   },
+  // Refused charge: the job ends REFUSED, its reservation and sealed output go (a replay refused
+  // as already recorded changes nothing).
+  "analysis.record": refuseAnalysisCharge,
 };
 
 /** Everything the outbox worker calls back into the domain for, in one place for every worker. */

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { fundAnalysesAction } from "~/server/services/analyses/analysis-actions";
 import {
   withdrawEarningsAction,
   withdrawRewardsAction,
@@ -60,6 +61,11 @@ export const ZActionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("enrollment.withdraw"), trialId: id }),
   z.object({ type: z.literal("item.decide"), itemId: id, approve: z.boolean() }),
   z.object({ type: z.literal("request.create"), requestId: id }),
+  z.object({
+    type: z.literal("analysis.fund"),
+    requestId: id,
+    count: z.number().int().min(1, "Buy at least one analysis").max(100, "At most 100 at once"),
+  }),
   z
     .object({ type: z.literal("output.register"), ...RESEARCH_OUTPUT_FIELDS })
     .superRefine(checkOutputKind),
@@ -86,6 +92,7 @@ const HANDLERS: {
   "enrollment.withdraw": withdrawEnrollmentAction,
   "item.decide": decideItemAction,
   "request.create": createRequestAction,
+  "analysis.fund": fundAnalysesAction,
   "output.register": registerOutputAction,
   "earnings.withdraw": withdrawEarningsAction,
   "rewards.withdraw": withdrawRewardsAction,

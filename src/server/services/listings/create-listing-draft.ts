@@ -9,6 +9,7 @@ import type { DeidReport } from "~/server/privacy/report";
 import { createReviewResolver } from "~/server/privacy/review";
 import { getBlob, putBlob } from "~/server/storage/blob-store";
 import { toPurposeMask, type PurposeKey } from "~/server/services/consent/purposes";
+import { DEFAULT_MIN_CELL_COUNT, toEpsilonCentis } from "~/shared/listing-draft";
 import { accountFor } from "~/server/services/users/derived-accounts";
 import { consentTermsHash } from "./listing-actions";
 import { TOKEN_DECIMALS } from "./listing-dto";
@@ -27,6 +28,9 @@ export type CreateListingDraftInput = {
   purposes: PurposeKey[];
   consentExpiresAt: Date;
   autoApprove: boolean;
+  /** ε the owner accepts from analyses (0 = none); defaults to 0. */
+  epsilonBudget?: number;
+  minCellCount?: number;
 };
 
 /**
@@ -152,12 +156,16 @@ export async function createListingDraft({
   };
   const priceWei = parseUnits(input.price, TOKEN_DECIMALS);
   const purposes = toPurposeMask(input.purposes);
+  const epsilonBudget = toEpsilonCentis(input.epsilonBudget ?? 0);
+  const minCellCount = input.minCellCount ?? DEFAULT_MIN_CELL_COUNT;
   const termsHash = consentTermsHash({
     purposes,
     expiresAt: input.consentExpiresAt,
     autoApprove: input.autoApprove,
     priceWei: priceWei.toString(),
     protocolVersion,
+    epsilonBudget,
+    minCellCount,
   });
   const blobKey = await putBlob(Buffer.from(Papa.unparse(rows), "utf8"));
   const chainSalt = newSalt();
@@ -190,6 +198,8 @@ export async function createListingDraft({
           autoApprove: input.autoApprove,
           termsHash,
           protocolVersion,
+          epsilonBudget,
+          minCellCount,
         },
       },
     },

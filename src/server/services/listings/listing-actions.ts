@@ -36,6 +36,8 @@ async function ownListing(db: DbClient, userId: string, listingId: string) {
           protocolVersion: true,
           revokedAt: true,
           suspendedAt: true,
+          epsilonBudget: true,
+          minCellCount: true,
         },
       },
     },
@@ -69,6 +71,8 @@ export function consentTermsHash(terms: {
   autoApprove: boolean;
   priceWei: string;
   protocolVersion: number | null;
+  epsilonBudget: number;
+  minCellCount: number;
 }): string {
   return hashDocument({
     purposes: terms.purposes,
@@ -76,6 +80,10 @@ export function consentTermsHash(terms: {
     autoApprove: terms.autoApprove,
     priceWei: terms.priceWei,
     protocolVersion: terms.protocolVersion,
+    // Only terms that allow analyses name them, so every earlier document keeps its hash.
+    ...(terms.epsilonBudget > 0
+      ? { epsilonBudget: terms.epsilonBudget, minCellCount: terms.minCellCount }
+      : {}),
   });
 }
 
@@ -122,8 +130,8 @@ async function termsFor(db: DbClient, listing: OwnListing) {
       autoApprove: consent.autoApprove,
       trialId: listing.trial?.chainKey ?? ZeroHash,
       termsHash,
-      // No analyses on the data until the consent form offers a privacy budget (issue 18).
-      epsilonBudget: 0,
+      // Hundredths of ε the owner accepts from analyses; 0 = none (docs/compute-to-data.md §4).
+      epsilonBudget: consent.epsilonBudget,
     },
   };
 }

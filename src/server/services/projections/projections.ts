@@ -1,5 +1,6 @@
 import "server-only";
 import type { Projection } from "~/server/chain/indexed-event";
+import { ANALYSIS_PROJECTIONS } from "./analyses";
 import { LISTING_PROJECTIONS } from "./listings";
 import { REQUEST_PROJECTIONS } from "./requests";
 import { TRIAL_PROJECTIONS } from "./trials";
@@ -14,6 +15,7 @@ export const PROJECTIONS: Record<string, Projection> = {
   ...TRIAL_PROJECTIONS,
   ...LISTING_PROJECTIONS,
   ...REQUEST_PROJECTIONS,
+  ...ANALYSIS_PROJECTIONS,
 };
 
 /** Events that change what the catalogue shows: its cache is cleared when one is applied. */

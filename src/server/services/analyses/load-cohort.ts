@@ -1,0 +1,81 @@
+import "server-only";
+import Papa from "papaparse";
+import type { Chain } from "~/server/chain/client";
+import { AppError } from "~/server/errors";
+import {
+  encodeColumns,
+  type CohortColumns,
+  type RawRecord,
+} from "~/server/analysis/evaluate/columns";
+import { validateAgainstCohort } from "~/server/analysis/validate-spec";
+import {
+  buildVariableCatalogue,
+  normaliseHeader,
+  type CatalogueColumnInput,
+} from "~/server/analysis/variable-catalogue";
+import { buildRecordTree } from "~/server/integrity/merkle";
+import type { DeidReport } from "~/server/privacy/report";
+import { getBlob } from "~/server/storage/blob-store";
+import type { TAnalysisSpec } from "~/shared/analysis-spec";
+import type { AnalysisListingPlan } from "./prepare-analysis";
+
+/**
+ * Decrypts the cohort's listings exactly as createExtract does (each checked against its
+ * anchored root), checks the spec against the cohort's catalogue, and encodes only the columns
+ * the spec names. Rows are keyed by catalogue name, so a spec can never reach a raw column.
+ */
+export async function loadCohort(
+  chain: Chain,
+  spec: TAnalysisSpec,
+  listings: readonly AnalysisListingPlan[],
+): Promise<CohortColumns> {
+  const records: { listing: number; row: RawRecord }[] = [];
+  const catalogueInput: CatalogueColumnInput[][] = [];
+  for (const [position, listing] of listings.entries()) {
+    const [, anchoredRoot] = await chain.contracts.marketplace.getListing(listing.chainKey);
+    const text = (await getBlob(listing.blobKey!)).toString("utf8");
+    const rows = Papa.parse<Record<string, string>>(text, {
+      header: true,
+      skipEmptyLines: "greedy",
+    }).data;
+    if (rows.length === 0) continue;
+    const tree = buildRecordTree(rows);
+    if (tree.root !== listing.dataRoot || anchoredRoot !== tree.root)
+      throw new AppError(
+        "CONFLICT",
+        "A listing's stored data no longer matches its anchored root; nothing was run or charged. Report this to the auditors.",
+      );
+    const renamed = rows.map((row) =>
+      Object.fromEntries(
+        Object.entries(row).map(([header, value]) => [normaliseHeader(header), value]),
+      ),
+    );
+    for (const row of renamed) records.push({ listing: position, row });
+    catalogueInput.push(catalogueColumns(listing.report, rows));
+  }
+  validateAgainstCohort(spec, buildVariableCatalogue(catalogueInput));
+  return encodeColumns(spec, records);
+}
+
+/**
+ * A listing's analysable columns: their class from its de-identification report; a number's
+ * range from its values (rounded outward by the catalogue).
+ */
+function catalogueColumns(
+  report: unknown,
+  rows: readonly Record<string, string>[],
+): CatalogueColumnInput[] {
+  const classes = (report as Partial<DeidReport> | null)?.columns ?? [];
+  return classes.map(({ column, class: columnClass }) => {
+    if (columnClass !== "measurement") return { header: column, class: columnClass };
+    const values = rows.map((row) => Number(row[column])).filter((value) => Number.isFinite(value));
+    if (values.length === 0) return { header: column, class: columnClass };
+    let min = Infinity;
+    let max = -Infinity;
+    for (const value of values) {
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    return { header: column, class: columnClass, range: { min, max } };
+  });
+}

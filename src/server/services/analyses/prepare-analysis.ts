@@ -1,0 +1,166 @@
+import "server-only";
+import type { Chain } from "~/server/chain/client";
+import type { DbClient } from "~/server/db";
+import { AppError } from "~/server/errors";
+import type { Role } from "~/server/generated/prisma/enums";
+import { parseAnalysisSpec } from "~/server/analysis/validate-spec";
+import { ANALYSIS_LIMITS, type TAnalysisSpec } from "~/shared/analysis-spec";
+
+export type AnalysisListingPlan = {
+  id: string;
+  chainKey: string;
+  title: string;
+  itemIndex: number;
+  blobKey: string | null;
+  dataRoot: string;
+  report: unknown;
+  /** The chain's budget and what it has spent, hundredths of ε (the DB mirror is synced to it). */
+  budget: { total: number; spent: number };
+};
+
+export type AnalysisPlan = {
+  request: { id: string; chainKey: string };
+  spec: TAnalysisSpec;
+  epsilonCentis: number;
+  /** The largest minimum cell count of the listings used, never below 5. */
+  threshold: number;
+  listings: AnalysisListingPlan[];
+  /** Listings left out, named with why (the researcher is told). */
+  excluded: { listingId: string; title: string; reason: string }[];
+};
+
+/**
+ * Step 1 of docs/compute-to-data.md §4.3: every check before anything is written. The
+ * researcher's own confirmed request, its access period running, approved items whose consent
+ * epoch is still in force on chain, and per listing a budget that has `ε` left (chain budget −
+ * chain spent − reservations of jobs under way). Nothing left → a clear error.
+ */
+export async function prepareAnalysis(options: {
+  db: DbClient;
+  chain: Chain;
+  researcher: { id: string; role: Role };
+  requestId: string;
+  spec: unknown;
+  /** Listings to leave out (a reservation found them spent meanwhile). */
+  skip?: ReadonlySet<string>;
+}): Promise<AnalysisPlan> {
+  const { db, chain } = options;
+  if (options.researcher.role !== "RESEARCHER")
+    throw new AppError("FORBIDDEN", "Only researchers run analyses.");
+  const request = await db.accessRequest.findUnique({
+    where: { id: options.requestId },
+    select: {
+      id: true,
+      chainKey: true,
+      researcherId: true,
+      accessUntil: true,
+      anchorStatus: true,
+      analysisCredits: true,
+      items: {
+        where: { status: "APPROVED" },
+        orderBy: { itemIndex: "asc" },
+        select: {
+          itemIndex: true,
+          listing: {
+            select: {
+              id: true,
+              chainKey: true,
+              title: true,
+              blobKey: true,
+              dataRoot: true,
+              report: true,
+              erasedAt: true,
+              consent: { select: { minCellCount: true } },
+              budget: { select: { reservedCentis: true } },
+            },
+          },
+        },
+      },
+    },
+  });
+  if (!request || request.researcherId !== options.researcher.id)
+    throw new AppError("NOT_FOUND", "No request of yours has this id.");
+  if (request.anchorStatus !== "CONFIRMED")
+    throw new AppError("CONFLICT", "This request is not recorded on chain yet.");
+  if (request.accessUntil < new Date())
+    throw new AppError("FORBIDDEN", "The access period of this request has ended.");
+  if (request.items.length === 0)
+    throw new AppError("FORBIDDEN", "No listing of this request is approved (yet).");
+  // Only the request's researcher learns whether a spec is valid.
+  const spec = parseAnalysisSpec(options.spec);
+  const used = await db.analysisJob.count({
+    where: { requestId: request.id, status: { in: ["RESERVED", "CHARGING", "RELEASED"] } },
+  });
+  if (request.analysisCredits - used <= 0)
+    throw new AppError(
+      "FORBIDDEN",
+      "No analysis credit is left on this request; buy analyses first.",
+    );
+
+  const epsilon = spec.epsilonCentis;
+  const listings: AnalysisListingPlan[] = [];
+  const excluded: AnalysisPlan["excluded"] = [];
+  let threshold: number = ANALYSIS_LIMITS.defaultThreshold;
+  const minimums: number[] = [];
+  for (const item of request.items) {
+    const { listing } = item;
+    const leaveOut = (reason: string) =>
+      excluded.push({ listingId: listing.id, title: listing.title, reason });
+    if (options.skip?.has(listing.id) || listing.erasedAt || !listing.blobKey) {
+      leaveOut(listing.erasedAt ? "erased at its owner's request" : "its privacy budget is spent");
+      continue;
+    }
+    // As createExtract: the consent epoch the item was approved under must still be in force.
+    const [, , isConsentInForce] = await chain.contracts.marketplace.itemState(
+      request.chainKey,
+      item.itemIndex,
+    );
+    if (!isConsentInForce) {
+      leaveOut("its consent has ended (revoked, given anew, or the trial's protocol changed)");
+      continue;
+    }
+    const [total, spent] = await chain.contracts.marketplace.privacyBudget(listing.chainKey);
+    const budget = { total: Number(total), spent: Number(spent) };
+    if (budget.total === 0) {
+      leaveOut("its owner allows no analyses");
+      continue;
+    }
+    const reserved = listing.budget?.reservedCentis ?? 0;
+    if (budget.total - budget.spent - reserved < epsilon) {
+      leaveOut(
+        `its privacy budget is spent (ε ${centis(Math.max(0, budget.total - budget.spent - reserved))} left, ε ${centis(epsilon)} asked)`,
+      );
+      continue;
+    }
+    minimums.push(listing.consent?.minCellCount ?? ANALYSIS_LIMITS.defaultThreshold);
+    listings.push({
+      id: listing.id,
+      chainKey: listing.chainKey,
+      title: listing.title,
+      itemIndex: item.itemIndex,
+      blobKey: listing.blobKey,
+      dataRoot: listing.dataRoot,
+      report: listing.report,
+      budget,
+    });
+  }
+  if (listings.length === 0)
+    throw new AppError(
+      "CONFLICT",
+      `No listing of this request can take part in this analysis: ${excluded
+        .map((entry) => `'${entry.title}' (${entry.reason})`)
+        .join("; ")}. Nothing was charged.`,
+    );
+  // Defence in depth: a row forced below the floor still gets the floor.
+  if (minimums.length > 0) threshold = Math.max(ANALYSIS_LIMITS.minThreshold, ...minimums);
+  return {
+    request: { id: request.id, chainKey: request.chainKey },
+    spec,
+    epsilonCentis: epsilon,
+    threshold,
+    listings,
+    excluded,
+  };
+}
+
+export const centis = (value: number) => (value / 100).toFixed(2);
