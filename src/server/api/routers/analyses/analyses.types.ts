@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 
 const id = z.string().min(1).max(64);
