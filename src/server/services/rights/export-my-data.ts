@@ -120,6 +120,21 @@ export async function exportMyData(options: {
             revokedAt: true,
             suspendedAt: true,
             epoch: true,
+            epsilonBudget: true,
+            minCellCount: true,
+          },
+        },
+        budget: { select: { totalCentis: true, spentCentis: true, reservedCentis: true } },
+        // The analyses that used the listing, as the participant's ledger shows them: never
+        // another listing's part nor a result's values.
+        analyses: {
+          select: {
+            itemIndex: true,
+            creditedWei: true,
+            settledAt: true,
+            job: {
+              select: { chainKey: true, epsilonCentis: true, status: true, createdAt: true },
+            },
           },
         },
       },
@@ -213,6 +228,22 @@ export async function exportMyData(options: {
             anchorTxHash: true,
             registeredAt: true,
             createdAt: true,
+          },
+        },
+        analyses: {
+          select: {
+            id: true,
+            chainKey: true,
+            spec: true,
+            epsilonCentis: true,
+            status: true,
+            reason: true,
+            queryHash: true,
+            outputHash: true,
+            disclosure: true,
+            anchorTxHash: true,
+            createdAt: true,
+            finishedAt: true,
           },
         },
       },
@@ -321,9 +352,10 @@ export async function exportMyData(options: {
       })),
     ),
     listings: await Promise.all(
-      listings.map(async ({ blobKey, priceWei, consent, ...listing }) => ({
+      listings.map(async ({ blobKey, priceWei, consent, analyses, ...listing }) => ({
         ...listing,
         priceWei: wei(priceWei),
+        analyses: analyses.map((use) => ({ ...use, creditedWei: wei(use.creditedWei) })),
         consent: consent && { ...consent, purposes: fromPurposeMask(consent.purposes) },
         deidentifiedData: await readText(blobKey),
       })),
