@@ -18,7 +18,10 @@ const folders: string[] = [];
 
 afterAll(async () => {
   for (const server of started) await stopApp(server);
-  for (const folder of folders) await rm(folder, { recursive: true, force: true });
+  // The embedded database server stops on its own once the app has ended, and may still write
+  // its files for a moment (ENOTEMPTY in a loaded CI run): rm retries those errors.
+  for (const folder of folders)
+    await rm(folder, { recursive: true, force: true, maxRetries: 50, retryDelay: 100 });
 });
 
 async function startApp(overrides: Record<string, string>) {
