@@ -425,6 +425,39 @@ describe("compute-to-data: requests that may not analyse", () => {
     ).toEqual({ total: 400, spent: 0 });
   });
 
+  it("a grouping that leaves every cell suppressed is refused: nothing recorded, the ε stays", async () => {
+    const { listingId } = await publishListing({ epsilonBudget: BUDGET });
+    await harness.settle();
+    const other = await createResearcher();
+    const request = await requestAccess(other, [listingId]);
+    await buyAnalyses(other, request, 1);
+    const [, recordsBefore] = await writes();
+    // Three records split by arm (2 and 1): both cells under the owner's minimum of 5.
+    const byArm = {
+      version: 1,
+      epsilonCentis: 50,
+      query: { kind: "count", by: [{ variable: "arm", levels: ["A", "B"] }] },
+    };
+    await expectCode(
+      harness.callerFor(other).analyses.run({ requestId: request, spec: byArm }),
+      "BAD_REQUEST",
+      /Every cell would be suppressed.*Nothing was charged/,
+    );
+    await harness.settle();
+    expect((await writes())[1]).toBe(recordsBefore);
+    const { chainKey } = await harness.db.listing.findUniqueOrThrow({
+      where: { id: listingId },
+      select: { chainKey: true },
+    });
+    expect(await budgetOnChain(chainKey)).toEqual({ total: 400, spent: 0 });
+    expect(await mirror(listingId)).toMatchObject({ spentCentis: 0, reservedCentis: 0 });
+    const jobs = await harness.db.analysisJob.findMany({
+      where: { requestId: request },
+      select: { status: true, outputHash: true },
+    });
+    expect(jobs).toEqual([{ status: "REFUSED_EMPTY", outputHash: null }]);
+  });
+
   it("a request without analysis credits is refused, nothing written", async () => {
     const { listingId } = await publishListing({ epsilonBudget: BUDGET });
     await harness.settle();

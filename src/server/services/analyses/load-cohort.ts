@@ -1,7 +1,5 @@
 import "server-only";
-import Papa from "papaparse";
 import type { Chain } from "~/server/chain/client";
-import { AppError } from "~/server/errors";
 import {
   encodeColumns,
   type CohortColumns,
@@ -13,15 +11,14 @@ import {
   normaliseHeader,
   type CatalogueColumnInput,
 } from "~/server/analysis/variable-catalogue";
-import { buildRecordTree } from "~/server/integrity/merkle";
 import type { DeidReport } from "~/server/privacy/report";
-import { getBlob } from "~/server/storage/blob-store";
+import { readAnchoredRecords } from "~/server/services/extracts/approved-request";
 import type { TAnalysisSpec } from "~/shared/analysis-spec";
 import type { AnalysisListingPlan } from "./prepare-analysis";
 
 /**
  * Decrypts the cohort's listings exactly as createExtract does (each checked against its
- * anchored root), checks the spec against the cohort's catalogue, and encodes only the columns
+ * anchored root, by the same helper), checks the spec against the cohort's catalogue, and encodes only the columns
  * the spec names. Rows are keyed by catalogue name, so a spec can never reach a raw column.
  */
 export async function loadCohort(
@@ -32,19 +29,11 @@ export async function loadCohort(
   const records: { listing: number; row: RawRecord }[] = [];
   const catalogueInput: CatalogueColumnInput[][] = [];
   for (const [position, listing] of listings.entries()) {
-    const [, anchoredRoot] = await chain.contracts.marketplace.getListing(listing.chainKey);
-    const text = (await getBlob(listing.blobKey!)).toString("utf8");
-    const rows = Papa.parse<Record<string, string>>(text, {
-      header: true,
-      skipEmptyLines: "greedy",
-    }).data;
-    if (rows.length === 0) continue;
-    const tree = buildRecordTree(rows);
-    if (tree.root !== listing.dataRoot || anchoredRoot !== tree.root)
-      throw new AppError(
-        "CONFLICT",
-        "A listing's stored data no longer matches its anchored root; nothing was run or charged. Report this to the auditors.",
-      );
+    const { records: rows } = await readAnchoredRecords(
+      chain,
+      listing,
+      "nothing was run or charged",
+    );
     const renamed = rows.map((row) =>
       Object.fromEntries(
         Object.entries(row).map(([header, value]) => [normaliseHeader(header), value]),

@@ -5,6 +5,11 @@ import { AppError } from "~/server/errors";
 import type { Role } from "~/server/generated/prisma/enums";
 import { parseAnalysisSpec } from "~/server/analysis/validate-spec";
 import { ANALYSIS_LIMITS, type TAnalysisSpec } from "~/shared/analysis-spec";
+import {
+  APPROVED_ITEMS,
+  assertUsableRequest,
+  isItemConsentInForce,
+} from "~/server/services/extracts/approved-request";
 
 export type AnalysisListingPlan = {
   id: string;
@@ -57,8 +62,7 @@ export async function prepareAnalysis(options: {
       anchorStatus: true,
       analysisCredits: true,
       items: {
-        where: { status: "APPROVED" },
-        orderBy: { itemIndex: "asc" },
+        ...APPROVED_ITEMS,
         select: {
           itemIndex: true,
           listing: {
@@ -78,14 +82,7 @@ export async function prepareAnalysis(options: {
       },
     },
   });
-  if (!request || request.researcherId !== options.researcher.id)
-    throw new AppError("NOT_FOUND", "No request of yours has this id.");
-  if (request.anchorStatus !== "CONFIRMED")
-    throw new AppError("CONFLICT", "This request is not recorded on chain yet.");
-  if (request.accessUntil < new Date())
-    throw new AppError("FORBIDDEN", "The access period of this request has ended.");
-  if (request.items.length === 0)
-    throw new AppError("FORBIDDEN", "No listing of this request is approved (yet).");
+  assertUsableRequest(request, options.researcher.id);
   // Only the request's researcher learns whether a spec is valid.
   const spec = parseAnalysisSpec(options.spec);
   const used = await db.analysisJob.count({
@@ -110,12 +107,7 @@ export async function prepareAnalysis(options: {
       leaveOut(listing.erasedAt ? "erased at its owner's request" : "its privacy budget is spent");
       continue;
     }
-    // As createExtract: the consent epoch the item was approved under must still be in force.
-    const [, , isConsentInForce] = await chain.contracts.marketplace.itemState(
-      request.chainKey,
-      item.itemIndex,
-    );
-    if (!isConsentInForce) {
+    if (!(await isItemConsentInForce(chain, request.chainKey, item.itemIndex))) {
       leaveOut("its consent has ended (revoked, given anew, or the trial's protocol changed)");
       continue;
     }

@@ -4,11 +4,17 @@ import { escapeCell, escapeRow } from "~/shared/csv-safety";
 import type { Chain } from "~/server/chain/client";
 import type { DbClient } from "~/server/db";
 import { AppError } from "~/server/errors";
-import { buildRecordTree, computeDataRoot, hashRecord } from "~/server/integrity/merkle";
+import { computeDataRoot, hashRecord } from "~/server/integrity/merkle";
 import { anonymize } from "~/server/privacy/k-anonymity";
-import { getBlob, putBlob } from "~/server/storage/blob-store";
+import { putBlob } from "~/server/storage/blob-store";
 import { recordDelivery } from "~/server/services/requests/record-delivery";
 import { MAX_SUPPRESSION_SHARE } from "~/shared/quasi-identifiers";
+import {
+  APPROVED_ITEMS,
+  assertUsableRequest,
+  isItemConsentInForce,
+  readAnchoredRecords,
+} from "./approved-request";
 import { toFhirBundle } from "./fhir-export";
 
 /**
@@ -35,8 +41,7 @@ export async function createExtract(options: {
       accessUntil: true,
       anchorStatus: true,
       items: {
-        where: { status: "APPROVED" },
-        orderBy: { itemIndex: "asc" },
+        ...APPROVED_ITEMS,
         select: {
           itemIndex: true,
           listing: { select: { id: true, chainKey: true, blobKey: true, dataRoot: true } },
@@ -44,26 +49,12 @@ export async function createExtract(options: {
       },
     },
   });
-  if (!request || request.researcherId !== options.researcherId)
-    throw new AppError("NOT_FOUND", "No request of yours has this id.");
-  if (request.anchorStatus !== "CONFIRMED")
-    throw new AppError("CONFLICT", "This request is not recorded on chain yet.");
-  if (request.accessUntil < new Date())
-    throw new AppError("FORBIDDEN", "The access period of this request has ended.");
-  if (request.items.length === 0)
-    throw new AppError("FORBIDDEN", "No listing of this request is approved (yet).");
+  assertUsableRequest(request, options.researcherId);
 
-  // Consent is re-read from the chain, item by item: the consent epoch each item was approved
-  // under must still be in force (not revoked or granted anew, the owner still enrolled in the
-  // linked trial, its protocol not amended since), or the data use would be refused.
   const permitted = [];
-  for (const item of request.items) {
-    const [, , isConsentInForce] = await chain.contracts.marketplace.itemState(
-      request.chainKey,
-      item.itemIndex,
-    );
-    if (isConsentInForce) permitted.push(item.listing);
-  }
+  for (const item of request.items)
+    if (await isItemConsentInForce(chain, request.chainKey, item.itemIndex))
+      permitted.push(item.listing);
   if (permitted.length === 0)
     throw new AppError(
       "FORBIDDEN",
@@ -79,25 +70,16 @@ export async function createExtract(options: {
     proof: string[];
   }[] = [];
   for (const listing of permitted) {
-    const [, anchoredRoot, , , dataVersion] = await chain.contracts.marketplace.getListing(
-      listing.chainKey,
+    const { records, tree, dataVersion } = await readAnchoredRecords(
+      chain,
+      listing,
+      "the extract was not built",
     );
-    const text = (await getBlob(listing.blobKey!)).toString("utf8");
-    const records = Papa.parse<Record<string, string>>(text, {
-      header: true,
-      skipEmptyLines: "greedy",
-    }).data;
-    const tree = buildRecordTree(records);
-    if (tree.root !== listing.dataRoot || anchoredRoot !== tree.root)
-      throw new AppError(
-        "CONFLICT",
-        "A listing's stored data no longer matches its anchored root; the extract was not built. Report this to the auditors.",
-      );
     for (const [index, record] of records.entries()) {
       pooled.push(record);
       provenance.push({
         listing,
-        dataVersion: Number(dataVersion),
+        dataVersion,
         index,
         recordHash: hashRecord(record),
         proof: tree.getProof(index),
