@@ -10,7 +10,7 @@ import { prepareAnalysis } from "~/server/services/analyses/prepare-analysis";
 import { reserveAnalysis } from "~/server/services/analyses/reserve-analysis";
 import { sweepStaleAnalyses } from "~/server/services/analyses/sweep-stale-analyses";
 import { keyOfAccount } from "~/server/services/users/derived-accounts";
-import { getBlob } from "~/server/storage/blob-store";
+import { getBlob, putBlob } from "~/server/storage/blob-store";
 import type { SessionUser } from "~/server/session";
 import { buildAnalysisRunner } from "../../scripts/build-analysis-runner.mjs";
 import { expectCode } from "./expect-code";
@@ -456,6 +456,32 @@ describe("compute-to-data: requests that may not analyse", () => {
       select: { status: true, outputHash: true },
     });
     expect(jobs).toEqual([{ status: "REFUSED_EMPTY", outputHash: null }]);
+  });
+
+  it("a record altered in storage after anchoring: refused, nothing written, the ε stays", async () => {
+    const { listingId } = await publishListing({ epsilonBudget: BUDGET });
+    await harness.settle();
+    const other = await createResearcher();
+    const request = await requestAccess(other, [listingId]);
+    await buyAnalyses(other, request, 1);
+    const listing = await harness.db.listing.findUniqueOrThrow({
+      where: { id: listingId },
+      select: { blobKey: true, chainKey: true },
+    });
+    // An insider swaps in a file where one participant's last value is changed.
+    const text = (await getBlob(listing.blobKey!)).toString("utf8");
+    const changed = text.replace(/\d(?=\D*$)/, (digit) => String((Number(digit) + 1) % 10));
+    expect(changed).not.toBe(text);
+    const altered = await putBlob(Buffer.from(changed, "utf8"));
+    await harness.db.listing.update({ where: { id: listingId }, data: { blobKey: altered } });
+    const before = await writes();
+    await expectCode(
+      harness.callerFor(other).analyses.run({ requestId: request, spec: TOTAL_COUNT(50) }),
+      "CONFLICT",
+      /no longer matches its anchored root; nothing was run or charged/,
+    );
+    expect(await writes()).toEqual(before);
+    expect(await budgetOnChain(listing.chainKey)).toEqual({ total: 400, spent: 0 });
   });
 
   it("a request without analysis credits is refused, nothing written", async () => {
