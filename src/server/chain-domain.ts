@@ -4,6 +4,7 @@ import type { Chain } from "~/server/chain/client";
 import { createChainDrain } from "~/server/chain/drain";
 import { startWorkers } from "~/server/chain/workers";
 import type { DbClient } from "~/server/db";
+import { enqueueDueAnalysisSettlements } from "~/server/services/analyses/settle-analyses";
 import { sweepStaleAnalyses } from "~/server/services/analyses/sweep-stale-analyses";
 import { invalidateCatalogue } from "~/server/services/listings/catalogue-cache";
 import { OUTBOX_HOOKS } from "~/server/services/outbox-handlers";
@@ -27,7 +28,9 @@ export const CHAIN_DOMAIN: ChainDomain = {
   queueDueWrites: async (db, chain) => {
     // Analyses cut off by a crash before their seal hand their ε back; no chain write follows.
     await sweepStaleAnalyses({ db });
-    return enqueueDueSettlements(db, chain);
+    return (
+      (await enqueueDueSettlements(db, chain)) + (await enqueueDueAnalysisSettlements(db, chain))
+    );
   },
 };
 

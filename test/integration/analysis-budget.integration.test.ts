@@ -237,6 +237,58 @@ describe("compute-to-data: budget and charging", () => {
     expect(await mirror(cohort[0]!.listingId)).toMatchObject({ spentCentis: 200 });
   });
 
+  it("each owner is paid once for the analysis that used their listing; a replayed settlement is refused", async () => {
+    const paid = await harness.db.analysisListing.findMany({
+      where: { jobId: firstJob },
+      select: {
+        creditedWei: true,
+        settledAt: true,
+        listing: { select: { ownerAddress: true, owner: { select: { walletAddress: true } } } },
+      },
+    });
+    expect(paid).toHaveLength(COHORT);
+    const balances = new Map<string, bigint>();
+    for (const row of paid) {
+      expect(row.settledAt).not.toBeNull();
+      const credited = BigInt(row.creditedWei!.toFixed(0));
+      expect(credited).toBeGreaterThan(0n);
+      const owner = row.listing.ownerAddress ?? row.listing.owner.walletAddress;
+      // Nothing else has paid these owners yet (the request's own items wait for its window).
+      const balance = await harness.chain.contracts.marketplace.balanceOf(owner);
+      expect(balance).toBe(credited);
+      balances.set(owner, balance);
+    }
+    expect(await harness.db.payout.count({ where: { kind: "ANALYSIS_CREDIT", requestId } })).toBe(
+      COHORT,
+    );
+
+    const settle = await harness.db.chainOutbox.findFirstOrThrow({
+      where: { kind: "analysis.settle", entityId: firstJob, status: "CONFIRMED" },
+      select: { payload: true, signer: true },
+    });
+    await harness.db.chainOutbox.create({
+      data: {
+        kind: "analysis.settle",
+        entityId: firstJob,
+        idempotencyKey: `analysis.settle:${firstJob}:replay`,
+        signer: settle.signer,
+        payload: settle.payload as object,
+      },
+    });
+    await harness.settle();
+    const replay = await harness.db.chainOutbox.findFirstOrThrow({
+      where: { idempotencyKey: { endsWith: `analysis.settle:${firstJob}:replay` } },
+      select: { status: true, lastError: true },
+    });
+    expect(replay.status).toBe("FAILED");
+    expect(replay.lastError).toMatch(/AlreadySettled/);
+    for (const [owner, balance] of balances)
+      expect(await harness.chain.contracts.marketplace.balanceOf(owner)).toBe(balance);
+    expect(await harness.db.payout.count({ where: { kind: "ANALYSIS_CREDIT", requestId } })).toBe(
+      COHORT,
+    );
+  });
+
   it("consent revoked while the charge waits: the chain refuses, nothing is released, the ε comes back", async () => {
     const api = harness.callerFor(researcher);
     const { jobId } = await api.analyses.run({ requestId, spec: TOTAL_COUNT(200) });

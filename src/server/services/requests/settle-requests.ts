@@ -2,7 +2,7 @@ import "server-only";
 import type { Chain } from "~/server/chain/client";
 import { enqueueChainWrite } from "~/server/chain/outbox";
 import type { DbClient } from "~/server/db";
-import { settlementArgs } from "~/server/integrity/cohort-items";
+import { settlementArgs, type CohortTree } from "~/server/integrity/cohort-items";
 import { logger } from "~/server/logger";
 import { requestItems } from "./request-actions";
 
@@ -20,7 +20,8 @@ export const SETTLE_BATCH = 150;
 /** Clocks of the server and the chain may differ a little: wait this much past a deadline. */
 const CLOCK_MARGIN_MS = 60_000;
 
-function confirmedSettleIndices(
+/** Item indices of the settle batches the chain has taken (their events may not be read yet). */
+export function confirmedSettleIndices(
   chain: Chain,
   settles: { status: string; payload: unknown }[],
 ): Set<number> {
@@ -86,29 +87,54 @@ export async function enqueueDueSettlements(db: DbClient, chain: Chain): Promise
       return isWindowOver || deliveredListings.has(item.listing.id);
     });
     if (due.length === 0) continue;
-    const batch = due.slice(0, SETTLE_BATCH).map((item) => item.itemIndex);
-    const args = settlementArgs(tree, batch);
-    await db.$transaction((tx) =>
-      enqueueChainWrite(tx, {
-        kind: "request.settle",
-        entityId: request.id,
-        idempotencyKey: `request.settle:${request.id}:${settles.length}`,
-        signer: chain.relayer.address,
-        payload: {
-          type: "operator",
-          contract: "DataMarketplace",
-          data: chain.contracts.marketplace.interface.encodeFunctionData("settleItems", [
-            request.chainKey,
-            args.indices,
-            args.listingIds,
-            args.prices,
-            args.proof,
-            args.proofFlags,
-          ]),
-        },
-      }),
-    );
+    await queueSettleBatch(db, chain, {
+      kind: "request.settle",
+      entityId: request.id,
+      attempt: settles.length,
+      settleKey: request.chainKey,
+      tree,
+      indices: due.slice(0, SETTLE_BATCH).map((item) => item.itemIndex),
+    });
     queued += 1;
   }
   return queued;
+}
+
+/**
+ * One settlement batch into the outbox: `settleKey` is the request's id on chain, or an
+ * analysis's (the contract settles that analysis's items of the request then).
+ */
+export async function queueSettleBatch(
+  db: DbClient,
+  chain: Chain,
+  batch: {
+    kind: "request.settle" | "analysis.settle";
+    entityId: string;
+    attempt: number;
+    settleKey: string;
+    tree: CohortTree;
+    indices: number[];
+  },
+) {
+  const args = settlementArgs(batch.tree, batch.indices);
+  await db.$transaction((tx) =>
+    enqueueChainWrite(tx, {
+      kind: batch.kind,
+      entityId: batch.entityId,
+      idempotencyKey: `${batch.kind}:${batch.entityId}:${batch.attempt}`,
+      signer: chain.relayer.address,
+      payload: {
+        type: "operator",
+        contract: "DataMarketplace",
+        data: chain.contracts.marketplace.interface.encodeFunctionData("settleItems", [
+          batch.settleKey,
+          args.indices,
+          args.listingIds,
+          args.prices,
+          args.proof,
+          args.proofFlags,
+        ]),
+      },
+    }),
+  );
 }
