@@ -9,6 +9,7 @@ import { runAnalysis } from "~/server/services/analyses/run-analysis";
 import { prepareAnalysis } from "~/server/services/analyses/prepare-analysis";
 import { reserveAnalysis } from "~/server/services/analyses/reserve-analysis";
 import { sweepStaleAnalyses } from "~/server/services/analyses/sweep-stale-analyses";
+import { collectNotifications } from "~/server/services/notifications/collect-notifications";
 import { keyOfAccount } from "~/server/services/users/derived-accounts";
 import { getBlob, putBlob } from "~/server/storage/blob-store";
 import type { SessionUser } from "~/server/session";
@@ -287,6 +288,29 @@ describe("compute-to-data: budget and charging", () => {
     expect(await harness.db.payout.count({ where: { kind: "ANALYSIS_CREDIT", requestId } })).toBe(
       COHORT,
     );
+  });
+
+  it("tells each owner their data was analysed and paid, and the researcher the result is ready", async () => {
+    await collectNotifications(harness.db);
+    const [owner] = owners;
+    const ownerKinds = await harness.db.notification.findMany({
+      where: { userId: owner!.id },
+      select: { kind: true, body: true },
+    });
+    expect(ownerKinds.map((row) => row.kind)).toEqual(
+      expect.arrayContaining(["data.analysed", "payment.arrived"]),
+    );
+    expect(ownerKinds.find((row) => row.kind === "data.analysed")?.body).toMatch(/ε 2\.00/);
+    const researcherKinds = await harness.db.notification.findMany({
+      where: { userId: researcher.id },
+      select: { kind: true },
+    });
+    expect(researcherKinds.map((row) => row.kind)).toContain("analysis.released");
+    // Collecting again (another server, a restart) adds nothing.
+    expect(await collectNotifications(harness.db)).toBe(0);
+    // No title, variable or value of the analysed data in any text.
+    const texts = await harness.db.notification.findMany({ select: { title: true, body: true } });
+    for (const text of texts) expect(`${text.title} ${text.body}`).not.toMatch(/hba1c|\barm\b/i);
   });
 
   it("consent revoked while the charge waits: the chain refuses, nothing is released, the ε comes back", async () => {

@@ -2,13 +2,15 @@ import "server-only";
 import type { DbClient } from "~/server/db";
 import { formatTokens } from "~/shared/tokens";
 import { PURPOSES } from "~/server/services/consent/purposes";
+import { forAnalyses } from "./analysis-notifications";
 
 /**
  * Derives notifications from what the database (the indexer's projection of the chain) says
  * happened: a request awaits a decision, its decision window closes soon, data was used, a
  * payment arrived, a protocol amendment needs re-consent, consent is about to expire, a result
  * was published from a study that used the participant's data; for
- * researchers a decision was made and an extract is ready; for sponsors an enrolment milestone.
+ * researchers a decision was made and an extract is ready; for sponsors an enrolment milestone;
+ * compute-to-data's analyses (analysis-notifications.ts).
  *
  * Each event has an idempotency key, so running this again (every few seconds, on every app
  * server, after a crash) never doubles one. Texts name what happened and where to look, never
@@ -30,6 +32,10 @@ export type NewNotification = {
   link: string;
 };
 
+const PAYOUT_LABELS: Record<string, string> = {
+  ENROLLMENT_REWARD: "an enrolment reward",
+  ANALYSIS_CREDIT: "an analysis of your data",
+};
 const day = (date: Date) => date.toISOString().slice(0, 10);
 const purposeLabel = (index: number) => PURPOSES[index]?.label.toLowerCase() ?? "research";
 
@@ -55,7 +61,10 @@ async function forParticipants(db: DbClient, now: Date, since: Date): Promise<Ne
       },
     }),
     db.payout.findMany({
-      where: { kind: { in: ["DATA_USE_CREDIT", "ENROLLMENT_REWARD"] }, createdAt: { gte: since } },
+      where: {
+        kind: { in: ["DATA_USE_CREDIT", "ANALYSIS_CREDIT", "ENROLLMENT_REWARD"] },
+        createdAt: { gte: since },
+      },
       select: { id: true, userId: true, kind: true, amountWei: true },
     }),
     db.enrollment.findMany({
@@ -132,7 +141,7 @@ async function forParticipants(db: DbClient, now: Date, since: Date): Promise<Ne
       kind: "payment.arrived",
       idempotencyKey: `payment.arrived:${payout.id}`,
       title: "A payment arrived",
-      body: `${formatTokens(payout.amountWei.toFixed(0))} TSR was credited to you (${payout.kind === "ENROLLMENT_REWARD" ? "an enrolment reward" : "a data use"}). Withdraw it from your ledger.`,
+      body: `${formatTokens(payout.amountWei.toFixed(0))} TSR was credited to you (${PAYOUT_LABELS[payout.kind] ?? "a data use"}). Withdraw it from your ledger.`,
       link: "/participant/ledger",
     })),
     ...enrollments
@@ -222,6 +231,7 @@ export async function collectNotifications(db: DbClient, now = new Date()): Prom
   const candidates = [
     ...(await forParticipants(db, now, since)),
     ...(await forResearchersAndSponsors(db, since)),
+    ...(await forAnalyses(db, since)),
   ];
   if (candidates.length === 0) return 0;
   const erased = new Set(
