@@ -501,12 +501,16 @@ describe("compute-to-data: requests that may not analyse", () => {
     ).toEqual({ total: 400, spent: 0 });
   });
 
-  it("a grouping that leaves every cell suppressed is refused: nothing recorded, the ε stays", async () => {
+  it("a grouping that leaves every cell suppressed is refused free 10 times per request, even when raced; then charged", async () => {
     const { listingId } = await publishListing({ epsilonBudget: BUDGET });
     await harness.settle();
     const other = await createResearcher();
     const request = await requestAccess(other, [listingId]);
-    await buyAnalyses(other, request, 1);
+    await buyAnalyses(other, request, 4);
+    const { chainKey } = await harness.db.listing.findUniqueOrThrow({
+      where: { id: listingId },
+      select: { chainKey: true },
+    });
     const [, recordsBefore] = await writes();
     // Three records split by arm (2 and 1): both cells under the owner's minimum of 5.
     const byArm = {
@@ -514,24 +518,58 @@ describe("compute-to-data: requests that may not analyse", () => {
       epsilonCentis: 50,
       query: { kind: "count", by: [{ variable: "arm", levels: ["A", "B"] }] },
     };
-    await expectCode(
-      harness.callerFor(other).analyses.run({ requestId: request, spec: byArm }),
-      "BAD_REQUEST",
-      /Every cell would be suppressed.*Nothing was charged/,
-    );
+    const run = () => harness.callerFor(other).analyses.run({ requestId: request, spec: byArm });
+    for (let attempt = 1; attempt <= 8; attempt++)
+      await expectCode(run(), "BAD_REQUEST", /Every cell would be suppressed.*Nothing was charged/);
     await harness.settle();
     expect((await writes())[1]).toBe(recordsBefore);
-    const { chainKey } = await harness.db.listing.findUniqueOrThrow({
-      where: { id: listingId },
-      select: { chainKey: true },
-    });
     expect(await budgetOnChain(chainKey)).toEqual({ total: 400, spent: 0 });
     expect(await mirror(listingId)).toMatchObject({ spentCentis: 0, reservedCentis: 0 });
-    const jobs = await harness.db.analysisJob.findMany({
+
+    // The attacker races four at once for the last two free refusals: only two are free. The
+    // engine holds each answer until all four have one, so their refusals really meet.
+    let arrived = 0;
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const heldEngine: typeof runAnalysisJob = async (input) => {
+      const result = await runAnalysisJob(input);
+      if (++arrived === 4) openGate();
+      await gate;
+      return result;
+    };
+    const raced = await Promise.allSettled(
+      Array.from({ length: 4 }, () =>
+        runAnalysis({
+          db: harness.db,
+          chain: harness.chain,
+          researcher: { id: other.id, role: "RESEARCHER" },
+          requestId: request,
+          spec: byArm,
+          engine: heldEngine,
+        }),
+      ),
+    );
+    expect(raced.filter((outcome) => outcome.status === "rejected")).toHaveLength(2);
+    const charged = raced.flatMap((outcome) =>
+      outcome.status === "fulfilled" ? [outcome.value.jobId] : [],
+    );
+    expect(charged).toHaveLength(2);
+    await harness.settle();
+    const jobs = await harness.db.analysisJob.groupBy({
+      by: ["status"],
       where: { requestId: request },
-      select: { status: true, outputHash: true },
+      _count: true,
     });
-    expect(jobs).toEqual([{ status: "REFUSED_EMPTY", outputHash: null }]);
+    expect(Object.fromEntries(jobs.map((row) => [row.status, row._count]))).toEqual({
+      REFUSED_EMPTY: 10,
+      RELEASED: 2,
+    });
+    expect(await budgetOnChain(chainKey)).toEqual({ total: 400, spent: 100 });
+    for (const jobId of charged) {
+      const job = await harness.callerFor(other).analyses.get({ jobId });
+      expect(job.status).toBe("RELEASED");
+      expect((job.output as { cells: unknown[] }).cells.every((cell) => cell === null)).toBe(true);
+    }
   });
 
   it("a record altered in storage after anchoring: refused, nothing written, the ε stays", async () => {

@@ -49,12 +49,9 @@ export async function runAnalysis(options: {
       engine({ spec: plan.spec, columns, threshold: plan.threshold }),
     );
     if (result.allSuppressed) {
-      const reason =
-        "Every cell would be suppressed: the groups are smaller than the smallest group the listings' owners allow. Use fewer or broader groups. Nothing was charged.";
-      await db.$transaction((tx) =>
-        endUnchargedJob(tx, jobId, { status: "REFUSED_EMPTY", reason, from: ["RESERVED"] }),
-      );
-      throw new AppError("BAD_INPUT", reason);
+      const refusal = await refuseEmptyForFree(db, plan.request.id, jobId);
+      if (refusal) throw new AppError("BAD_INPUT", refusal);
+      // Past the free refusals the all-suppressed table is charged and released like any result.
     }
     await sealAnalysis(db, chain, plan, jobId, result);
     return {
@@ -63,6 +60,32 @@ export async function runAnalysis(options: {
     };
   }
   throw new AppError("CONFLICT", "Budgets changed while you asked; try again.");
+}
+
+/**
+ * "Every cell would be suppressed" is itself one bit about the data, so it cannot be free
+ * without limit (docs/compute-to-data.md §3.2): a request gets FREE_EMPTY_REFUSALS of them,
+ * counted under the request's row lock so concurrent runs cannot slip an extra one through.
+ * Returns the refusal to show, or null when this one must be charged.
+ */
+export const FREE_EMPTY_REFUSALS = 10;
+
+async function refuseEmptyForFree(
+  db: DbClient,
+  requestId: string,
+  jobId: string,
+): Promise<string | null> {
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "AccessRequest" WHERE id = ${requestId} FOR UPDATE`;
+    const earlier = await tx.analysisJob.count({
+      where: { requestId, status: "REFUSED_EMPTY" },
+    });
+    if (earlier >= FREE_EMPTY_REFUSALS) return null;
+    const left = FREE_EMPTY_REFUSALS - earlier - 1;
+    const reason = `Every cell would be suppressed: the groups are smaller than the smallest group the listings' owners allow. Use fewer or broader groups. Nothing was charged; ${left === 0 ? "the next such analysis on this request will be charged and released with every cell suppressed" : `${left} more such refusal${left === 1 ? "" : "s"} on this request will be free`}.`;
+    await endUnchargedJob(tx, jobId, { status: "REFUSED_EMPTY", reason, from: ["RESERVED"] });
+    return reason;
+  });
 }
 
 async function runOrFail(
