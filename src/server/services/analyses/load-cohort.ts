@@ -14,12 +14,15 @@ import {
 import type { DeidReport } from "~/server/privacy/report";
 import { readAnchoredRecords } from "~/server/services/extracts/approved-request";
 import type { TAnalysisSpec } from "~/shared/analysis-spec";
+import { mapConcurrent } from "~/shared/map-concurrent";
 import type { AnalysisListingPlan } from "./prepare-analysis";
 
+const LISTING_READS = 8;
+
 /**
- * Decrypts the cohort's listings exactly as createExtract does (each checked against its
- * anchored root, by the same helper), checks the spec against the cohort's catalogue, and encodes only the columns
- * the spec names. Rows are keyed by catalogue name, so a spec can never reach a raw column.
+ * Decrypts the cohort's listings as createExtract does (the same helper checks each against
+ * its anchored root), checks the spec against the cohort's catalogue, and encodes only the
+ * columns the spec names. Rows are keyed by catalogue name, so a spec can never reach a raw column.
  */
 export async function loadCohort(
   chain: Chain,
@@ -28,12 +31,12 @@ export async function loadCohort(
 ): Promise<CohortColumns> {
   const records: { listing: number; row: RawRecord }[] = [];
   const catalogueInput: CatalogueColumnInput[][] = [];
+  // Chain reads and file reads overlap; parsing and hashing still take turns on this thread.
+  const read = await mapConcurrent(listings, LISTING_READS, (listing) =>
+    readAnchoredRecords(chain, listing, "nothing was run or charged"),
+  );
   for (const [position, listing] of listings.entries()) {
-    const { records: rows } = await readAnchoredRecords(
-      chain,
-      listing,
-      "nothing was run or charged",
-    );
+    const rows = read[position]!.records;
     const renamed = rows.map((row) =>
       Object.fromEntries(
         Object.entries(row).map(([header, value]) => [normaliseHeader(header), value]),

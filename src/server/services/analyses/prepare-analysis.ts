@@ -5,11 +5,15 @@ import { AppError } from "~/server/errors";
 import type { Role } from "~/server/generated/prisma/enums";
 import { parseAnalysisSpec } from "~/server/analysis/validate-spec";
 import { ANALYSIS_LIMITS, type TAnalysisSpec } from "~/shared/analysis-spec";
+import { mapConcurrent } from "~/shared/map-concurrent";
 import {
   APPROVED_ITEMS,
   assertUsableRequest,
   isItemConsentInForce,
 } from "~/server/services/extracts/approved-request";
+
+/** Chain reads in flight at once while preparing. */
+const CHAIN_READS = 16;
 
 export type AnalysisListingPlan = {
   id: string;
@@ -99,20 +103,34 @@ export async function prepareAnalysis(options: {
   const excluded: AnalysisPlan["excluded"] = [];
   let threshold: number = ANALYSIS_LIMITS.defaultThreshold;
   const minimums: number[] = [];
-  for (const item of request.items) {
+  // Two chain reads per listing: in parallel (bounded), or a 500-listing cohort waits for a
+  // thousand round trips one after another.
+  const onChain = await mapConcurrent(
+    request.items,
+    CHAIN_READS,
+    async ({ listing, itemIndex }) => {
+      if (options.skip?.has(listing.id) || listing.erasedAt || !listing.blobKey) return null;
+      const [inForce, [total, spent]] = await Promise.all([
+        isItemConsentInForce(chain, request.chainKey, itemIndex),
+        chain.contracts.marketplace.privacyBudget(listing.chainKey),
+      ]);
+      return { inForce, budget: { total: Number(total), spent: Number(spent) } };
+    },
+  );
+  for (const [position, item] of request.items.entries()) {
     const { listing } = item;
     const leaveOut = (reason: string) =>
       excluded.push({ listingId: listing.id, title: listing.title, reason });
-    if (options.skip?.has(listing.id) || listing.erasedAt || !listing.blobKey) {
+    const read = onChain[position];
+    if (!read || !listing.blobKey) {
       leaveOut(listing.erasedAt ? "erased at its owner's request" : "its privacy budget is spent");
       continue;
     }
-    if (!(await isItemConsentInForce(chain, request.chainKey, item.itemIndex))) {
+    if (!read.inForce) {
       leaveOut("its consent has ended (revoked, given anew, or the trial's protocol changed)");
       continue;
     }
-    const [total, spent] = await chain.contracts.marketplace.privacyBudget(listing.chainKey);
-    const budget = { total: Number(total), spent: Number(spent) };
+    const { budget } = read;
     if (budget.total === 0) {
       leaveOut("its owner allows no analyses");
       continue;

@@ -2,7 +2,7 @@ import "server-only";
 import Papa from "papaparse";
 import type { Chain } from "~/server/chain/client";
 import { AppError } from "~/server/errors";
-import { buildRecordTree } from "~/server/integrity/merkle";
+import { buildRecordTree, computeDataRoot } from "~/server/integrity/merkle";
 import { getBlob } from "~/server/storage/blob-store";
 
 /**
@@ -58,6 +58,8 @@ export async function readAnchoredRecords(
   chain: Chain,
   listing: { chainKey: string; blobKey: string | null; dataRoot: string },
   nothingDone: string,
+  /** Keep the tree for per-record proofs (an extract's manifest); otherwise only the root. */
+  withProofs = false,
 ) {
   const [, anchoredRoot, , , dataVersion] = await chain.contracts.marketplace.getListing(
     listing.chainKey,
@@ -75,7 +77,8 @@ export async function readAnchoredRecords(
   }).data;
   // Every anchored dataset has a record: an empty one cannot match its root.
   if (records.length === 0) throw tampered();
-  const tree = buildRecordTree(records);
-  if (tree.root !== listing.dataRoot || anchoredRoot !== tree.root) throw tampered();
+  const tree = withProofs ? buildRecordTree(records) : null;
+  const root = tree ? tree.root : computeDataRoot(records);
+  if (root !== listing.dataRoot || anchoredRoot !== root) throw tampered();
   return { records, tree, dataVersion: Number(dataVersion) };
 }

@@ -74,6 +74,7 @@ export async function createExtract(options: {
       chain,
       listing,
       "the extract was not built",
+      true,
     );
     for (const [index, record] of records.entries()) {
       pooled.push(record);
@@ -82,7 +83,7 @@ export async function createExtract(options: {
         dataVersion,
         index,
         recordHash: hashRecord(record),
-        proof: tree.getProof(index),
+        proof: tree!.getProof(index),
       });
     }
   }
