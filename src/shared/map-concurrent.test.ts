@@ -27,17 +27,17 @@ describe("mapConcurrent", () => {
   it("rejects with the first error and starts nothing after it", async () => {
     const started: number[] = [];
     await expect(
-      mapConcurrent([1, 2, 3, 4], 1, async (value) => {
+      mapConcurrent([1, 2, 3, 4], 1, (value) => {
         started.push(value);
-        if (value === 2) throw new Error("boom");
-        return value;
+        return value === 2 ? Promise.reject(new Error("boom")) : Promise.resolve(value);
       }),
     ).rejects.toThrow("boom");
     expect(started).toEqual([1, 2]);
   });
 
   it("handles no items and refuses a limit below one", async () => {
-    expect(await mapConcurrent([], 4, async () => 1)).toEqual([]);
-    await expect(mapConcurrent([1], 0, async () => 1)).rejects.toThrow(RangeError);
+    const one = () => Promise.resolve(1);
+    expect(await mapConcurrent([], 4, one)).toEqual([]);
+    await expect(mapConcurrent([1], 0, one)).rejects.toThrow(RangeError);
   });
 });
