@@ -12,6 +12,9 @@
  * Last line: JSON.
  */
 import { MaxUint256, parseUnits } from "ethers";
+import { runAnalysisJob } from "~/server/analysis/runner/run-analysis-job";
+import { loadCohort } from "~/server/services/analyses/load-cohort";
+import { prepareAnalysis } from "~/server/services/analyses/prepare-analysis";
 import { keyOfAccount } from "~/server/services/users/derived-accounts";
 import type { SessionUser } from "~/server/session";
 import { deploySuite } from "../contracts/test/fixtures";
@@ -218,11 +221,43 @@ async function timeAnalysis(
   }
   const { jobId, excluded } = ran;
   const elapsed = performance.now() - started;
+  console.error(`analysis ${jobId}: ${Math.round(elapsed)} ms to sealed`);
   await harness.settle();
   const job = await api.analyses.get({ jobId });
   if (job.status !== "RELEASED" || job.output === null || excluded.length > 0)
     throw new Error(`analysis ${jobId} was not released over the whole cohort: ${job.status}`);
   return elapsed;
+}
+
+/**
+ * Where one analysis's time goes, from the same service functions run() calls but without the
+ * reservation or the seal (nothing is written or charged): the plan's chain reads, decrypting and
+ * checking every listing against its anchored root, the isolated engine.
+ */
+async function breakdown(
+  harness: Harness,
+  researcher: SessionUser,
+  requestId: string,
+  analysis: object,
+) {
+  const marks = [performance.now()];
+  const plan = await prepareAnalysis({
+    db: harness.db,
+    chain: harness.chain,
+    researcher,
+    requestId,
+    spec: analysis,
+  });
+  marks.push(performance.now());
+  const columns = await loadCohort(harness.chain, plan.spec, plan.listings);
+  marks.push(performance.now());
+  await runAnalysisJob({ spec: plan.spec, columns, threshold: plan.threshold });
+  marks.push(performance.now());
+  return {
+    prepare: marks[1]! - marks[0]!,
+    load: marks[2]! - marks[1]!,
+    engine: marks[3]! - marks[2]!,
+  };
 }
 
 const percentile = (values: number[], share: number) => {
@@ -258,6 +293,7 @@ await runBenchmark(async (cleanup) => {
       }),
     );
   }
+  const parts = await breakdown(harness, researcher, requestId, regression(REGRESSIONS[0]!));
   // The app's own charges, as sent by its outbox on the local node (a cross-check of gas_500).
   const charges = await harness.db.chainOutbox.findMany({
     where: { kind: "analysis.record", status: "CONFIRMED" },
@@ -296,6 +332,9 @@ await runBenchmark(async (cleanup) => {
       Math.max(...appGas).toLocaleString("en-US"),
       "",
     ],
+    ["one regression, uncharged: prepare (chain reads)", ms(parts.prepare), ""],
+    ["  load (decrypt, parse, check roots)", ms(parts.load), ""],
+    ["  isolated engine (child process)", ms(parts.engine), ""],
     [`setup (not timed): ${LISTINGS} listings`, `${setupSeconds.toFixed(0)} s`, ""],
   ]);
   console.log(

@@ -13,7 +13,7 @@ import {
   normaliseHeader,
   type CatalogueColumnInput,
 } from "~/server/analysis/variable-catalogue";
-import { buildRecordTree } from "~/server/integrity/merkle";
+import { computeDataRoot } from "~/server/integrity/merkle";
 import type { DeidReport } from "~/server/privacy/report";
 import { getBlob } from "~/server/storage/blob-store";
 import type { TAnalysisSpec } from "~/shared/analysis-spec";
@@ -39,8 +39,8 @@ export async function loadCohort(
       skipEmptyLines: "greedy",
     }).data;
     if (rows.length === 0) continue;
-    const tree = buildRecordTree(rows);
-    if (tree.root !== listing.dataRoot || anchoredRoot !== tree.root)
+    const root = computeDataRoot(rows);
+    if (root !== listing.dataRoot || anchoredRoot !== root)
       throw new AppError(
         "CONFLICT",
         "A listing's stored data no longer matches its anchored root; nothing was run or charged. Report this to the auditors.",
