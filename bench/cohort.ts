@@ -6,63 +6,16 @@
  * through the integration tests' harness, without vitest. BENCH_SMOKE=1: 5 listings.
  * Last line: JSON.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { parseUnits, Wallet } from "ethers";
-import { deployContracts } from "~/server/chain/deploy";
-import { localProvider, startLocalChain } from "../scripts/local-chain";
-import { portFromEnv } from "../scripts/free-port";
-import { createHarness, listingInput, type HarnessStack } from "../test/integration/harness";
+import { parseUnits } from "ethers";
+import { listingInput } from "../test/integration/harness";
 import { isSmoke, runBenchmark } from "./cleanup";
+import { startBenchStack } from "./local-stack";
 import { printTable } from "./table";
 
 const LISTINGS = isSmoke ? 5 : 500;
-const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-
-/**
- * The node sometimes drops a kept-alive connection just as the deploy's last one is reused
- * ("socket hang up" on the first call); a second try on a fresh connection goes through.
- */
-async function connectHarness(stack: HarnessStack) {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await createHarness({ stack });
-    } catch (error) {
-      if (
-        attempt >= 3 ||
-        !(error instanceof Error && "code" in error && error.code === "UNAVAILABLE")
-      )
-        throw error;
-    }
-  }
-}
 
 await runBenchmark(async (cleanup) => {
-  const work = cleanup.add(
-    "work folder",
-    await mkdtemp(path.join(tmpdir(), "bench-cohort-")),
-    (dir) => rm(dir, { recursive: true, force: true }),
-  );
-  const chain = cleanup.add(
-    "local chain",
-    await startLocalChain({ port: await portFromEnv("BENCH_CHAIN_PORT"), quiet: true }),
-    (started) => started.stop(),
-  );
-  Object.assign(process.env, { PGLITE_DIR: "memory://", LOG_LEVEL: "silent" });
-  const deploymentsDir = path.join(work, "deployments");
-  const provider = localProvider(chain.rpcUrl);
-  await deployContracts(new Wallet(HARDHAT_ACCOUNT_0, provider), deploymentsDir);
-  provider.destroy();
-  const stack = {
-    chainRpcUrl: chain.rpcUrl,
-    deploymentsDir,
-    blobDir: path.join(work, "blobs"),
-    postgresUrl: "",
-  };
-  const harness = cleanup.add("database and workers", await connectHarness(stack), (started) =>
-    started.close(),
-  );
+  const harness = await startBenchStack(cleanup, "cohort");
 
   const setupStarted = performance.now();
   const participant = await harness.createUser("PARTICIPANT");

@@ -9,94 +9,14 @@
  * each listing, every listing of a distinct owner, so every consent slot is cold).
  * BENCH_SMOKE=1: the same steps on cohorts of 6, in seconds.
  */
-import { solidityPacked, type ContractTransactionResponse } from "ethers";
 import { deploySuite, hashOf, mined, salt, TOKEN, type Suite } from "../contracts/test/fixtures";
 import { settlementArgs } from "~/server/integrity/cohort-items";
+import { analysisGas, gasOf, listingsOfFreshOwners, SETTLE_BATCH } from "./analysis-gas";
 import { printTable } from "./table";
 
 const isSmoke = process.env.BENCH_SMOKE === "1";
 const COHORT = isSmoke ? 6 : 500;
 const MIDDLE = isSmoke ? 3 : 100;
-/** Items per settlement transaction (500 distinct owners settle in three). */
-const SETTLE_BATCH = 200;
-
-async function gasOf(send: Promise<ContractTransactionResponse>): Promise<number> {
-  const receipt = await mined(send);
-  if (!receipt || receipt.status !== 1) throw new Error("benchmark transaction failed");
-  return Number(receipt.gasUsed);
-}
-
-/** `count` unlinked listings, each owned by a fresh account acting through the forwarder. */
-async function listingsOfFreshOwners(
-  suite: Suite,
-  count: number,
-  epsilonBudget = 0,
-): Promise<string[]> {
-  const ids: string[] = [];
-  const expiresAt = (await suite.now()) + 365 * 86_400;
-  for (let index = 0; index < count; index += 1) {
-    const owner = suite.gaslessWallet();
-    const listingSalt = salt();
-    await owner.send(
-      suite.marketplaceAddress,
-      suite.marketplace.interface.encodeFunctionData("createListing", [
-        listingSalt,
-        hashOf(listingSalt),
-        hashOf("report"),
-        TOKEN,
-        suite.terms({ expiresAt, epsilonBudget }),
-      ]),
-    );
-    ids.push(await suite.marketplace.listingIdFor(owner.address, listingSalt));
-  }
-  return ids;
-}
-
-/**
- * Gas of the operator's recordAnalysis over every item of a fresh `COHORT`-listing request
- * (each listing's first analysis), and of settling the analysis in batches.
- */
-async function analysisGas(suite: Suite, figures: Record<string, number>) {
-  const { marketplace, carol, operator } = suite;
-  const listings = await listingsOfFreshOwners(suite, COHORT, 1_000);
-  const request = await suite.openRequest(carol, listings, { accessDays: 30 });
-  await mined(marketplace.connect(carol).fundAnalyses(request.requestId, 2));
-  const indices = request.items.map((item) => item.index);
-  const record = (analysisId: string) =>
-    marketplace.connect(operator).recordAnalysis(
-      request.requestId,
-      analysisId,
-      hashOf(`query-${analysisId}`),
-      hashOf(`output-${analysisId}`),
-      50,
-      solidityPacked(
-        indices.map(() => "uint16"),
-        indices,
-      ),
-      request.items.map((item) => item.listingId),
-    );
-  const first = hashOf(salt());
-  figures[`recordAnalysis_${COHORT}`] = await gasOf(record(first));
-  // A second analysis of the same listings: their consent slots already hold a spent value.
-  figures[`recordAnalysis_${COHORT}_again`] = await gasOf(record(hashOf(salt())));
-  const batches: number[] = [];
-  for (let start = 0; start < COHORT; start += SETTLE_BATCH) {
-    const args = settlementArgs(request.tree, indices.slice(start, start + SETTLE_BATCH));
-    batches.push(
-      await gasOf(
-        marketplace.settleItems(
-          first,
-          args.indices,
-          args.listingIds,
-          args.prices,
-          args.proof,
-          args.proofFlags,
-        ),
-      ),
-    );
-  }
-  figures[`settleAnalysis_${COHORT}_max_tx`] = Math.max(...batches);
-}
 
 /** `count` listings linked to `trialId`, 16 per enrolled participant (the most one may link). */
 async function linkedListings(suite: Suite, trialId: string, count: number): Promise<string[]> {
@@ -221,7 +141,7 @@ async function main() {
   figures.settle_500_owners_total = batches.reduce((sum, gas) => sum + gas, 0);
   figures.settle_500_owners_max_tx = Math.max(...batches);
 
-  await analysisGas(suite, figures);
+  await analysisGas(suite, figures, COHORT);
 
   // The same user actions signed by the user and relayed through the forwarder
   const relay = async (signer: typeof alice, data: string) =>

