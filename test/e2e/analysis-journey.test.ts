@@ -13,6 +13,7 @@ import { keyOfAccount } from "~/server/services/users/derived-accounts";
 import type { SessionUser } from "~/server/session";
 import { sessionCookie } from "../support/session-cookie";
 import { browserForFile, signInWithPassword } from "./browser";
+import { auditPage } from "./page-audit";
 import { analysisSteps } from "./pages/analysis";
 import { startStack, STACK_SECRET, waitForDrain, type Stack } from "./stack";
 import { createDrafts, openStackDatabase, publishBurst } from "./stack-world";
@@ -140,6 +141,11 @@ describe.skipIf(Boolean(skipReason))("compute-to-data in a browser", () => {
     expect(released % 6).toBe(3);
     expect(Math.abs(released - LISTINGS)).toBeLessThan(20);
     expect(csv).toContainEqual(["epsilon", "2.00"]);
+    expect(await auditPage(page, "analysis-builder-released")).toEqual([]);
+    // The request's list leads to the result's own page.
+    await analysis.openResultFromList();
+    expect(await analysis.releasedTable()).toBe(table);
+    expect(await auditPage(page, "analysis-result")).toEqual([]);
 
     const spent = () =>
       db.privacyBudget.findMany({ select: { spentCentis: true, reservedCentis: true } });

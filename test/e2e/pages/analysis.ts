@@ -37,6 +37,12 @@ export function analysisSteps(page: Page, appUrl: string) {
         .toContain(`${count} analysis credit(s) left`);
     },
 
+    /** The newest analysis in the request's list, on its own page. */
+    async openResultFromList() {
+      await clickWhenReady(shown(page, "analysis-list").getByRole("link").first());
+      await page.waitForURL(/\/analyses\/[^/]+$/, { timeout: WAIT_MS });
+    },
+
     async cohortText() {
       return shown(page, "cohort-budget").textContent();
     },
