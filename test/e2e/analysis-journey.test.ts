@@ -12,7 +12,7 @@ import { createRequestDraft } from "~/server/services/requests/create-request-dr
 import { keyOfAccount } from "~/server/services/users/derived-accounts";
 import type { SessionUser } from "~/server/session";
 import { sessionCookie } from "../support/session-cookie";
-import { browserForFile, signInWithPassword } from "./browser";
+import { browserForFile, signInWithPassword, WAIT_MS } from "./browser";
 import { auditPage } from "./page-audit";
 import { analysisSteps } from "./pages/analysis";
 import { startStack, STACK_SECRET, waitForDrain, type Stack } from "./stack";
@@ -134,6 +134,10 @@ describe.skipIf(Boolean(skipReason))("compute-to-data in a browser", () => {
     const table = await analysis.releasedTable();
     expect(table).toMatch(/count\d+/);
     expect(await analysis.disclosureText()).toContain("ε 2.00 spent on each listing used");
+    // Once the charge is recorded, the cohort panel says what is left.
+    await expect
+      .poll(() => analysis.cohortText(), { timeout: WAIT_MS })
+      .toContain("ε left: 1.00 to 1.00 per listing");
     await page.screenshot({ path: "test-results/analysis-released.png", fullPage: true });
     const csv = Papa.parse<string[]>((await analysis.downloadCsv()).trim()).data;
     expect(csv[0]).toEqual(["count"]);

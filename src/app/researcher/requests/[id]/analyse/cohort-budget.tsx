@@ -22,9 +22,9 @@ export function CohortBudget({
       </h2>
       <p data-testid="cohort-budget">
         {usable.length} of {catalogue.listings.length} listing(s) can take part
-        {left.length > 0 &&
-          ` (ε left: ${Math.min(...left).toFixed(2)} to ${Math.max(...left).toFixed(2)} per listing)`}
-        . Groups smaller than {catalogue.threshold} records are never shown.
+        {left.length > 0
+          ? ` (ε left: ${Math.min(...left).toFixed(2)} to ${Math.max(...left).toFixed(2)} per listing). Groups smaller than ${catalogue.threshold} records are never shown.`
+          : ": their privacy budgets are spent or held by an analysis under way, or their consent has ended."}
       </p>
       {catalogue.listings.length > usable.length && (
         <details>
@@ -40,7 +40,7 @@ export function CohortBudget({
           </ul>
         </details>
       )}
-      {catalogue.variables.length === 0 && (
+      {usable.length > 0 && catalogue.variables.length === 0 && (
         <p role="alert" className="text-red-800">
           The listings that can take part share no analysable variable.
         </p>

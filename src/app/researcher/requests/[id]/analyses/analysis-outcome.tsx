@@ -1,5 +1,6 @@
 "use client";
 
+import { useEffect } from "react";
 import { ZDisclosureSchema, ZReleasedOutputSchema } from "~/shared/analysis-result";
 import { api } from "~/trpc/react";
 import { ErrorState, LoadingState } from "../../../../_components/page-state";
@@ -23,25 +24,34 @@ export function AnalysisOutcome({ jobId }: { jobId: string }) {
     { jobId },
     { refetchInterval: (query) => (isUnderWay(query.state.data?.status) ? 1_500 : false) },
   );
+  const utils = api.useUtils();
+  const status = job.data?.status;
+  // Once the charge is recorded (or refused), the ε held for it is spent or back: say so.
+  useEffect(() => {
+    if (status && !isUnderWay(status))
+      void Promise.all([utils.analyses.catalogue.invalidate(), utils.analyses.list.invalidate()]);
+  }, [status, utils]);
   if (job.isPending) return <LoadingState />;
   if (job.error)
     return <ErrorState message={job.error.message} onRetry={() => void job.refetch()} />;
-  const { status, reason, epsilon, listings } = job.data;
+  const { reason, epsilon, listings } = job.data;
   const output = ZReleasedOutputSchema.safeParse(job.data.output);
   const disclosure = ZDisclosureSchema.safeParse(job.data.disclosure);
   return (
     <div className="space-y-3" data-testid="analysis-outcome">
       <p className="text-sm" data-testid="analysis-status">
-        <span className="font-semibold">{ANALYSIS_STATUS_TEXT[status] ?? status}</span> · ε{" "}
-        {epsilon.toFixed(2)} · {listings} listing(s) used
+        <span className="font-semibold">
+          {ANALYSIS_STATUS_TEXT[job.data.status] ?? job.data.status}
+        </span>{" "}
+        · ε {epsilon.toFixed(2)} · {listings} listing(s) used
       </p>
-      {isUnderWay(status) && <LoadingState label="Waiting for the result…" />}
+      {isUnderWay(job.data.status) && <LoadingState label="Waiting for the result…" />}
       {reason && (
         <p role="alert" className="text-sm text-red-800">
           {reason}
         </p>
       )}
-      {status === "RELEASED" &&
+      {job.data.status === "RELEASED" &&
         (output.success && disclosure.success ? (
           <ReleasedResult
             analysisId={job.data.analysisId}

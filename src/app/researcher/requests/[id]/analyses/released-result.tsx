@@ -10,7 +10,9 @@ import {
 import { ResultBars } from "./result-bars";
 
 const format = (value: string | number) =>
-  typeof value === "number" && !Number.isInteger(value) ? value.toPrecision(4) : String(value);
+  typeof value === "number" && !Number.isInteger(value)
+    ? String(Number(value.toPrecision(4)))
+    : String(value);
 
 /**
  * A released result: the disclosure checks first (what was suppressed and why, the ε spent),
