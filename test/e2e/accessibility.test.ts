@@ -3,6 +3,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { DEMO_PASSWORD } from "~/server/seed/demo-accounts";
 import { browserForFile, signInWithPassword, WAIT_MS } from "./browser";
 import { auditPage, LAPTOP } from "./page-audit";
+import { whenReady } from "./pages/ready";
 
 /**
  * Every route, signed out and in each role, at a laptop's and a phone's width: axe-core finds
@@ -183,6 +184,12 @@ describe.skipIf(Boolean(skipReason))("every page is accessible and fits a phone"
   it("researcher: catalogue, a listing, requests, and the cohort form after a mistake", async () => {
     const person = await visitor("RESEARCHER");
     await person.visit("/researcher/requests", "requests");
+    // The analysis builder of the demo request, after an ε it does not take.
+    await person.visit(await person.firstLink("/researcher/requests/"), "analyse");
+    await (await whenReady(person.page.getByLabel("Privacy cost ε"))).fill("9");
+    await person.page.getByRole("button", { name: "Run analysis" }).click();
+    await waitForFormErrors(person.page);
+    await person.check("analyse-error");
     await person.visit("/account", "account");
     await person.visit("/catalogue", "catalogue");
     const listing = await person.firstLink("/listings/");

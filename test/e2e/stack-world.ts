@@ -33,7 +33,12 @@ export function openStackDatabase(stack: Stack): Database {
 }
 
 /** `each` drafts for the demo participant (linked to the demo trial) and for `others` more. */
-export async function createDrafts(db: Database["prisma"], others: number, each: number) {
+export async function createDrafts(
+  db: Database["prisma"],
+  others: number,
+  each: number,
+  options: { title?: string; terms?: { epsilonBudget?: number; minCellCount?: number } } = {},
+) {
   const select = { id: true, role: true, walletAddress: true, displayName: true } as const;
   const demo = await db.user.findUniqueOrThrow({
     where: { email: DEMO_ACCOUNTS.find((account) => account.role === "PARTICIPANT")!.email },
@@ -73,13 +78,14 @@ export async function createDrafts(db: Database["prisma"], others: number, each:
             dropColumns: [],
             // One linked listing: an enrolment holds at most 16 (MAX_LINKED_LISTINGS).
             trialId: user === demo && item === 0 ? trial.id : undefined,
-            title: `Crash test ${index}-${item}`,
+            title: `${options.title ?? "Crash test"} ${index}-${item}`,
             description: "Published during a crash test.",
             conditions: ["Hypertension"],
             price: "1",
             purposes: ["ACADEMIC_RESEARCH"],
             consentExpiresAt: new Date(Date.now() + 365 * 24 * 3600 * 1000),
             autoApprove: true,
+            ...options.terms,
           },
         });
         drafts.push({ user, listingId: draft.id });

@@ -147,6 +147,23 @@ describe("compute-to-data: budget and charging", () => {
     expect(request.analysisCredits).toBe(8);
   });
 
+  it("offers the builder the cohort's variables, t, ε left and credits, writing nothing", async () => {
+    const before = await writes();
+    const catalogue = await harness.callerFor(researcher).analyses.catalogue({ requestId });
+    expect(catalogue.variables).toEqual([
+      { name: "arm", type: "categorical", plausible: null },
+      { name: "hba1c_pct", type: "numeric", plausible: { min: 5.9, max: 7.4 } },
+      // The de-identification classed the pseudonym a category, so the run takes it too.
+      { name: "pseudonym", type: "categorical", plausible: null },
+    ]);
+    expect(catalogue.threshold).toBe(5);
+    expect(catalogue.creditsLeft).toBe(8);
+    expect(catalogue.listings).toHaveLength(COHORT);
+    expect(catalogue.listings.every((listing) => listing.epsilonLeft === BUDGET)).toBe(true);
+    expect(await writes()).toEqual(before);
+    expect(await mirror(cohort[0]!.listingId)).toBeNull();
+  });
+
   it("refuses a malformed or unknown analysis before anything is written", async () => {
     const api = harness.callerFor(researcher);
     const before = await writes();
@@ -173,12 +190,15 @@ describe("compute-to-data: budget and charging", () => {
     const before = await writes();
     await expectCode(api.analyses.run({ requestId, spec: TOTAL_COUNT(200) }), "NOT_FOUND");
     await expectCode(api.analyses.list({ requestId }), "NOT_FOUND");
+    // The catalogue would tell an intruder the cohort's variables and ranges.
+    await expectCode(api.analyses.catalogue({ requestId }), "NOT_FOUND", /No request of yours/);
     expect(await writes()).toEqual(before);
     const participant = await harness.createUser("PARTICIPANT");
     await expectCode(
       harness.callerFor(participant).analyses.run({ requestId, spec: TOTAL_COUNT(200) }),
       "FORBIDDEN",
     );
+    await expectCode(harness.callerFor(participant).analyses.catalogue({ requestId }), "FORBIDDEN");
   });
 
   let firstJob: string;
@@ -471,6 +491,11 @@ describe("compute-to-data: requests that may not analyse", () => {
       "FORBIDDEN",
       /approved/,
     );
+    await expectCode(
+      harness.callerFor(other).analyses.catalogue({ requestId: pending }),
+      "FORBIDDEN",
+      /approved/,
+    );
     expect(await writes()).toEqual(before);
   });
 
@@ -488,6 +513,12 @@ describe("compute-to-data: requests that may not analyse", () => {
       "CONFLICT",
       /consent has ended/,
     );
+    // The builder offers nothing from a listing whose consent ended.
+    const catalogue = await harness.callerFor(other).analyses.catalogue({ requestId: request });
+    expect(catalogue.listings).toEqual([
+      expect.objectContaining({ usable: false, epsilonLeft: 0 }),
+    ]);
+    expect(catalogue.variables).toEqual([]);
     expect(await writes()).toEqual(before);
     expect(
       await budgetOnChain(

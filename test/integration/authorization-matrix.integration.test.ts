@@ -71,6 +71,7 @@ const PROCEDURES: Record<string, Entry> = {
   "analyses.run": { allowed: ["RESEARCHER"], input: (f) => ({ requestId: f.requestId, spec: {} }) },
   "analyses.get": { allowed: ["RESEARCHER"], input: () => ({ jobId: "not-a-job" }) },
   "analyses.list": { allowed: ["RESEARCHER"], input: (f) => ({ requestId: f.requestId }) },
+  "analyses.catalogue": { allowed: ["RESEARCHER"], input: (f) => ({ requestId: f.requestId }) },
   "ledger.mine": { allowed: ["PARTICIPANT"] },
   "listings.createDraft": { allowed: ["PARTICIPANT"], input: (f) => ({ uploadId: f.uploadId }) },
   "listings.mine": { allowed: ["PARTICIPANT"] },
@@ -279,6 +280,11 @@ const WRONG_OWNER: { name: string; as: Role; call: (api: Api, f: Fixture) => Pro
       name: "analyses.list",
       as: "RESEARCHER",
       call: (api, f) => api.analyses.list({ requestId: f.requestId }),
+    },
+    {
+      name: "analyses.catalogue",
+      as: "RESEARCHER",
+      call: (api, f) => api.analyses.catalogue({ requestId: f.requestId }),
     },
     {
       name: "trials.overview",

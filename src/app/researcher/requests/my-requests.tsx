@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { purposeLabel } from "~/shared/purposes";
 import { api } from "~/trpc/react";
 import { ExtractPanel } from "./extract-panel";
@@ -56,7 +57,23 @@ export function MyRequests() {
             ))}
           </ul>
           {request.items.some((item) => item.status === "APPROVED") &&
-            request.accessUntil > new Date() && <ExtractPanel requestId={request.id} />}
+            request.accessUntil > new Date() && (
+              <>
+                <ExtractPanel requestId={request.id} />
+                <p>
+                  <Link
+                    className="text-teal-800 underline"
+                    href={`/researcher/requests/${request.id}/analyse`}
+                  >
+                    Analyse here
+                  </Link>{" "}
+                  <span className="text-sm text-slate-600">
+                    — run counts, summaries or regressions where the data lives; only checked
+                    figures come out.
+                  </span>
+                </p>
+              </>
+            )}
           {request.outputs.length > 0 && (
             <section className="space-y-1">
               <h2 className="font-semibold">Results</h2>

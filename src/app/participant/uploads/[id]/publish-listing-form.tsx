@@ -6,7 +6,12 @@ import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { z } from "zod";
 import { describeConsent } from "~/shared/consent-summary";
-import { ZCreateListingDraftSchema } from "~/shared/listing-draft";
+import {
+  DEFAULT_MIN_CELL_COUNT,
+  MAX_EPSILON_BUDGET,
+  MIN_CELL_COUNT_FLOOR,
+  ZCreateListingDraftSchema,
+} from "~/shared/listing-draft";
 import { PURPOSES } from "~/shared/purposes";
 import { api } from "~/trpc/react";
 import {
@@ -56,6 +61,15 @@ const ZPublishFormSchema = z.object({
     shape.consentExpiresAt,
   ),
   autoApprove: z.enum(["auto", "ask"]).transform((value) => value === "auto"),
+  // Typed as text; empty reads as the schema's default (no analyses; groups of at least 10).
+  epsilonBudget: z
+    .string()
+    .transform((text) => (text.trim() === "" ? undefined : Number(text)))
+    .pipe(shape.epsilonBudget),
+  minCellCount: z
+    .string()
+    .transform((text) => (text.trim() === "" ? undefined : Number(text)))
+    .pipe(shape.minCellCount),
 });
 
 /** Consent terms and price; publishing saves the final records and signs the listing. */
@@ -86,6 +100,8 @@ export function PublishListingForm({
       purposes: ["ACADEMIC_RESEARCH"],
       consentExpiresAt: inOneYear(),
       autoApprove: "auto",
+      epsilonBudget: "0",
+      minCellCount: String(DEFAULT_MIN_CELL_COUNT),
     },
   });
   const [isUnderstood, setIsUnderstood] = useState(false);
@@ -177,6 +193,20 @@ export function PublishListingForm({
             </select>
           )}
         </Field>
+      </div>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField
+          name="epsilonBudget"
+          label="Privacy budget for analyses (ε)"
+          inputMode="decimal"
+          hint={`0 allows no analyses. Researchers may run checked analyses over your data (counts, averages, regressions) until they have spent this much in total; each spends a little (ε 0.05–2.00) and adds noise. Smaller is more private; at most ${MAX_EPSILON_BUDGET}.`}
+        />
+        <TextField
+          name="minCellCount"
+          label="Smallest group shown"
+          inputMode="numeric"
+          hint={`An analysis never shows a group of fewer people than this (at least ${MIN_CELL_COUNT_FLOOR}).`}
+        />
       </div>
       <PlainConsent
         summary={describeConsent({

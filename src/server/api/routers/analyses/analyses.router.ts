@@ -1,10 +1,12 @@
 import "server-only";
 import { getChain } from "~/server/chain/client";
 import { getAnalysis, listAnalyses } from "~/server/services/analyses/get-analysis";
+import { getAnalysisCatalogue } from "~/server/services/analyses/get-analysis-catalogue";
 import { runAnalysis } from "~/server/services/analyses/run-analysis";
 import { createTRPCRouter, researcherProcedure } from "../../trpc";
 import {
   ZAnalysesOfRequestSchema,
+  ZAnalysisCatalogueSchema,
   ZAnalysisDetailSchema,
   ZAnalysisJobSchema,
   ZAnalysisSummarySchema,
@@ -37,5 +39,17 @@ export const analysesRouter = createTRPCRouter({
     .output(ZAnalysisSummarySchema.array())
     .query(({ ctx, input }) =>
       listAnalyses({ db: ctx.db, researcherId: ctx.session.user.id, requestId: input.requestId }),
+    ),
+  /** What the builder offers: the cohort's variables, t, ε left per listing, credits left. */
+  catalogue: researcherProcedure
+    .input(ZAnalysesOfRequestSchema)
+    .output(ZAnalysisCatalogueSchema)
+    .query(async ({ ctx, input }) =>
+      getAnalysisCatalogue({
+        db: ctx.db,
+        chain: await getChain(),
+        researcherId: ctx.session.user.id,
+        requestId: input.requestId,
+      }),
     ),
 });

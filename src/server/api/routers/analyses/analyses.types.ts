@@ -36,3 +36,18 @@ export const ZRunAnalysisResultSchema = z.object({
   jobId: z.string(),
   excluded: z.array(z.object({ title: z.string(), reason: z.string() })),
 });
+
+export const ZAnalysisCatalogueSchema = z.object({
+  requestId: z.string(),
+  variables: z.array(
+    z.object({
+      name: z.string(),
+      type: z.enum(["categorical", "numeric"]),
+      plausible: z.object({ min: z.number(), max: z.number() }).nullable(),
+    }),
+  ),
+  /** The smallest group shown: the largest minimum cell count of the usable listings. */
+  threshold: z.number(),
+  listings: z.array(z.object({ title: z.string(), epsilonLeft: z.number(), usable: z.boolean() })),
+  creditsLeft: z.number(),
+});
