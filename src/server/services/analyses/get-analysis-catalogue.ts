@@ -2,12 +2,17 @@ import "server-only";
 import Papa from "papaparse";
 import type { Chain } from "~/server/chain/client";
 import type { DbClient } from "~/server/db";
-import { AppError } from "~/server/errors";
 import {
   buildVariableCatalogue,
   type CatalogueColumnInput,
 } from "~/server/analysis/variable-catalogue";
-import type { DeidReport } from "~/server/privacy/report";
+import {
+  APPROVED_ITEMS,
+  assertUsableRequest,
+  isItemConsentInForce,
+} from "~/server/services/extracts/approved-request";
+import { mapConcurrent } from "~/shared/map-concurrent";
+import { catalogueColumns } from "./load-cohort";
 import { getBlob } from "~/server/storage/blob-store";
 import { ANALYSIS_LIMITS } from "~/shared/analysis-spec";
 
@@ -35,8 +40,7 @@ export async function getAnalysisCatalogue(options: {
       anchorStatus: true,
       analysisCredits: true,
       items: {
-        where: { status: "APPROVED" },
-        orderBy: { itemIndex: "asc" },
+        ...APPROVED_ITEMS,
         select: {
           itemIndex: true,
           listing: {
@@ -55,28 +59,27 @@ export async function getAnalysisCatalogue(options: {
       },
     },
   });
-  if (!request || request.researcherId !== options.researcherId)
-    throw new AppError("NOT_FOUND", "No request of yours has this id.");
-  if (request.anchorStatus !== "CONFIRMED")
-    throw new AppError("CONFLICT", "This request is not recorded on chain yet.");
-  if (request.accessUntil < new Date())
-    throw new AppError("FORBIDDEN", "The access period of this request has ended.");
-  if (request.items.length === 0)
-    throw new AppError("FORBIDDEN", "No listing of this request is approved (yet).");
+  assertUsableRequest(request, options.researcherId);
 
   const listings: { title: string; epsilonLeft: number; usable: boolean }[] = [];
   const columns: CatalogueColumnInput[][] = [];
   const minimums: number[] = [];
-  for (const { itemIndex, listing } of request.items) {
-    if (listing.erasedAt || !listing.blobKey) {
+  // As prepareAnalysis: the chain reads of a large cohort in parallel, bounded.
+  const onChain = await mapConcurrent(request.items, 16, async ({ itemIndex, listing }) => {
+    if (listing.erasedAt || !listing.blobKey) return null;
+    const [inForce, [total, spent]] = await Promise.all([
+      isItemConsentInForce(chain, request.chainKey, itemIndex),
+      chain.contracts.marketplace.privacyBudget(listing.chainKey),
+    ]);
+    return { isConsentInForce: inForce, total, spent };
+  });
+  for (const [position, { listing }] of request.items.entries()) {
+    const read = onChain[position];
+    if (!read || !listing.blobKey) {
       listings.push({ title: listing.title, epsilonLeft: 0, usable: false });
       continue;
     }
-    const [, , isConsentInForce] = await chain.contracts.marketplace.itemState(
-      request.chainKey,
-      itemIndex,
-    );
-    const [total, spent] = await chain.contracts.marketplace.privacyBudget(listing.chainKey);
+    const { isConsentInForce, total, spent } = read;
     const left = Math.max(0, Number(total) - Number(spent) - (listing.budget?.reservedCentis ?? 0));
     const usable = isConsentInForce && left > 0;
     listings.push({ title: listing.title, epsilonLeft: usable ? left / 100 : 0, usable });
@@ -106,29 +109,11 @@ export async function getAnalysisCatalogue(options: {
   };
 }
 
-/**
- * A listing's analysable columns as the run sees them: the class from its de-identification
- * report, a measurement's range from its decrypted values (rounded outward by the catalogue).
- */
+/** A listing's analysable columns exactly as the run sees them (load-cohort's reading). */
 async function analysableColumns(blobKey: string, report: unknown) {
   const rows = Papa.parse<Record<string, string>>((await getBlob(blobKey)).toString("utf8"), {
     header: true,
     skipEmptyLines: "greedy",
   }).data;
-  const classes = (report as Partial<DeidReport> | null)?.columns ?? [];
-  return classes.map(({ column, class: columnClass }): CatalogueColumnInput => {
-    if (columnClass !== "measurement") return { header: column, class: columnClass };
-    let min = Infinity;
-    let max = -Infinity;
-    for (const row of rows) {
-      // As the run reads them (an empty value reads 0), so the ranges agree with its check.
-      const value = Number(row[column]);
-      if (!Number.isFinite(value)) continue;
-      if (value < min) min = value;
-      if (value > max) max = value;
-    }
-    return min <= max
-      ? { header: column, class: columnClass, range: { min, max } }
-      : { header: column, class: columnClass };
-  });
+  return catalogueColumns(report, rows);
 }

@@ -53,7 +53,7 @@ export async function loadCohort(
  * A listing's analysable columns: their class from its de-identification report; a number's
  * range from its values (rounded outward by the catalogue).
  */
-function catalogueColumns(
+export function catalogueColumns(
   report: unknown,
   rows: readonly Record<string, string>[],
 ): CatalogueColumnInput[] {
