@@ -67,7 +67,7 @@ export const auditRouter = createTRPCRouter({
       });
     }),
 
-  /** Runs the four checks now, from the chain's own logs; auditors any trial, sponsors their own. */
+  /** Runs the five checks now, from the chain's own logs; auditors any trial, sponsors their own. */
   run: auditorProcedure
     .input(z.object({ trialId: z.string().min(1).max(64) }))
     .output(ZAuditReport)
