@@ -11,6 +11,7 @@ import { keyOfAccount } from "~/server/services/users/derived-accounts";
 import { createManagedWallet } from "~/server/services/users/managed-wallet";
 import type { SessionUser } from "~/server/session";
 import { getBlob, putBlob } from "~/server/storage/blob-store";
+import { expectCode } from "./expect-code";
 import { createHarness, listingInput, type Harness } from "./harness";
 import { runVerify, verifySummary } from "./verify-cli";
 
@@ -317,5 +318,92 @@ describe("npm run verify -- analysis", () => {
     expect((await runVerify(["analysis", file, ...rpc])).code).toBe(2);
     await writeFile(file, released);
     expect((await runVerify(["analysis", file, "--rpc", "http://127.0.0.1:1"])).code).toBe(2);
+  });
+});
+
+describe("the participant's ledger of analyses", () => {
+  it("shows each analysis that used the listing, the ε spent and left, and the payment", async () => {
+    const { participant, listingId } = cohort[0]!;
+    const ledger = await harness.callerFor(participant).ledger.mine();
+    const analyses = ledger.entries.filter((entry) => entry.kind === "ANALYSIS");
+    expect(analyses.map((entry) => entry.detail).sort()).toEqual([
+      expect.stringMatching(/^a total count: ε 2\.00 used, 1\.00 of 5\.00 left; payment pending$/),
+      expect.stringMatching(/^a total count: ε 2\.00 used, 3\.00 of 5\.00 left; \+0\.2 TSR paid$/),
+    ]);
+    expect(analyses.every((entry) => entry.txHash?.startsWith("0x"))).toBe(true);
+    expect(analyses[0]).toMatchObject({
+      researcher: expect.any(String),
+      purpose: expect.any(String),
+    });
+    expect(ledger.entries.some((entry) => entry.kind === "ANALYSIS_CREDIT")).toBe(true);
+    expect(ledger.budgets).toEqual([
+      {
+        listingId,
+        listing: expect.any(String),
+        totalCentis: 500,
+        spentCentis: 400,
+        leftCentis: 100,
+        analyses: 2,
+      },
+    ]);
+    const one = await harness.callerFor(participant).ledger.listingBudget({ listingId });
+    expect(one.budget).toEqual(ledger.budgets[0]);
+    expect(one.analyses).toHaveLength(2);
+  });
+
+  it("never shows another participant's listing", async () => {
+    const { listingId } = cohort[0]!;
+    const neighbour = harness.callerFor(cohort[1]!.participant);
+    await expectCode(neighbour.ledger.listingBudget({ listingId }), "NOT_FOUND");
+    const own = await neighbour.ledger.mine();
+    expect(own.budgets.map((budget) => budget.listingId)).toEqual([cohort[1]!.listingId]);
+    expect(own.entries.filter((entry) => entry.kind === "ANALYSIS")).toHaveLength(2);
+    const stranger = harness.callerFor(await harness.createUser("PARTICIPANT"));
+    await expectCode(stranger.ledger.listingBudget({ listingId }), "NOT_FOUND");
+    expect((await stranger.ledger.mine()).budgets).toEqual([]);
+    await expectCode(
+      harness.callerFor(researcher).ledger.listingBudget({ listingId }),
+      "FORBIDDEN",
+    );
+  });
+});
+
+/** Auditors and sponsors do not sign up; they are made by the operator. */
+function staffUser(role: "AUDITOR" | "SPONSOR"): Promise<SessionUser> {
+  return harness.db.user.create({
+    data: { role, displayName: `${role} of the panel test`, ...createManagedWallet() },
+    select: { id: true, role: true, walletAddress: true, displayName: true },
+  }) as Promise<SessionUser>;
+}
+
+describe("the auditor's analyses panel", () => {
+  it("lists the trial's analyses with their budget use, for auditors and the trial's sponsor only", async () => {
+    const auditor = harness.callerFor(await staffUser("AUDITOR"));
+    const panel = await auditor.audit.analyses({ trialId: trialRegistryId });
+    expect(panel.analyses.map((analysis) => analysis.analysisId).sort()).toEqual(
+      jobs.map((job) => job.chainKey).sort(),
+    );
+    expect(panel.analyses[0]).toMatchObject({
+      status: "RELEASED",
+      kind: "a total count",
+      epsilonCentis: 200,
+      listings: COHORT,
+      trialListings: COHORT,
+    });
+    expect(panel.budgets).toHaveLength(COHORT);
+    expect(panel.budgets[0]).toMatchObject({
+      totalCentis: 500,
+      spentCentis: 400,
+      databaseSpentCentis: 400,
+    });
+    const otherSponsor = await staffUser("SPONSOR");
+    await expectCode(
+      harness.callerFor(otherSponsor).audit.analyses({ trialId: trialRegistryId }),
+      "FORBIDDEN",
+    );
+    await expectCode(
+      harness.callerFor(cohort[0]!.participant).audit.analyses({ trialId: trialRegistryId }),
+      "FORBIDDEN",
+    );
   });
 });

@@ -73,8 +73,8 @@ function chainWith(budget: { total: number; spent: number }) {
   return {
     contracts: {
       marketplace: {
-        privacyBudget: async () => [BigInt(budget.total), BigInt(budget.spent)],
-        analysisOf: async () => [REQUEST, OUTPUT_HASH, 100n, 1n, 0n],
+        privacyBudget: () => Promise.resolve([BigInt(budget.total), BigInt(budget.spent)]),
+        analysisOf: () => Promise.resolve([REQUEST, OUTPUT_HASH, 100n, 1n, 0n]),
       },
     },
   } as unknown as Pick<Chain, "contracts">;
@@ -85,7 +85,7 @@ const job = (id = ANALYSIS): AuditedAnalysisJob => ({
   chainKey: id,
   status: "RELEASED",
   outputHash: OUTPUT_HASH,
-  readOutput: async () => OUTPUT,
+  readOutput: () => Promise.resolve(OUTPUT),
 });
 
 async function check(history: ChainRecord[], budget = { total: 300, spent: 100 }, jobs = [job()]) {
