@@ -1,7 +1,7 @@
 /**
  * `npm run --silent verify -- trial TRIAL_ID [--rpc URL] [--data DIR]`
- * Runs the four audit checks of a trial (by id or registry id, e.g. DEMO-0001): data against
- * anchors, consent at every use, money, database against chain. Prints a JSON report; exit 0
+ * Runs the five audit checks of a trial (by id or registry id, e.g. DEMO-0001): data against
+ * anchors, consent at every use, money, database against chain, analyses. Prints a JSON report; exit 0
  * when every check passes, 1 when any fails (failing items listed), 2 on bad arguments or an
  * unreachable RPC. The data check reads the encrypted store, or plain files in DIR named
  * <listing chain id>.csv.
@@ -12,6 +12,12 @@
  * the extract's root was recorded for the request. With --csv, the extract's root is
  * recomputed from the file too. Exit 0 when everything verifies, 1 when anything fails (listed),
  * 2 on bad arguments or an unreachable RPC.
+ *
+ * `npm run --silent verify -- analysis RESULT.json [--rpc URL]`
+ * Checks a released analysis result file against the chain alone: its canonical bytes must hash
+ * to the output hash the chain recorded for the file's analysis id (and its query hash and ε must
+ * be the recorded ones). Exit 0 when it matches, 1 when it does not (the reason on one line), 2
+ * on a file that is not a result or an unreachable RPC.
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -28,9 +34,13 @@ import { DataMarketplace__factory } from "~/server/generated/contracts";
 import { applyMigrations } from "~/server/migrate";
 import { runAudit } from "~/server/services/audit/run-audit";
 import { computeDataRoot } from "~/server/integrity/merkle";
+import { verifyAnalysis } from "./verify-analysis";
 
-const USAGE =
-  "usage: npm run --silent verify -- extract MANIFEST.json [--csv EXTRACT.csv] [--rpc URL]";
+const USAGE = [
+  "usage: npm run --silent verify -- trial TRIAL_ID [--rpc URL] [--data DIR]",
+  "       npm run --silent verify -- extract MANIFEST.json [--csv EXTRACT.csv] [--rpc URL]",
+  "       npm run --silent verify -- analysis RESULT.json [--rpc URL]",
+].join("\n");
 
 const ZManifest = z.object({
   version: z.literal(1),
@@ -169,7 +179,7 @@ async function main() {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { rpc: { type: "string" }, csv: { type: "string" } },
+      options: { rpc: { type: "string" }, csv: { type: "string" }, data: { type: "string" } },
     });
   } catch (error) {
     exit(2, `${(error as Error).message}\n${USAGE}`);
@@ -177,6 +187,7 @@ async function main() {
   const [command, target] = parsed.positionals;
   if (command === "extract" && target) return verifyExtract(target, parsed.values);
   if (command === "trial" && target) return verifyTrial(target, parsed.values);
+  if (command === "analysis" && target) return verifyAnalysis(target, parsed.values, exit);
   exit(2, USAGE);
 }
 

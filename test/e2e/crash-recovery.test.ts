@@ -15,7 +15,7 @@ import { createDrafts, openStackDatabase, publishBurst, type BurstResult } from 
  * Real processes killed with SIGKILL in the middle of a burst of 100 user actions: the app,
  * then (in a second installation) the chain node and the database server. The supervisor of
  * `npm start` starts each again; afterwards every accepted action is on chain exactly once,
- * nothing accepted is lost, and the trial audit's four checks pass.
+ * nothing accepted is lost, and the trial audit's five checks pass.
  */
 const skipReason = inject("e2eSkipReason");
 // Anvil's first account: what `npm start` deploys and relays with on its local chain.
@@ -112,6 +112,7 @@ async function expectExactlyOnce(stack: Stack, database: Database, burst: BurstR
     ["consent", true],
     ["money", true],
     ["database", true],
+    ["analyses", true],
   ]);
   expect(audit.code).toBe(0);
 }

@@ -107,7 +107,7 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     expect(await auditor.checkText("consent")).toContain("dataUsesOnChain");
     const report = await auditor.downloadJson<{ passed: boolean; checks: unknown[] }>();
     expect(report).toMatchObject({ passed: true });
-    expect(report.checks).toHaveLength(4);
+    expect(report.checks).toHaveLength(5);
     const csv = await auditor.downloadFindingsCsv();
     expect(csv.split("\n")[0]).toContain("trial,chain_id,checked_at,check,result,kind,detail");
     expect(csv).toContain(`${DEMO_TRIAL_REGISTRY_ID},31337,`);

@@ -118,13 +118,14 @@ async function withTamperedFile(
 }
 
 describe("trial audit", () => {
-  it("passes all four checks for an untouched trial", async () => {
+  it("passes all five checks for an untouched trial", async () => {
     const report = await audit();
     expect(report.checks.map((check) => [check.name, check.passed, check.failures])).toEqual([
       ["integrity", true, []],
       ["consent", true, []],
       ["money", true, []],
       ["database", true, []],
+      ["analyses", true, []],
     ]);
     expect(report.checks[1]!.evidence).toMatchObject({ dataUsesOnChain: 2, dataUsesInDatabase: 2 });
   });

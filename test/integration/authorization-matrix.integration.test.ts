@@ -65,6 +65,7 @@ const PROCEDURES: Record<string, Entry> = {
   },
   "audit.run": { allowed: ["AUDITOR", "SPONSOR"], input: (f) => ({ trialId: f.trialId }) },
   "audit.timeline": { allowed: ["AUDITOR", "SPONSOR"], input: (f) => ({ trialId: f.trialId }) },
+  "audit.analyses": { allowed: ["AUDITOR", "SPONSOR"], input: (f) => ({ trialId: f.trialId }) },
   "enrollments.trials": { allowed: ["PARTICIPANT"] },
   "enrollments.invitation": { allowed: ["PARTICIPANT"], input: () => ({ code: "not-a-code" }) },
   "extracts.create": { allowed: ["RESEARCHER"], input: (f) => ({ requestId: f.requestId, k: 2 }) },
@@ -73,6 +74,7 @@ const PROCEDURES: Record<string, Entry> = {
   "analyses.list": { allowed: ["RESEARCHER"], input: (f) => ({ requestId: f.requestId }) },
   "analyses.catalogue": { allowed: ["RESEARCHER"], input: (f) => ({ requestId: f.requestId }) },
   "ledger.mine": { allowed: ["PARTICIPANT"] },
+  "ledger.listingBudget": { allowed: ["PARTICIPANT"], input: (f) => ({ listingId: f.listingId }) },
   "listings.createDraft": { allowed: ["PARTICIPANT"], input: (f) => ({ uploadId: f.uploadId }) },
   "listings.mine": { allowed: ["PARTICIPANT"] },
   "listings.byId": { allowed: signedIn, input: (f) => ({ listingId: f.listingId }) },
@@ -296,6 +298,16 @@ const WRONG_OWNER: { name: string; as: Role; call: (api: Api, f: Fixture) => Pro
       name: "audit.timeline",
       as: "SPONSOR",
       call: (api, f) => api.audit.timeline({ trialId: f.trialId }),
+    },
+    {
+      name: "audit.analyses",
+      as: "SPONSOR",
+      call: (api, f) => api.audit.analyses({ trialId: f.trialId }),
+    },
+    {
+      name: "ledger.listingBudget",
+      as: "PARTICIPANT",
+      call: (api, f) => api.ledger.listingBudget({ listingId: f.listingId }),
     },
     {
       name: "trials.invitations",

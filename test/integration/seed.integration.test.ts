@@ -42,6 +42,7 @@ describe("demo seed", () => {
       ["consent", true, []],
       ["money", true, []],
       ["database", true, []],
+      ["analyses", true, []],
     ]);
   });
 

@@ -13,6 +13,7 @@ const CHECK_LABEL: Record<string, string> = {
   consent: "Consent at every data use",
   money: "Escrow and payouts balance",
   database: "Database agrees with the chain",
+  analyses: "Analyses within consent and budget, outputs as recorded",
 };
 
 function download(report: Report, format: "json" | "csv") {
@@ -49,6 +50,12 @@ export function AuditPanel() {
                 className="text-sm text-teal-800 underline"
               >
                 Timeline
+              </Link>
+              <Link
+                href={`/audit/${trial.id}/analyses`}
+                className="text-sm text-teal-800 underline"
+              >
+                Analyses
               </Link>
               <button
                 type="button"

@@ -10,9 +10,11 @@ export default async function AuditPage() {
       <h1 className="text-2xl font-semibold">Trial audit</h1>
       <p className="max-w-2xl text-sm text-slate-600">
         An audit reads the contracts&apos; own event logs, not TrialShare&apos;s database, and
-        checks four things: each listing&apos;s records still hash to the root anchored on chain;
+        checks five things: each listing&apos;s records still hash to the root anchored on chain;
         every data use happened under valid consent for its purpose; escrow, payouts and refunds
-        balance; and the database agrees with the chain. The same report comes from{" "}
+        balance; the database agrees with the chain; and every analysis run where the data lives
+        stayed within consent and its listings&apos; privacy budgets, its released result matching
+        the hash recorded on chain. The same report comes from{" "}
         <code>npm run --silent verify -- trial ID</code>.
       </p>
       <AuditPanel />

@@ -1,6 +1,7 @@
 "use client";
 
 import { api } from "~/trpc/react";
+import { BudgetBars } from "./budget-bars";
 import { EarningsChart } from "./earnings-chart";
 import { WithdrawButton } from "./withdraw-button";
 import { ErrorState, LoadingState } from "../../_components/page-state";
@@ -10,6 +11,8 @@ const KIND_LABELS: Record<string, string> = {
   DECISION: "Decision",
   DATA_USE: "Data use",
   DATA_USE_CREDIT: "Earned",
+  ANALYSIS: "Analysis",
+  ANALYSIS_CREDIT: "Earned (analysis)",
   ENROLLMENT_REWARD: "Enrolment reward",
   WITHDRAWAL: "Withdrawn",
   REFUND: "Refund",
@@ -22,7 +25,7 @@ export function Ledger() {
   if (ledger.isPending) return <LoadingState />;
   if (ledger.error)
     return <ErrorState message={ledger.error.message} onRetry={() => void ledger.refetch()} />;
-  const { entries, earningsByMonth, balance, rewards, held, accounts } = ledger.data;
+  const { entries, earningsByMonth, balance, rewards, held, accounts, budgets } = ledger.data;
   const withEarnings = accounts.filter((account) => account.earnings !== "0");
   const withRewards = accounts.filter((account) => account.rewards !== "0");
   return (
@@ -61,6 +64,7 @@ export function Ledger() {
           </p>
         )}
       </section>
+      <BudgetBars budgets={budgets} />
       <section className="card space-y-2">
         <h2 className="font-semibold">Earnings by month</h2>
         <EarningsChart data={earningsByMonth} />

@@ -11,8 +11,8 @@ export default async function LedgerPage() {
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">My data ledger</h1>
       <p className="max-w-2xl text-sm text-slate-600">
-        Every request, decision and use of your data, and every payment, with the transaction that
-        proves it.
+        Every request, decision, use and analysis of your data, and every payment, with the
+        transaction that proves it.
       </p>
       <HydrateClient>
         <Ledger />

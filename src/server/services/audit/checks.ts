@@ -7,7 +7,7 @@ import type { ChainRecord } from "./chain-history";
 export { checkConsent, checkMoney } from "./consent-money-checks";
 
 /**
- * The four audit checks. Each returns pass/fail with evidence; failures name the listing,
+ * The audit checks (the fifth, analyses, is in analysis-checks.ts). Each returns pass/fail with evidence; failures name the listing,
  * record, request or data use concerned.
  */
 export type CheckResult = {

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Chain } from "~/server/chain/client";
+import { analysisMoney } from "./analysis-money";
 import { isBefore, type ChainRecord } from "./chain-history";
 import type { CheckResult } from "./checks";
 import { buildEpochIndex, isInForceAt } from "./consent-epochs";
@@ -90,7 +91,8 @@ export function checkConsent(
 }
 
 /**
- * 3. Money: the marketplace holds exactly the open escrow plus unwithdrawn credits; each settled
+ * 3. Money: the marketplace holds exactly the open escrow (requests' and prepaid analyses') plus
+ * unwithdrawn credits; each settled
  * request balances; fees went to the recipient in force when the request was made; and every
  * item paid was approved and delivered, or deliverable for its whole access window under the
  * consent epoch it was requested in.
@@ -179,6 +181,11 @@ export async function checkMoney(chain: Chain, history: ChainRecord[]): Promise<
     if (request && lower(event.args.feeRecipient) !== feeRecipientAt(request.event))
       failures.push(`request ${requestId}: fees went to another recipient than the one in force`);
   }
+  const analyses = await analysisMoney(chain, history);
+  failures.push(...analyses.failures);
+  escrowed += analyses.escrowed;
+  released += analyses.released;
+  owed += analyses.owed;
   const openEscrow = escrowed - released;
   const held = await chain.contracts.token.balanceOf(chain.deployment.contracts.DataMarketplace);
   if (held !== openEscrow + owed)
@@ -193,6 +200,7 @@ export async function checkMoney(chain: Chain, history: ChainRecord[]): Promise<
       openEscrow: openEscrow.toString(),
       unwithdrawnCredits: owed.toString(),
       paidItems,
+      paidAnalysisItems: analyses.paidItems,
     },
     failures,
   };

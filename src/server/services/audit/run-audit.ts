@@ -7,6 +7,7 @@ import type { DbClient } from "~/server/db";
 import type { SessionUser } from "~/server/session";
 import { getBlob } from "~/server/storage/blob-store";
 import { findAuditableTrial } from "./auditable-trial";
+import { checkAnalyses } from "./analysis-checks";
 import { readChainHistory } from "./chain-history";
 import {
   checkConsent,
@@ -18,7 +19,8 @@ import {
 
 /**
  * The audit of one trial: its listings' data against their anchors, consent at every data
- * use, escrow and payouts, and the database against the chain. History comes from the chain's
+ * use, escrow and payouts, the database against the chain, and every analysis run where the data
+ * lives (consent, privacy budget, released output hashes). History comes from the chain's
  * own logs. Data files come from the encrypted store, or from `dataDir` (plain de-identified
  * files named <listing chain id>.csv) so an auditor can bring their own copies.
  */
@@ -60,7 +62,8 @@ export async function runAudit(options: {
   }));
   const history = await readChainHistory(chain);
   const listingKeys = new Set(listings.map((listing) => listing.chainKey.toLowerCase()));
-  const [uses, allListings, allRequests] = await Promise.all([
+  const listingIds = listings.map((listing) => listing.id);
+  const [uses, allListings, allRequests, budgets, jobs] = await Promise.all([
     db.dataUse.findMany({
       where: { listingId: { in: listings.map((listing) => listing.id) } },
       select: { id: true, anchorTxHash: true, listing: { select: { chainKey: true } } },
@@ -70,7 +73,16 @@ export async function runAudit(options: {
       select: { id: true, chainKey: true, dataRoot: true, anchorStatus: true },
     }),
     db.accessRequest.findMany({ select: { id: true, chainKey: true, anchorStatus: true } }),
+    db.privacyBudget.findMany({
+      where: { listingId: { in: listingIds } },
+      select: { listingId: true, spentCentis: true },
+    }),
+    db.analysisJob.findMany({
+      where: { listings: { some: { listingId: { in: listingIds } } } },
+      select: { id: true, chainKey: true, status: true, outputHash: true, outputBlobKey: true },
+    }),
   ]);
+  const spent = new Map(budgets.map((budget) => [budget.listingId, budget.spentCentis]));
   const checks = [
     await checkIntegrity(chain, audited, history),
     checkConsent(
@@ -94,6 +106,21 @@ export async function runAudit(options: {
         id: request.id,
         chainKey: request.chainKey,
         anchored: request.anchorStatus === "CONFIRMED",
+      })),
+    }),
+    await checkAnalyses(chain, history, {
+      listings: listings.map((listing) => ({
+        listingId: listing.id,
+        chainKey: listing.chainKey,
+        spentCentis: spent.get(listing.id) ?? null,
+      })),
+      jobs: jobs.map((job) => ({
+        id: job.id,
+        chainKey: job.chainKey,
+        status: job.status,
+        outputHash: job.outputHash,
+        readOutput: async () =>
+          job.outputBlobKey ? await getBlob(job.outputBlobKey).catch(() => null) : null,
       })),
     }),
   ];

@@ -5,9 +5,11 @@ import type { DbClient } from "~/server/db";
 import { PURPOSES } from "~/server/services/consent/purposes";
 import { balancesOf } from "~/server/services/earnings/earnings-actions";
 import { resultEntries } from "~/server/services/results/result-entries";
+import { analysisLedger } from "./analysis-ledger";
 
 /**
- * "My data ledger": every request, decision and data use of a participant's listings, the
+ * "My data ledger": every request, decision, data use and analysis of a participant's listings
+ * (with each listing's privacy budget), the
  * results researchers registered from studies that used them (or "no results reported"), every
  * payment, each with the transaction that proves it, plus earnings per month and the balances
  * held for them (read from the chain, not the database), summed over all their accounts: the
@@ -20,7 +22,7 @@ export async function getLedger(options: {
   now?: Date;
 }) {
   const { db } = options;
-  const [items, uses, payouts, results] = await Promise.all([
+  const [items, uses, payouts, results, analyses] = await Promise.all([
     db.accessRequestItem.findMany({
       where: { listing: { ownerId: options.userId }, request: { anchorStatus: "CONFIRMED" } },
       select: {
@@ -58,6 +60,7 @@ export async function getLedger(options: {
       select: { id: true, kind: true, amountWei: true, txHash: true, createdAt: true },
     }),
     resultEntries(db, options.userId, options.now),
+    analysisLedger(db, options.userId),
   ]);
   const purpose = (bit: number) => PURPOSES[bit]?.label ?? "Unknown purpose";
   const entries = [
@@ -107,11 +110,17 @@ export async function getLedger(options: {
       txHash: payout.txHash,
     })),
     ...results,
+    ...analyses.entries.map(({ epsilonCentis: _epsilon, ...entry }) => entry),
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
 
   const byMonth = new Map<string, bigint>();
   for (const payout of payouts) {
-    if (payout.kind !== "DATA_USE_CREDIT" && payout.kind !== "ENROLLMENT_REWARD") continue;
+    if (
+      payout.kind !== "DATA_USE_CREDIT" &&
+      payout.kind !== "ANALYSIS_CREDIT" &&
+      payout.kind !== "ENROLLMENT_REWARD"
+    )
+      continue;
     const month = payout.createdAt.toISOString().slice(0, 7);
     byMonth.set(month, (byMonth.get(month) ?? 0n) + BigInt(payout.amountWei.toFixed(0)));
   }
@@ -147,5 +156,6 @@ export async function getLedger(options: {
     rewards,
     held,
     accounts,
+    budgets: analyses.budgets,
   };
 }

@@ -1,8 +1,18 @@
 import "server-only";
 import { z } from "zod";
 import { getChain } from "~/server/chain/client";
+import { listingBudget } from "~/server/services/ledger/analysis-ledger";
 import { getLedger } from "~/server/services/ledger/get-ledger";
 import { createTRPCRouter, participantProcedure } from "../../trpc";
+
+const ZBudget = z.object({
+  listingId: z.string(),
+  listing: z.string(),
+  totalCentis: z.number(),
+  spentCentis: z.number(),
+  leftCentis: z.number(),
+  analyses: z.number(),
+});
 
 export const ledgerRouter = createTRPCRouter({
   mine: participantProcedure
@@ -31,6 +41,8 @@ export const ledgerRouter = createTRPCRouter({
         accounts: z.array(
           z.object({ address: z.string(), earnings: z.string(), rewards: z.string() }),
         ),
+        /** Each listing's privacy budget (centi-ε) for analyses run where the data lives. */
+        budgets: z.array(ZBudget),
       }),
     )
     .query(async ({ ctx }) =>
@@ -40,4 +52,25 @@ export const ledgerRouter = createTRPCRouter({
         userId: ctx.session.user.id,
       }),
     ),
+
+  /** One of the participant's own listings: its privacy budget and the analyses that used it. */
+  listingBudget: participantProcedure
+    .input(z.object({ listingId: z.string().min(1).max(64) }))
+    .output(
+      z.object({
+        budget: ZBudget.nullable(),
+        analyses: z.array(
+          z.object({
+            id: z.string(),
+            at: z.date(),
+            researcher: z.string().nullable(),
+            purpose: z.string().nullable(),
+            detail: z.string(),
+            txHash: z.string().nullable(),
+            epsilonCentis: z.number(),
+          }),
+        ),
+      }),
+    )
+    .query(({ ctx, input }) => listingBudget(ctx.db, ctx.session.user.id, input.listingId)),
 });
