@@ -4,7 +4,6 @@ import path from "node:path";
 import { keccak256, MaxUint256, parseUnits, toUtf8Bytes } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getEnv } from "~/env";
-import { buildCohortTree, settlementArgs } from "~/server/integrity/cohort-items";
 import { runAudit } from "~/server/services/audit/run-audit";
 import { registerTrial } from "~/server/services/trials/register-trial";
 import { keyOfAccount } from "~/server/services/users/derived-accounts";
@@ -118,39 +117,9 @@ beforeAll(async () => {
       outputHash: job.outputHash!,
     });
   }
-  await payAnalysis(jobs[0]!.chainKey);
-}, 900_000);
-
-/** Pays the owners of every item an analysis used (settleItems takes an analysis id; any caller). */
-async function payAnalysis(analysisId: string) {
-  const marketplace = harness.chain.contracts.marketplace;
-  const { chainKey } = await harness.db.accessRequest.findUniqueOrThrow({
-    where: { id: requestId },
-    select: { chainKey: true },
-  });
-  const [requested] = await marketplace.queryFilter(marketplace.filters.AccessRequested(chainKey));
-  const tree = buildCohortTree(
-    requested!.args.listingIds.map((listingId, index) => ({
-      listingId,
-      price: requested!.args.prices[index]!,
-    })),
-  );
-  const args = settlementArgs(
-    tree,
-    requested!.args.listingIds.map((_, index) => index),
-  );
-  await (
-    await marketplace.settleItems(
-      analysisId,
-      args.indices,
-      args.listingIds,
-      args.prices,
-      args.proof,
-      args.proofFlags,
-    )
-  ).wait();
+  // The app settles each released analysis by itself (settle-analyses.ts): both are paid.
   await harness.settle();
-}
+}, 900_000);
 
 afterAll(async () => {
   await harness.close();
@@ -201,8 +170,8 @@ describe("the audit's fifth check: analyses", () => {
       ["analyses", true, []],
     ]);
     expect(check.evidence).toMatchObject({ analysesOnChain: 2, listingsCharged: COHORT });
-    // One analysis was paid: each owner's share of it left escrow, the other's cost is still held.
-    expect(report.checks[2]!.evidence).toMatchObject({ paidAnalysisItems: COHORT });
+    // Both analyses were paid by the app's settlement: each owner's share of each left escrow.
+    expect(report.checks[2]!.evidence).toMatchObject({ paidAnalysisItems: 2 * COHORT });
   });
 
   it("fails, naming the analysis, when a released output is altered in the database", async () => {
@@ -327,7 +296,7 @@ describe("the participant's ledger of analyses", () => {
     const ledger = await harness.callerFor(participant).ledger.mine();
     const analyses = ledger.entries.filter((entry) => entry.kind === "ANALYSIS");
     expect(analyses.map((entry) => entry.detail).sort()).toEqual([
-      expect.stringMatching(/^a total count: ε 2\.00 used, 1\.00 of 5\.00 left; payment pending$/),
+      expect.stringMatching(/^a total count: ε 2\.00 used, 1\.00 of 5\.00 left; \+0\.2 TSR paid$/),
       expect.stringMatching(/^a total count: ε 2\.00 used, 3\.00 of 5\.00 left; \+0\.2 TSR paid$/),
     ]);
     expect(analyses.every((entry) => entry.txHash?.startsWith("0x"))).toBe(true);
