@@ -6,7 +6,10 @@ import { WAIT_MS } from "../browser";
  * is lost (a button) or sends the form natively (a form). Pages stream behind their segment's
  * `loading.tsx`, so "visible" is not "ready"; this waits for the condition, never for time.
  */
-export async function whenReady(locator: Locator): Promise<Locator> {
+export async function whenReady(target: Locator): Promise<Locator> {
+  // Only the copy the person sees: while a streamed page is revealed React keeps a hidden one
+  // beside it (see `shown`; a loaded CI run found two `reconsent` buttons, one hidden).
+  const locator = target.filter({ visible: true });
   await locator.waitFor({ timeout: WAIT_MS });
   await locator.evaluate(
     (element) =>
