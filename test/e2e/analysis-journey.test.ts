@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.close();
   await stack?.stop();
-  await rm(work, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true, maxRetries: 50, retryDelay: 100 });
 });
 
 /** A signed action as the browser sends it (prepare, then submit), for a managed account. */

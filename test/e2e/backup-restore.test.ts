@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const database of databases) await database.close();
   for (const stack of stacks) await stack.stop();
-  await rm(work, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true, maxRetries: 50, retryDelay: 100 });
 });
 
 function npm(args: string[], env: NodeJS.ProcessEnv) {

@@ -54,7 +54,8 @@ export async function startCatalogueServer(chainRpcUrl: string) {
   };
   const stop = async () => {
     await stopApp(server);
-    await rm(work, { recursive: true, force: true });
+    // The embedded database server stops on its own after the app and may still be writing.
+    await rm(work, { recursive: true, force: true, maxRetries: 50, retryDelay: 100 });
   };
   try {
     const provider = localProvider(chainRpcUrl);

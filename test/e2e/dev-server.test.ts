@@ -31,7 +31,7 @@ afterAll(async () => {
     process.kill(-dev.pid!, "SIGINT");
     await exited;
   }
-  await rm(work, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true, maxRetries: 50, retryDelay: 100 });
 });
 
 describe.skipIf(Boolean(skipReason))("npm run dev", { timeout: 60 * 60_000 }, () => {

@@ -72,7 +72,7 @@ export default async function setup(project: TestProject) {
     await waitForEmbeddedDatabaseToStop(env.PGLITE_DIR);
     await chain.stop();
     await mailCatcher.close();
-    await rm(work, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true, maxRetries: 50, retryDelay: 100 });
   };
   try {
     const provider = localProvider(chain.rpcUrl);

@@ -92,7 +92,7 @@ export async function createDrafts(
       }
     }
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true, maxRetries: 50, retryDelay: 100 });
   }
   return drafts;
 }
