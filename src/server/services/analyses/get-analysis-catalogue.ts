@@ -7,12 +7,12 @@ import {
   type CatalogueColumnInput,
 } from "~/server/analysis/variable-catalogue";
 import {
-  APPROVED_ITEMS,
   assertUsableRequest,
   isItemConsentInForce,
 } from "~/server/services/extracts/approved-request";
 import { mapConcurrent } from "~/shared/map-concurrent";
 import { catalogueColumns } from "./load-cohort";
+import { ANALYSIS_REQUEST_SELECT } from "./prepare-analysis";
 import { getBlob } from "~/server/storage/blob-store";
 import { ANALYSIS_LIMITS } from "~/shared/analysis-spec";
 
@@ -32,32 +32,7 @@ export async function getAnalysisCatalogue(options: {
   const { db, chain } = options;
   const request = await db.accessRequest.findUnique({
     where: { id: options.requestId },
-    select: {
-      id: true,
-      chainKey: true,
-      researcherId: true,
-      accessUntil: true,
-      anchorStatus: true,
-      analysisCredits: true,
-      items: {
-        ...APPROVED_ITEMS,
-        select: {
-          itemIndex: true,
-          listing: {
-            select: {
-              id: true,
-              chainKey: true,
-              title: true,
-              blobKey: true,
-              report: true,
-              erasedAt: true,
-              consent: { select: { minCellCount: true } },
-              budget: { select: { reservedCentis: true } },
-            },
-          },
-        },
-      },
-    },
+    select: ANALYSIS_REQUEST_SELECT,
   });
   assertUsableRequest(request, options.researcherId);
 

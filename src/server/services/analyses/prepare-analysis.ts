@@ -12,6 +12,38 @@ import {
   isItemConsentInForce,
 } from "~/server/services/extracts/approved-request";
 
+/**
+ * What an analysis reads of a request: also what the builder's catalogue reads, so the two
+ * judge a listing's usability from the same fields.
+ */
+export const ANALYSIS_REQUEST_SELECT = {
+  id: true,
+  chainKey: true,
+  researcherId: true,
+  accessUntil: true,
+  anchorStatus: true,
+  analysisCredits: true,
+  items: {
+    ...APPROVED_ITEMS,
+    select: {
+      itemIndex: true,
+      listing: {
+        select: {
+          id: true,
+          chainKey: true,
+          title: true,
+          blobKey: true,
+          dataRoot: true,
+          report: true,
+          erasedAt: true,
+          consent: { select: { minCellCount: true } },
+          budget: { select: { reservedCentis: true } },
+        },
+      },
+    },
+  },
+} as const;
+
 /** Chain reads in flight at once while preparing. */
 const CHAIN_READS = 16;
 
@@ -58,33 +90,7 @@ export async function prepareAnalysis(options: {
     throw new AppError("FORBIDDEN", "Only researchers run analyses.");
   const request = await db.accessRequest.findUnique({
     where: { id: options.requestId },
-    select: {
-      id: true,
-      chainKey: true,
-      researcherId: true,
-      accessUntil: true,
-      anchorStatus: true,
-      analysisCredits: true,
-      items: {
-        ...APPROVED_ITEMS,
-        select: {
-          itemIndex: true,
-          listing: {
-            select: {
-              id: true,
-              chainKey: true,
-              title: true,
-              blobKey: true,
-              dataRoot: true,
-              report: true,
-              erasedAt: true,
-              consent: { select: { minCellCount: true } },
-              budget: { select: { reservedCentis: true } },
-            },
-          },
-        },
-      },
-    },
+    select: ANALYSIS_REQUEST_SELECT,
   });
   assertUsableRequest(request, options.researcher.id);
   // Only the request's researcher learns whether a spec is valid.
