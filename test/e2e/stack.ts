@@ -108,7 +108,10 @@ export async function startStack(options: {
   };
 }
 
-type Health = { status: string; outbox: { pending: number; sent: number; failed: number } };
+type Health = {
+  status: string;
+  outbox: { pending: number; sent: number; failed: number; unindexed: number };
+};
 
 /** Waits until the outbox has sent everything and the app is healthy. */
 export async function waitForDrain(appUrl: string): Promise<Health> {
@@ -116,7 +119,10 @@ export async function waitForDrain(appUrl: string): Promise<Health> {
   for (;;) {
     const response = await fetch(`${appUrl}/api/health`).catch(() => null);
     const health = response ? ((await response.json()) as Health) : null;
-    if (health?.status === "ok" && health.outbox.pending + health.outbox.sent === 0) return health;
+    // Drained means written and read back: a mined write changes the app's rows only once
+    // the indexer has read it (a listing is requestable once its anchor is seen).
+    const { pending, sent, unindexed } = health?.outbox ?? {};
+    if (health?.status === "ok" && pending === 0 && sent === 0 && unindexed === 0) return health;
     if (Date.now() > deadline)
       throw new Error(`the outbox did not drain: ${JSON.stringify(health)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));

@@ -1,3 +1,4 @@
+import { countUnindexedWrites } from "~/server/chain/indexer";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -73,10 +74,13 @@ describe("settlement between the outbox and the indexer", () => {
     expect(await settles()).toEqual([{ status: "CONFIRMED", lastError: null }]);
     const item = await db.accessRequestItem.findFirstOrThrow({ where: { requestId } });
     expect(item.settledAt).toBeNull();
+    // Health tells the gap apart from a drained outbox (tests and operators wait on it).
+    expect(await countUnindexedWrites(db)).toBe(1);
 
     // The settlement job runs in that gap: nothing to send.
     expect(await enqueueDueSettlements(db, chain)).toBe(0);
     await harness.settle();
+    expect(await countUnindexedWrites(db)).toBe(0);
     expect(await settles()).toEqual([{ status: "CONFIRMED", lastError: null }]);
     const settled = await db.accessRequestItem.findFirstOrThrow({ where: { requestId } });
     expect(settled.settledAt).not.toBeNull();

@@ -28,6 +28,20 @@ export type IndexerOptions = {
 
 const CHECKPOINT = "contracts";
 
+/**
+ * Writes mined but not yet read back by the indexer: until it reads them, the rows they
+ * change (a listing's anchor, a request's approval) still show the state before.
+ */
+export async function countUnindexedWrites(db: DbClient): Promise<number> {
+  const checkpoint = await db.indexerCheckpoint.findUnique({ where: { name: CHECKPOINT } });
+  return db.chainOutbox.count({
+    where: {
+      status: "CONFIRMED",
+      ...(checkpoint ? { blockNumber: { gt: checkpoint.blockNumber } } : {}),
+    },
+  });
+}
+
 /** Event arguments as JSON: numbers as decimal strings, arrays kept as arrays. */
 function jsonArg(value: unknown): EventArg {
   if (Array.isArray(value)) return value.map(jsonArg);

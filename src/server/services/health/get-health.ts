@@ -1,5 +1,6 @@
 import "server-only";
 import { getChain } from "~/server/chain/client";
+import { countUnindexedWrites } from "~/server/chain/indexer";
 import { countOutboxBacklog } from "~/server/chain/outbox";
 import { getDatabase } from "~/server/db";
 import { describeError } from "~/server/logger";
@@ -30,7 +31,10 @@ export async function getHealth() {
         contracts: connected.deployment.contracts,
       };
     }),
-    timed(() => countOutboxBacklog(database.prisma)),
+    timed(async () => ({
+      ...(await countOutboxBacklog(database.prisma)),
+      unindexed: await countUnindexedWrites(database.prisma),
+    })),
   ]);
   return {
     status: db.ok && chain.ok && outbox.ok ? ("ok" as const) : ("degraded" as const),
