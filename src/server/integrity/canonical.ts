@@ -32,5 +32,41 @@ export function canonicalize(value: unknown): CanonicalValue {
 }
 
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(canonicalize(value));
+  return flatRecordJson(value) ?? JSON.stringify(canonicalize(value));
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** The rows of one file share their keys: the last key list checked and sorted is reused. */
+let lastKeys: string[] = [];
+let lastSorted: string[] | null = null;
+
+function sortedFlatKeys(keys: string[]): string[] | null {
+  if (keys.length === lastKeys.length && keys.every((key, index) => key === lastKeys[index]))
+    return lastSorted;
+  lastKeys = keys;
+  lastSorted = keys.every((key) => key !== "__proto__" && key.normalize("NFC") === key)
+    ? [...keys].sort(byCodeUnit)
+    : null;
+  return lastSorted;
+}
+
+/**
+ * The same text as the general path for the common case, a parsed CSV row (a flat object of
+ * strings, keys already in NFC), built without the general path's copies: an analysis hashes
+ * every record of its cohort. The copy orders array-index keys first as the general path's does.
+ * Anything else returns null.
+ */
+function flatRecordJson(value: unknown): string | null {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return null;
+  const record = value as Record<string, unknown>;
+  const sorted = sortedFlatKeys(Object.keys(record));
+  if (!sorted) return null;
+  const copy: Record<string, string> = {};
+  for (const key of sorted) {
+    const member = record[key];
+    if (typeof member !== "string") return null;
+    copy[key] = member.normalize("NFC");
+  }
+  return JSON.stringify(copy);
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { getBytes, hexlify, keccak256, toUtf8Bytes } from "ethers";
 import { canonicalJson } from "./canonical";
+import { keccakBytes } from "./keccak";
 
 /**
  * Dataset roots. Each record's hash is keccak256 of its canonical JSON; each leaf is
@@ -56,22 +57,27 @@ export function hashDocument(document: unknown): string {
  * (leaf i at position 2n-2-i, node k over 2k+1 and 2k+2, pairs hashed in sorted order).
  */
 export class StreamingDataRoot {
-  private readonly leaves: Buffer[] = [];
+  private readonly leaves: Uint8Array[] = [];
   /** Each record's hash, in order (kept for the audit). */
   readonly recordHashes: string[] = [];
+  private readonly encoder = new TextEncoder();
 
   add(record: unknown): void {
-    this.addHash(hashRecord(record));
+    this.addHashBytes(keccakBytes(this.encoder.encode(canonicalJson(record))));
   }
 
   addHash(recordHash: string): void {
+    this.addHashBytes(getBytes(recordHash));
+  }
+
+  private addHashBytes(recordHash: Uint8Array): void {
     const index = this.leaves.length;
     // abi.encode(uint256 index, bytes32 recordHash): the index big-endian in the first word.
     const encoded = Buffer.alloc(64);
     encoded.writeUIntBE(index, 26, 6);
-    encoded.set(getBytes(recordHash), 32);
-    this.leaves.push(Buffer.from(getBytes(keccak256(keccak256(encoded)))));
-    this.recordHashes.push(recordHash);
+    encoded.set(recordHash, 32);
+    this.leaves.push(keccakBytes(keccakBytes(encoded)));
+    this.recordHashes.push(`0x${Buffer.from(recordHash).toString("hex")}`);
   }
 
   get count(): number {
@@ -81,17 +87,17 @@ export class StreamingDataRoot {
   root(): string {
     const count = this.leaves.length;
     if (count === 0) throw new RangeError("A dataset needs at least one record");
-    const tree = new Array<Buffer>(2 * count - 1);
+    const tree = new Array<Uint8Array>(2 * count - 1);
     for (let index = 0; index < count; index += 1)
       tree[tree.length - 1 - index] = this.leaves[index]!;
+    const pair = Buffer.alloc(64);
     for (let node = count - 2; node >= 0; node -= 1) {
       const left = tree[2 * node + 1]!;
       const right = tree[2 * node + 2]!;
-      const pair =
-        Buffer.compare(left, right) <= 0
-          ? Buffer.concat([left, right])
-          : Buffer.concat([right, left]);
-      tree[node] = Buffer.from(getBytes(keccak256(pair)));
+      const isOrdered = Buffer.compare(left, right) <= 0;
+      pair.set(isOrdered ? left : right, 0);
+      pair.set(isOrdered ? right : left, 32);
+      tree[node] = keccakBytes(pair);
     }
     return hexlify(tree[0]!);
   }

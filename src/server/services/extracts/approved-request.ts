@@ -2,6 +2,7 @@ import "server-only";
 import Papa from "papaparse";
 import type { Chain } from "~/server/chain/client";
 import { AppError } from "~/server/errors";
+import { whenKeccakReady } from "~/server/integrity/keccak";
 import { buildRecordTree, computeDataRoot } from "~/server/integrity/merkle";
 import { getBlob } from "~/server/storage/blob-store";
 
@@ -56,20 +57,26 @@ export async function isItemConsentInForce(chain: Chain, requestKey: string, ite
  */
 export async function readAnchoredRecords(
   chain: Chain,
-  listing: { chainKey: string; blobKey: string | null; dataRoot: string },
+  listing: {
+    chainKey: string;
+    blobKey: string | null;
+    dataRoot: string;
+    /** The root and version already read from the chain (an analysis reads them in a batch). */
+    anchored?: { root: string; dataVersion: number };
+  },
   nothingDone: string,
   /** Keep the tree for per-record proofs (an extract's manifest); otherwise only the root. */
   withProofs = false,
 ) {
-  const [, anchoredRoot, , , dataVersion] = await chain.contracts.marketplace.getListing(
-    listing.chainKey,
-  );
+  const { root: anchoredRoot, dataVersion } =
+    listing.anchored ?? (await readAnchor(chain, listing.chainKey));
   const tampered = () =>
     new AppError(
       "CONFLICT",
       `A listing's stored data no longer matches its anchored root; ${nothingDone}. Report this to the auditors.`,
     );
   if (!listing.blobKey) throw tampered();
+  await whenKeccakReady();
   const text = (await getBlob(listing.blobKey)).toString("utf8");
   const records = Papa.parse<Record<string, string>>(text, {
     header: true,
@@ -80,5 +87,10 @@ export async function readAnchoredRecords(
   const tree = withProofs ? buildRecordTree(records) : null;
   const root = tree ? tree.root : computeDataRoot(records);
   if (root !== listing.dataRoot || anchoredRoot !== root) throw tampered();
-  return { records, tree, dataVersion: Number(dataVersion) };
+  return { records, tree, dataVersion };
+}
+
+async function readAnchor(chain: Chain, listingKey: string) {
+  const [, root, , , dataVersion] = await chain.contracts.marketplace.getListing(listingKey);
+  return { root, dataVersion: Number(dataVersion) };
 }
