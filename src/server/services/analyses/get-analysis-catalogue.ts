@@ -6,13 +6,10 @@ import {
   buildVariableCatalogue,
   type CatalogueColumnInput,
 } from "~/server/analysis/variable-catalogue";
-import {
-  assertUsableRequest,
-  isItemConsentInForce,
-} from "~/server/services/extracts/approved-request";
+import { assertUsableRequest } from "~/server/services/extracts/approved-request";
 import { mapConcurrent } from "~/shared/map-concurrent";
 import { catalogueColumns } from "./load-cohort";
-import { ANALYSIS_REQUEST_SELECT } from "./prepare-analysis";
+import { ANALYSIS_REQUEST_SELECT, readListingsOnChain } from "./prepare-analysis";
 import { getBlob } from "~/server/storage/blob-store";
 import { ANALYSIS_LIMITS } from "~/shared/analysis-spec";
 
@@ -39,29 +36,33 @@ export async function getAnalysisCatalogue(options: {
   const listings: { title: string; epsilonLeft: number; usable: boolean }[] = [];
   const columns: CatalogueColumnInput[][] = [];
   const minimums: number[] = [];
-  // As prepareAnalysis: the chain reads of a large cohort in parallel, bounded.
-  const onChain = await mapConcurrent(request.items, 16, async ({ itemIndex, listing }) => {
-    if (listing.erasedAt || !listing.blobKey) return null;
-    const [inForce, [total, spent]] = await Promise.all([
-      isItemConsentInForce(chain, request.chainKey, itemIndex),
-      chain.contracts.marketplace.privacyBudget(listing.chainKey),
-    ]);
-    return { isConsentInForce: inForce, total, spent };
-  });
-  for (const [position, { listing }] of request.items.entries()) {
-    const read = onChain[position];
+  // As prepareAnalysis reads them: batched, from one block.
+  const onChain = await readListingsOnChain(
+    chain,
+    request.chainKey,
+    request.items.filter(({ listing }) => !listing.erasedAt && listing.blobKey),
+  );
+  const usableItems: typeof request.items = [];
+  for (const item of request.items) {
+    const { listing } = item;
+    const read = onChain.get(item.itemIndex);
     if (!read || !listing.blobKey) {
       listings.push({ title: listing.title, epsilonLeft: 0, usable: false });
       continue;
     }
-    const { isConsentInForce, total, spent } = read;
-    const left = Math.max(0, Number(total) - Number(spent) - (listing.budget?.reservedCentis ?? 0));
-    const usable = isConsentInForce && left > 0;
+    const { total, spent } = read.budget;
+    const left = Math.max(0, total - spent - (listing.budget?.reservedCentis ?? 0));
+    const usable = read.inForce && left > 0;
     listings.push({ title: listing.title, epsilonLeft: usable ? left / 100 : 0, usable });
     if (!usable) continue;
     minimums.push(listing.consent?.minCellCount ?? ANALYSIS_LIMITS.defaultThreshold);
-    columns.push(await analysableColumns(listing.blobKey, listing.report));
+    usableItems.push(item);
   }
+  columns.push(
+    ...(await mapConcurrent(usableItems, 8, ({ listing }) =>
+      analysableColumns(listing.blobKey!, listing.report),
+    )),
+  );
   const used = await db.analysisJob.count({
     where: { requestId: request.id, status: { in: ["RESERVED", "CHARGING", "RELEASED"] } },
   });

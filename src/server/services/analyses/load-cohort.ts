@@ -37,12 +37,17 @@ export async function loadCohort(
   );
   for (const [position, listing] of listings.entries()) {
     const rows = read[position]!.records;
-    const renamed = rows.map((row) =>
-      Object.fromEntries(
-        Object.entries(row).map(([header, value]) => [normaliseHeader(header), value]),
-      ),
-    );
-    for (const row of renamed) records.push({ listing: position, row });
+    // A file's rows share their headers: each is normalised once, not once per cell.
+    const names = new Map<string, string>();
+    for (const row of rows) {
+      const renamed: Record<string, string> = {};
+      for (const header of Object.keys(row)) {
+        let name = names.get(header);
+        if (name === undefined) names.set(header, (name = normaliseHeader(header)));
+        renamed[name] = row[header]!;
+      }
+      records.push({ listing: position, row: renamed });
+    }
     catalogueInput.push(catalogueColumns(listing.report, rows));
   }
   validateAgainstCohort(spec, buildVariableCatalogue(catalogueInput));
