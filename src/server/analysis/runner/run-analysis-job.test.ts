@@ -17,6 +17,7 @@ import {
   UNTIL_DONE,
 } from "./runner-test-kit";
 import { randomFromSeed } from "./seeded-stream";
+import { spareRunnerPid } from "./spare-runner";
 
 /**
  * The parent's side: limits, clear errors, the queue, shutdown, and that the child's released
@@ -184,5 +185,58 @@ describe("results", () => {
       await runAnalysisJob({ spec: countSpec, columns, threshold: 10, seed: seed(2) }),
     ];
     expect(a.output).not.toEqual(b.output);
+  });
+});
+
+describe("the child started ahead", () => {
+  const isAlive = (pid: number) => existsSync(`/proc/${pid}`);
+
+  it("serves one job, is replaced behind it, and is never reused, killed or stale", async () => {
+    await runAnalysisJob({ spec: countSpec, columns, threshold: 10, seed: seed(3) });
+    const waiting = spareRunnerPid()!;
+    expect(isAlive(waiting)).toBe(true);
+    let used = 0;
+    await runAnalysisJob({ spec: countSpec, columns, threshold: 10, onSpawn: (p) => (used = p) });
+    expect(used).toBe(waiting);
+    // One job per process: the child that served it is gone, a new spare waits.
+    await expect.poll(() => isAlive(used), UNTIL_DONE).toBe(false);
+    const next = spareRunnerPid()!;
+    expect(next).not.toBe(waiting);
+
+    // Killed from outside while it waits: forgotten, and the next job runs in a new child.
+    process.kill(next, "SIGKILL");
+    await expect.poll(() => spareRunnerPid() === next, UNTIL_DONE).toBe(false);
+    let fresh = 0;
+    const result = await runAnalysisJob({
+      spec: countSpec,
+      columns,
+      threshold: 10,
+      onSpawn: (p) => (fresh = p),
+    });
+    expect(result.output.kind).toBe("count");
+    expect(fresh).not.toBe(next);
+
+    // Started for other limits: not used (its heap limit would be wrong), stopped instead.
+    const stale = spareRunnerPid()!;
+    setLimits({ timeoutMs: 120_000, maxRssMb: 200 });
+    try {
+      let limited = 0;
+      await runAnalysisJob({
+        spec: countSpec,
+        columns,
+        threshold: 10,
+        onSpawn: (p) => (limited = p),
+      });
+      expect(limited).not.toBe(stale);
+      await expect.poll(() => isAlive(stale), UNTIL_DONE).toBe(false);
+    } finally {
+      setLimits(GENEROUS);
+    }
+
+    // Shutdown stops the spare too.
+    const last = spareRunnerPid()!;
+    stopAnalysisJobs();
+    expect(spareRunnerPid()).toBeUndefined();
+    await expect.poll(() => isAlive(last), UNTIL_DONE).toBe(false);
   });
 });

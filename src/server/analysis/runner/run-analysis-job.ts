@@ -1,9 +1,8 @@
 import "server-only";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, realpathSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { getEnv } from "~/env";
 import { AppError } from "~/server/errors";
@@ -15,6 +14,7 @@ import { ZJobAnswerSchema } from "./job-answer";
 import { encodeJobRequest, FrameReader } from "./job-message";
 import { JobQueue } from "./job-queue";
 import { SEED_BYTES } from "./seeded-stream";
+import { stopSpareRunner, takeRunner } from "./spare-runner";
 
 /**
  * The parent's side of the isolated engine (docs/compute-to-data.md §2): one child Node process
@@ -22,7 +22,8 @@ import { SEED_BYTES } from "./seeded-stream";
  * nothing, start nothing), with no environment (no MASTER_KEY, no DATABASE_URL), an empty
  * working folder, a heap limit, an RSS watchdog and a timer. Its only input is the cohort's
  * columns; its only output the released result. Any other ending is a clear AppError: the
- * caller then records the job as failed and charges nothing.
+ * caller then records the job as failed and charges nothing. The child is started ahead of its
+ * job (spare-runner.ts), with the same flags.
  */
 export const ANALYSIS_RUNNER_BUNDLE = path.join(
   process.cwd(),
@@ -58,6 +59,7 @@ export function runAnalysisJob(input: RunAnalysisJobInput): Promise<AnalysisResu
 /** Kills every running analysis child; the app calls it on shutdown (and on exit, below). */
 export function stopAnalysisJobs(): void {
   for (const child of children) child.kill("SIGKILL");
+  stopSpareRunner();
 }
 
 /** How many children are alive right now (tests assert none is left behind). */
@@ -87,26 +89,14 @@ async function runInChild(input: RunAnalysisJobInput): Promise<AnalysisResult> {
     exitHookInstalled = true;
     process.once("exit", stopAnalysisJobs);
   }
-  const cwd = await mkdtemp(path.join(tmpdir(), "trialshare-analysis-"));
+  const runner = takeRunner(bundle, heapMb, input.bundlePath === undefined);
+  const { child } = runner;
   try {
-    const child = spawn(
-      process.execPath,
-      [
-        "--permission",
-        `--allow-fs-read=${realpathSync(bundle)}`,
-        "--disallow-code-generation-from-strings",
-        `--max-old-space-size=${heapMb}`,
-        "--max-semi-space-size=16",
-        realpathSync(bundle),
-      ],
-      // Nothing from the parent's environment: no key, no database URL, no NODE_OPTIONS.
-      { env: {} as NodeJS.ProcessEnv, cwd, stdio: ["pipe", "pipe", "pipe"] },
-    );
     children.add(child);
     if (child.pid !== undefined) input.onSpawn?.(child.pid);
     return await superviseChild(child, message, { timeoutMs: env.ANALYSIS_TIMEOUT_MS, maxRssMb });
   } finally {
-    await rm(cwd, { recursive: true, force: true });
+    await rm(runner.cwd, { recursive: true, force: true });
   }
 }
 

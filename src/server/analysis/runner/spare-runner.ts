@@ -1,0 +1,108 @@
+import "server-only";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, realpathSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+/**
+ * One analysis child, started under the isolation flags (run-analysis-job.ts), waiting on its
+ * stdin for its one job. Starting Node and evaluating the runner's bundle takes most of a
+ * second, longer than a 50,000-record analysis itself (bench:analysis), so one spare is kept
+ * started ahead for the default bundle: a job takes it and the next spare starts behind it.
+ * Each child still serves exactly one job; a spare holds no data until it is taken.
+ */
+export type Runner = { child: ChildProcess; cwd: string };
+
+type Spare = Runner & { key: string };
+
+let spare: Spare | undefined;
+let exitHookInstalled = false;
+
+function flagsFor(bundle: string, heapMb: number): string[] {
+  return [
+    "--permission",
+    `--allow-fs-read=${bundle}`,
+    "--disallow-code-generation-from-strings",
+    `--max-old-space-size=${heapMb}`,
+    "--max-semi-space-size=16",
+    bundle,
+  ];
+}
+
+function start(bundle: string, heapMb: number): Runner {
+  const cwd = mkdtempSync(path.join(tmpdir(), "trialshare-analysis-"));
+  // Nothing from the parent's environment: no key, no database URL, no NODE_OPTIONS.
+  const child = spawn(process.execPath, flagsFor(bundle, heapMb), {
+    env: {} as NodeJS.ProcessEnv,
+    cwd,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  return { child, cwd };
+}
+
+/** A spare must not keep the app (or a test run) alive while it waits. */
+function setHeld(runner: Runner, isHeld: boolean) {
+  const handles = [runner.child, runner.child.stdin, runner.child.stdout, runner.child.stderr];
+  for (const handle of handles) {
+    const target = handle as { ref?: () => void; unref?: () => void } | null;
+    if (isHeld) target?.ref?.();
+    else target?.unref?.();
+  }
+}
+
+/** The bundle and limits a spare was started for; a rebuilt bundle changes its mtime. */
+function keyOf(bundle: string, heapMb: number) {
+  return `${bundle}|${statSync(bundle).mtimeMs}|${heapMb}`;
+}
+
+export function discardRunner(runner: Runner) {
+  runner.child.kill("SIGKILL");
+  rmSync(runner.cwd, { recursive: true, force: true });
+}
+
+/** Kills the waiting spare (shutdown, tests). */
+export function stopSpareRunner() {
+  const waiting = spare;
+  spare = undefined;
+  if (waiting) discardRunner(waiting);
+}
+
+/**
+ * A child for one job: the spare when it was started for this bundle and these limits and is
+ * still alive, otherwise a new one; then the next spare is started. `useSpare: false` (tests'
+ * probe builds) always starts a new child and keeps no spare.
+ */
+export function takeRunner(bundlePath: string, heapMb: number, useSpare: boolean): Runner {
+  const bundle = realpathSync(bundlePath);
+  if (!useSpare) return start(bundle, heapMb);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once("exit", stopSpareRunner);
+  }
+  const key = keyOf(bundle, heapMb);
+  let runner: Runner | undefined;
+  if (spare) {
+    const waiting = spare;
+    spare = undefined;
+    const isAlive = waiting.child.exitCode === null && waiting.child.signalCode === null;
+    if (waiting.key === key && isAlive) runner = waiting;
+    else discardRunner(waiting);
+  }
+  runner ??= start(bundle, heapMb);
+  setHeld(runner, true);
+  const next = start(bundle, heapMb);
+  setHeld(next, false);
+  // A spare that dies while waiting (killed from outside) is forgotten; the next job starts anew.
+  next.child.stdin?.on("error", () => undefined);
+  next.child.once("exit", () => {
+    if (spare?.child === next.child) {
+      spare = undefined;
+      rmSync(next.cwd, { recursive: true, force: true });
+    }
+  });
+  spare = { ...next, key };
+  return runner;
+}
+
+/** Tests: the waiting spare's process id. */
+export const spareRunnerPid = () => spare?.child.pid;
