@@ -4,10 +4,10 @@ import { encodeColumns, type RawRecord } from "../evaluate/columns";
 
 /** Test helper: a cohort of listings from rows, and a spec parsed with its defaults. */
 export function cohortOf(rows: RawRecord[][], spec: TAnalysisSpec) {
-  const records = rows.flatMap((listingRows, listing) =>
-    listingRows.map((row) => ({ listing, row })),
+  return encodeColumns(
+    spec,
+    rows.map((listingRows) => ({ rows: listingRows })),
   );
-  return encodeColumns(spec, records);
 }
 
 export const specOf = (input: unknown): TAnalysisSpec => ZAnalysisSpecSchema.parse(input);

@@ -33,39 +33,61 @@ export function encodeLevel(
   return index >= 0 ? index : levels.length;
 }
 
-/** Builds the columns from de-identified rows; the parent does this before the child runs. */
-export function encodeColumns(
-  spec: TAnalysisSpec,
-  records: readonly { listing: number; row: RawRecord }[],
-): CohortColumns {
-  // Plain loops: TypedArray.from with a mapping function costs several times more per record,
-  // and an analysis encodes every record of its cohort (bench:analysis).
-  const count = records.length;
+/** One listing's de-identified rows, and where each catalogue variable is in them. */
+export type CohortPart = {
+  rows: readonly RawRecord[];
+  /** The row key of each catalogue name (the file's own header); the name itself when absent. */
+  keyOf?: ReadonlyMap<string, string>;
+};
+
+const valueIn = (row: RawRecord, key: string | undefined) =>
+  key === undefined ? undefined : row[key];
+
+/**
+ * Builds the columns from each listing's rows (a record's listing is its part's position); the
+ * parent does this before the child runs. Rows are read where they are, in plain loops: an
+ * analysis encodes every record of its cohort (bench:analysis).
+ */
+export function encodeColumns(spec: TAnalysisSpec, parts: readonly CohortPart[]): CohortColumns {
+  const count = parts.reduce((sum, part) => sum + part.rows.length, 0);
+  const keyIn = (part: CohortPart, variable: string) =>
+    part.keyOf ? part.keyOf.get(variable) : variable;
   const numeric = new Map<string, Float64Array>();
   const categorical = new Map<string, Uint8Array>();
   for (const v of specVariables(spec)) {
-    if (isCategorical(v)) {
-      const codes = new Uint8Array(count);
-      for (let r = 0; r < count; r += 1)
-        codes[r] = encodeLevel(records[r]!.row[v.variable], v.levels);
-      categorical.set(v.variable, codes);
-    } else {
-      const values = new Float64Array(count);
-      for (let r = 0; r < count; r += 1) {
-        const value = records[r]!.row[v.variable];
-        const number = typeof value === "number" ? value : Number(value ?? Number.NaN);
-        values[r] =
-          value === null || value === "" || !Number.isFinite(number) ? Number.NaN : number;
+    const codes = isCategorical(v) ? new Uint8Array(count) : undefined;
+    const values = codes ? undefined : new Float64Array(count);
+    let r = 0;
+    for (const part of parts) {
+      const key = keyIn(part, v.variable);
+      for (const row of part.rows) {
+        const value = valueIn(row, key);
+        if (codes) codes[r] = encodeLevel(value, (v as TCategorical).levels);
+        else {
+          const number = typeof value === "number" ? value : Number(value ?? Number.NaN);
+          values![r] =
+            value === null || value === "" || !Number.isFinite(number) ? Number.NaN : number;
+        }
+        r += 1;
       }
-      numeric.set(v.variable, values);
     }
+    if (codes) categorical.set(v.variable, codes);
+    else numeric.set(v.variable, values!);
   }
   const keep = new Uint8Array(count);
   const listingOf = new Uint32Array(count);
-  for (let r = 0; r < count; r += 1) {
-    const { row, listing } = records[r]!;
-    listingOf[r] = listing;
-    keep[r] = spec.filter.every((f) => f.in.includes(String(row[f.variable] ?? "").trim())) ? 1 : 0;
+  let r = 0;
+  for (const [listing, part] of parts.entries()) {
+    const filterKeys = spec.filter.map((f) => keyIn(part, f.variable));
+    for (const row of part.rows) {
+      listingOf[r] = listing;
+      keep[r] = spec.filter.every((f, i) =>
+        f.in.includes(String(valueIn(row, filterKeys[i]) ?? "").trim()),
+      )
+        ? 1
+        : 0;
+      r += 1;
+    }
   }
   return { listingOf, keep, numeric, categorical };
 }

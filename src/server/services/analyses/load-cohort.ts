@@ -3,7 +3,7 @@ import type { Chain } from "~/server/chain/client";
 import {
   encodeColumns,
   type CohortColumns,
-  type RawRecord,
+  type CohortPart,
 } from "~/server/analysis/evaluate/columns";
 import { validateAgainstCohort } from "~/server/analysis/validate-spec";
 import {
@@ -29,29 +29,24 @@ export async function loadCohort(
   spec: TAnalysisSpec,
   listings: readonly AnalysisListingPlan[],
 ): Promise<CohortColumns> {
-  const records: { listing: number; row: RawRecord }[] = [];
+  const parts: CohortPart[] = [];
   const catalogueInput: CatalogueColumnInput[][] = [];
-  // Chain reads and file reads overlap; parsing and hashing still take turns on this thread.
+  // File reads overlap (the anchored roots were read with the plan); parsing and hashing take
+  // turns on this thread.
   const read = await mapConcurrent(listings, LISTING_READS, (listing) =>
     readAnchoredRecords(chain, listing, "nothing was run or charged"),
   );
   for (const [position, listing] of listings.entries()) {
-    const rows = read[position]!.records;
-    // A file's rows share their headers: each is normalised once, not once per cell.
-    const names = new Map<string, string>();
-    for (const row of rows) {
-      const renamed: Record<string, string> = {};
-      for (const header of Object.keys(row)) {
-        let name = names.get(header);
-        if (name === undefined) names.set(header, (name = normaliseHeader(header)));
-        renamed[name] = row[header]!;
-      }
-      records.push({ listing: position, row: renamed });
-    }
+    const { records: rows, fields } = read[position]!;
+    // Rows stay as parsed: each catalogue name points at its header (the last one wins when
+    // two headers normalise alike, as a row renamed key by key would keep).
+    const keyOf = new Map<string, string>();
+    for (const header of fields) keyOf.set(normaliseHeader(header), header);
+    parts.push({ rows, keyOf });
     catalogueInput.push(catalogueColumns(listing.report, rows));
   }
   validateAgainstCohort(spec, buildVariableCatalogue(catalogueInput));
-  return encodeColumns(spec, records);
+  return encodeColumns(spec, parts);
 }
 
 /**

@@ -78,16 +78,18 @@ export async function readAnchoredRecords(
   if (!listing.blobKey) throw tampered();
   await whenKeccakReady();
   const text = (await getBlob(listing.blobKey)).toString("utf8");
-  const records = Papa.parse<Record<string, string>>(text, {
+  const parsed = Papa.parse<Record<string, string>>(text, {
     header: true,
     skipEmptyLines: "greedy",
-  }).data;
+  });
+  const records = parsed.data;
   // Every anchored dataset has a record: an empty one cannot match its root.
   if (records.length === 0) throw tampered();
   const tree = withProofs ? buildRecordTree(records) : null;
   const root = tree ? tree.root : computeDataRoot(records);
   if (root !== listing.dataRoot || anchoredRoot !== root) throw tampered();
-  return { records, tree, dataVersion };
+  // The header's fields, as the rows are keyed (a short row lacks the keys it has no value for).
+  return { records, fields: parsed.meta.fields ?? [], tree, dataVersion };
 }
 
 async function readAnchor(chain: Chain, listingKey: string) {
