@@ -6,7 +6,7 @@
  * <= 35,000 at the first and last item of a 500-item cohort (trial-linked, the worst case, and
  * unlinked), settlement of 500 distinct owners in transactions of <= 8,000,000, withdraw <= 45,000,
  * recordAnalysis over the 500 listings of a request < 3,000,000 (issue 18: the first analysis of
- * each listing, every listing of a distinct owner, so every consent slot is cold).
+ * each listing, every listing of a distinct owner, so every budget word is cold).
  * BENCH_SMOKE=1: the same steps on cohorts of 6, in seconds.
  */
 import { deploySuite, hashOf, mined, salt, TOKEN, type Suite } from "../contracts/test/fixtures";

@@ -488,10 +488,10 @@ contract DataMarketplace is
      * @inheritdoc IDataMarketplace
      * @dev Requirements, all or nothing: the caller is the operator; not paused; a new non-zero
      * analysis id, non-zero hashes, ε > 0; the request's access period running and a credit
-     * left; per item (indices strictly ascending, one listing id each): approved, its consent
-     * epoch still in force (tick live: so its purposes and expiry are those the request
-     * checked), the listing's consent slot is the item's, and `spent + epsilon <= budget`. Spends
-     * the ε of every listing and one credit. Emits {AnalysisRecorded}.
+     * left; per item (indices strictly ascending): approved, its consent epoch still in force
+     * (tick live: so its purposes and expiry are those the request checked, and the consent slot
+     * the item names is still its listing's), and `spent + epsilon <= budget`. Spends the ε of
+     * every listing and one credit. Emits {AnalysisRecorded}.
      */
     function recordAnalysis(
         bytes32 requestId,
@@ -499,20 +499,19 @@ contract DataMarketplace is
         bytes32 queryHash,
         bytes32 outputHash,
         uint16 epsilon,
-        bytes calldata indices,
-        bytes32[] calldata listingIds
+        bytes calldata indices
     ) external {
         Config memory config = _config;
         if (msg.sender != config.operator) revert NotOperator(msg.sender);
         if (config.isPaused) revert MarketplacePaused();
-        uint256 count = listingIds.length;
+        uint256 count = indices.length / 2;
         if (
             epsilon == 0 ||
             analysisId == bytes32(0) ||
             queryHash == bytes32(0) ||
             outputHash == bytes32(0) ||
             count == 0 ||
-            indices.length != 2 * count
+            indices.length % 2 != 0
         ) revert InvalidAnalysis();
         Analysis storage analysis = _analyses[analysisId];
         if (analysis.requestId != bytes32(0)) revert AnalysisAlreadyRecorded(analysisId);
@@ -525,7 +524,7 @@ contract DataMarketplace is
         uint256 credits = request.analysisCredits;
         if (credits == 0) revert NoAnalysisCredit(requestId);
         request.analysisCredits = uint16(credits - 1);
-        _chargeItems(requestId, analysisId, epsilon, indices, listingIds);
+        _chargeItems(requestId, analysisId, epsilon, indices, count);
         analysis.requestId = requestId;
         analysis.outputHash = outputHash;
         analysis.epsilon = epsilon;
@@ -971,9 +970,8 @@ contract DataMarketplace is
         bytes32 analysisId,
         uint16 epsilon,
         bytes calldata indices,
-        bytes32[] calldata listingIds
+        uint256 count
     ) private {
-        uint256 count = listingIds.length;
         uint256 wordIndex = type(uint256).max;
         uint256 word;
         uint256 usedWord;
@@ -996,7 +994,7 @@ contract DataMarketplace is
                 revert WrongItemStatus(requestId, index, ItemStatus(item & 3));
             if (!_isTickLive(item >> 11, (item >> 3) & 0xff))
                 revert ConsentEpochEnded(requestId, index);
-            if (!_spendBudget(listingIds[k], item >> 11, epsilon)) revert InvalidItems();
+            if (!_spendBudget(item >> 11, epsilon)) revert BudgetExhausted(requestId, index);
             if (index >> 8 != usedWord && used != 0) {
                 _analyses[analysisId].usedItems[usedWord] = used;
                 used = 0;
