@@ -16,6 +16,7 @@ import {IDataMarketplace} from "./interfaces/IDataMarketplace.sol";
 import {ITrialConsentHooks} from "./interfaces/ITrialConsentHooks.sol";
 import {ITrialRegistry} from "./interfaces/ITrialRegistry.sol";
 import {CohortItems} from "./libraries/CohortItems.sol";
+import {CohortProofs} from "./CohortProofs.sol";
 
 /**
  * @title DataMarketplace
@@ -131,6 +132,8 @@ contract DataMarketplace is
     uint256 private constant ACCESS_SHIFT = 224;
 
     IERC20 private immutable _token;
+    /// @dev Checks settlement multiproofs (its own contract: the code size limit).
+    CohortProofs private immutable _proofs;
     Config private _config;
     uint32 private _feeTermsId;
     uint256 private _totalEscrowed;
@@ -166,6 +169,7 @@ contract DataMarketplace is
     {
         if (dataUseOperator == address(0) || feeRecipient == address(0)) revert ZeroAddress();
         _token = paymentToken;
+        _proofs = new CohortProofs();
         _config = Config({operator: dataUseOperator, isPaused: false});
         emit OperatorChanged(address(0), dataUseOperator);
         _setFeeTerms(0, feeRecipient);
@@ -1073,16 +1077,14 @@ contract DataMarketplace is
         uint256[] calldata prices,
         bytes32[] calldata proof,
         bool[] calldata proofFlags
-    ) private pure returns (uint256 count) {
+    ) private view returns (uint256 count) {
         count = indices.length;
-        if (count == 0 || listingIds.length != count || prices.length != count)
-            revert InvalidItems();
-        bytes32[] memory leaves = new bytes32[](count);
-        for (uint256 k; k < count; ++k) {
-            leaves[k] = CohortItems.leaf(indices[k], listingIds[k], prices[k]);
-        }
-        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, root, leaves))
-            revert InvalidItems();
+        if (
+            count == 0 ||
+            listingIds.length != count ||
+            prices.length != count ||
+            !_proofs.verifyItems(root, indices, listingIds, prices, proof, proofFlags)
+        ) revert InvalidItems();
     }
 
     /// @dev Pulls `amount` and checks that exactly that much arrived.
