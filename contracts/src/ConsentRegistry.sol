@@ -375,16 +375,17 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
      * cannot change within it.
      */
     function _spendBudget(uint256 slotId, uint256 epsilon) internal returns (bool) {
-        uint256 key = slotId / BUDGETS_PER_WORD;
-        uint256 shift = (slotId % BUDGETS_PER_WORD) * 32;
-        uint256 word = _budgets[key];
-        uint256 lane = word >> shift;
-        if (uint16(lane) + epsilon > uint16(lane >> 16)) return false;
-        // spent + epsilon <= total < 2**16: the sum stays in the spent lane, no carry.
+        // No overflow: slot ids have 26 bits and lanes 16; a sum past the total returns early.
         unchecked {
+            uint256 key = slotId / BUDGETS_PER_WORD;
+            uint256 shift = (slotId % BUDGETS_PER_WORD) * 32;
+            uint256 word = _budgets[key];
+            uint256 lane = word >> shift;
+            if (uint16(lane) + epsilon > uint16(lane >> 16)) return false;
+            // spent + epsilon <= total < 2**16: the sum stays in the spent lane, no carry.
             _budgets[key] = word + (epsilon << shift);
+            return true;
         }
-        return true;
     }
 
     /// @dev The tick word of `shard`: 32 slots, one byte each.

@@ -982,29 +982,33 @@ contract DataMarketplace is
         uint256 used;
         uint256 previous;
         for (uint256 k; k < count; ++k) {
-            uint256 index;
-            // solhint-disable-next-line no-inline-assembly
-            assembly ("memory-safe") {
-                index := shr(240, calldataload(add(indices.offset, mul(k, 2))))
+            // Nothing below can overflow: index < 2**16, shifts and divisions by constants
+            // (the called functions keep their own checks). Saves ~50 gas per item.
+            unchecked {
+                uint256 index;
+                // solhint-disable-next-line no-inline-assembly
+                assembly ("memory-safe") {
+                    index := shr(240, calldataload(add(indices.offset, mul(k, 2))))
+                }
+                if (k != 0 && index <= previous) revert InvalidAnalysis();
+                previous = index;
+                if (index / ITEMS_PER_WORD != wordIndex) {
+                    wordIndex = index / ITEMS_PER_WORD;
+                    word = _items[requestId][wordIndex];
+                }
+                uint256 item = (word >> ((index % ITEMS_PER_WORD) * ITEM_BITS)) & ITEM_MASK;
+                if (item & 3 != uint256(ItemStatus.Approved))
+                    revert WrongItemStatus(requestId, index, ItemStatus(item & 3));
+                if (!_isTickLive(item >> 11, (item >> 3) & 0xff))
+                    revert ConsentEpochEnded(requestId, index);
+                if (!_spendBudget(item >> 11, epsilon)) revert BudgetExhausted(requestId, index);
+                if (index >> 8 != usedWord && used != 0) {
+                    _analyses[analysisId].usedItems[usedWord] = used;
+                    used = 0;
+                }
+                usedWord = index >> 8;
+                used |= 1 << (index & 255);
             }
-            if (k != 0 && index <= previous) revert InvalidAnalysis();
-            previous = index;
-            if (index / ITEMS_PER_WORD != wordIndex) {
-                wordIndex = index / ITEMS_PER_WORD;
-                word = _items[requestId][wordIndex];
-            }
-            uint256 item = (word >> ((index % ITEMS_PER_WORD) * ITEM_BITS)) & ITEM_MASK;
-            if (item & 3 != uint256(ItemStatus.Approved))
-                revert WrongItemStatus(requestId, index, ItemStatus(item & 3));
-            if (!_isTickLive(item >> 11, (item >> 3) & 0xff))
-                revert ConsentEpochEnded(requestId, index);
-            if (!_spendBudget(item >> 11, epsilon)) revert BudgetExhausted(requestId, index);
-            if (index >> 8 != usedWord && used != 0) {
-                _analyses[analysisId].usedItems[usedWord] = used;
-                used = 0;
-            }
-            usedWord = index >> 8;
-            used |= 1 << (index & 255);
         }
         _analyses[analysisId].usedItems[usedWord] = used;
     }
