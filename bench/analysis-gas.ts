@@ -43,7 +43,7 @@ export async function listingsOfFreshOwners(
 
 /**
  * Gas of the operator's recordAnalysis over every item of a fresh `cohort`-listing request
- * (each listing's first analysis: every consent slot cold), of a second analysis of the same
+ * (each listing's first analysis: every budget word cold), of a second analysis of the same
  * listings, and of settling the first in batches. Figures are keyed by the cohort's size.
  */
 export async function analysisGas(suite: Suite, figures: Record<string, number>, cohort: number) {
@@ -63,11 +63,10 @@ export async function analysisGas(suite: Suite, figures: Record<string, number>,
         indices.map(() => "uint16"),
         indices,
       ),
-      request.items.map((item) => item.listingId),
     );
   const first = hashOf(salt());
   figures[`recordAnalysis_${cohort}`] = await gasOf(record(first));
-  // A second analysis of the same listings: their consent slots already hold a spent value.
+  // A second analysis of the same listings: their budget words already hold a spent value.
   figures[`recordAnalysis_${cohort}_again`] = await gasOf(record(hashOf(salt())));
   const batches: number[] = [];
   for (let start = 0; start < cohort; start += SETTLE_BATCH) {

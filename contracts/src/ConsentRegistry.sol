@@ -17,6 +17,11 @@ import {ITrialRegistry} from "./interfaces/ITrialRegistry.sol";
  * approved under never ended. Revocation, a new grant, the owner's withdrawal from the linked
  * trial and an amendment of its protocol all move ticks on; an amendment moves every live tick
  * of the trial's shards at once, which is why a trial holds at most MAX_TRIAL_SHARDS shards.
+ *
+ * A listing's privacy budget (total and spent, 16 bits each, centi-ε) is kept by its slot, eight
+ * slots to a word, so an analysis charges the items of a request from their slot ids alone: the
+ * listings of a trial share words, and charging 500 of them touches about 63 words, not 500.
+ * A listing that moves to a new slot takes its budget along.
  */
 abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
     /// @dev The latest consent of a listing, in one storage slot.
@@ -31,9 +36,6 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
         uint8 tick;
         bool autoApprove;
         bool isRevoked;
-        /// @dev Privacy budget and spent, centi-ε. Spent survives every new grant.
-        uint16 epsilonBudget;
-        uint16 epsilonSpent;
     }
 
     /// @dev The marketplace's copy of a trial's protocol version and its open shard.
@@ -49,6 +51,8 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
     uint256 public constant MAX_TRIAL_SHARDS = 1_000;
 
     uint256 internal constant SLOTS_PER_SHARD = 32;
+    /// @dev Budget lanes per word: total in the high and spent in the low 16 bits of 32.
+    uint256 private constant BUDGETS_PER_WORD = 8;
     /// @dev Slot ids are stored in 26 bits of a request's item word.
     uint256 private constant MAX_SHARDS = 1 << 21;
     /// @dev The highest tick in force; an epoch that would need more moves to a new slot.
@@ -63,6 +67,8 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
     mapping(bytes32 listingId => Consent) private _consents;
     mapping(bytes32 listingId => bytes32) private _termsHashes;
     mapping(uint256 shard => uint256) private _ticks;
+    /// @dev Privacy budgets by slot id / BUDGETS_PER_WORD. Spent survives every new grant.
+    mapping(uint256 word => uint256) private _budgets;
     /// @dev When an epoch was ended by its owner (revocation, new grant, withdrawal): six
     /// 40-bit timestamps per word, by tick. Ends by amendment are read from `_amendedAt`.
     mapping(uint256 slotId => mapping(uint256 group => uint256)) private _tickEnds;
@@ -237,7 +243,7 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
             expiresAt: consent.expiresAt,
             protocolVersion: consent.protocolVersion,
             autoApprove: consent.autoApprove,
-            epsilonBudget: consent.epsilonBudget,
+            epsilonBudget: uint16(_budgetOf(consent.slotId) >> 16),
             trialId: _trialIds[consent.trialNumber],
             termsHash: _termsHashes[listingId]
         });
@@ -246,8 +252,8 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
 
     /// @inheritdoc IConsentRegistry
     function privacyBudget(bytes32 listingId) external view returns (uint16 total, uint16 spent) {
-        Consent storage consent = _consents[listingId];
-        return (consent.epsilonBudget, consent.epsilonSpent);
+        uint256 lane = _budgetOf(_consents[listingId].slotId);
+        return (uint16(lane >> 16), uint16(lane));
     }
 
     /// @notice The trial registry this marketplace follows.
@@ -282,11 +288,12 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
         }
         if (trialNumber != 0) _requireEnrolled(terms.trialId, owner, terms.protocolVersion);
         // What analyses learned stays learned: a new grant never resets or undercuts it.
-        if (terms.epsilonBudget < consent.epsilonSpent)
-            revert BudgetBelowSpent(listingId, terms.epsilonBudget, consent.epsilonSpent);
+        uint256 spent = uint16(_budgetOf(consent.slotId));
+        if (terms.epsilonBudget < spent)
+            revert BudgetBelowSpent(listingId, terms.epsilonBudget, uint16(spent));
 
         _endTick(consent);
-        _nextTick(consent, trialNumber);
+        _setBudget(_nextTick(consent, trialNumber), (uint256(terms.epsilonBudget) << 16) | spent);
         uint32 epoch = consent.epoch + 1;
         consent.purposes = terms.purposes;
         consent.expiresAt = terms.expiresAt;
@@ -295,7 +302,6 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
         consent.epoch = epoch;
         consent.autoApprove = terms.autoApprove;
         consent.isRevoked = false;
-        consent.epsilonBudget = terms.epsilonBudget;
         if (_termsHashes[listingId] != terms.termsHash) _termsHashes[listingId] = terms.termsHash;
         emit ConsentGranted(
             listingId,
@@ -361,28 +367,25 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
     }
 
     /**
-     * @dev Charges `epsilon` to the budget of `listingId`, the listing of a request item that
-     * holds consent slot `slotId` (slots are never shared, so a match proves the listing).
-     * The caller checked that the item's tick is live: the epoch the request was made under is
-     * still in force, and its purposes and expiry, checked by the request (expiry no earlier
-     * than the access period's end, which the caller also checks), cannot change within it.
+     * @dev Charges `epsilon` to the budget of the listing holding consent slot `slotId`; false,
+     * charging nothing, when less than `epsilon` is left. Slots are never shared, and the caller
+     * checked that the item's tick is live: the epoch the request was made under is still in
+     * force, so the slot is still its listing's, and its purposes and expiry, checked by the
+     * request (expiry no earlier than the access period's end, which the caller also checks),
+     * cannot change within it.
      */
-    function _spendBudget(
-        bytes32 listingId,
-        uint256 slotId,
-        uint16 epsilon
-    ) internal returns (bool isListing) {
-        Consent memory consent = _consents[listingId];
-        if (consent.slotId != slotId) return false;
-        uint256 spent = uint256(consent.epsilonSpent) + epsilon;
-        if (spent > consent.epsilonBudget)
-            revert BudgetExhausted(
-                listingId,
-                consent.epsilonBudget - consent.epsilonSpent,
-                epsilon
-            );
-        _consents[listingId].epsilonSpent = uint16(spent);
-        return true;
+    function _spendBudget(uint256 slotId, uint256 epsilon) internal returns (bool) {
+        // No overflow: slot ids have 26 bits and lanes 16; a sum past the total returns early.
+        unchecked {
+            uint256 key = slotId / BUDGETS_PER_WORD;
+            uint256 shift = (slotId % BUDGETS_PER_WORD) * 32;
+            uint256 word = _budgets[key];
+            uint256 lane = word >> shift;
+            if (uint16(lane) + epsilon > uint16(lane >> 16)) return false;
+            // spent + epsilon <= total < 2**16: the sum stays in the spent lane, no carry.
+            _budgets[key] = word + (epsilon << shift);
+            return true;
+        }
     }
 
     /// @dev The tick word of `shard`: 32 slots, one byte each.
@@ -434,17 +437,35 @@ abstract contract ConsentRegistry is IConsentRegistry, ITrialConsentHooks {
         _tickEnds[slotId][tick / 6] |= block.timestamp << ((tick % 6) * 40);
     }
 
-    /// @dev Puts the next tick in force, in a new slot when the listing has none or used its last.
-    function _nextTick(Consent storage consent, uint32 trialNumber) private {
+    /**
+     * @dev Puts the next tick in force, in a new slot when the listing has none or used its last;
+     * a listing moving to a new slot takes its budget along. Returns the slot.
+     */
+    function _nextTick(Consent storage consent, uint32 trialNumber) private returns (uint256) {
         uint256 slotId = consent.slotId;
         uint256 tick = slotId == 0 ? 0 : _tickOf(slotId) + 1;
         if (tick == 0 || tick > LAST_TICK) {
+            uint256 budget = _budgetOf(slotId);
             slotId = _allocateSlot(trialNumber);
             tick = 1;
+            if (budget != 0) _setBudget(slotId, budget);
         }
         _setTick(slotId, tick);
         consent.slotId = uint32(slotId);
         consent.tick = uint8(tick);
+        return slotId;
+    }
+
+    /// @dev The budget lane of `slotId`: total << 16 | spent (slot 0, no slot yet: 0).
+    function _budgetOf(uint256 slotId) private view returns (uint256) {
+        if (slotId == 0) return 0;
+        return uint32(_budgets[slotId / BUDGETS_PER_WORD] >> ((slotId % BUDGETS_PER_WORD) * 32));
+    }
+
+    function _setBudget(uint256 slotId, uint256 lane) private {
+        uint256 key = slotId / BUDGETS_PER_WORD;
+        uint256 shift = (slotId % BUDGETS_PER_WORD) * 32;
+        _budgets[key] = (_budgets[key] & ~(uint256(0xffffffff) << shift)) | (lane << shift);
     }
 
     function _allocateSlot(uint32 trialNumber) private returns (uint256) {

@@ -16,6 +16,7 @@ import {IDataMarketplace} from "./interfaces/IDataMarketplace.sol";
 import {ITrialConsentHooks} from "./interfaces/ITrialConsentHooks.sol";
 import {ITrialRegistry} from "./interfaces/ITrialRegistry.sol";
 import {CohortItems} from "./libraries/CohortItems.sol";
+import {CohortProofs} from "./CohortProofs.sol";
 
 /**
  * @title DataMarketplace
@@ -131,6 +132,8 @@ contract DataMarketplace is
     uint256 private constant ACCESS_SHIFT = 224;
 
     IERC20 private immutable _token;
+    /// @dev Checks settlement multiproofs (its own contract: the code size limit).
+    CohortProofs private immutable _proofs;
     Config private _config;
     uint32 private _feeTermsId;
     uint256 private _totalEscrowed;
@@ -166,6 +169,7 @@ contract DataMarketplace is
     {
         if (dataUseOperator == address(0) || feeRecipient == address(0)) revert ZeroAddress();
         _token = paymentToken;
+        _proofs = new CohortProofs();
         _config = Config({operator: dataUseOperator, isPaused: false});
         emit OperatorChanged(address(0), dataUseOperator);
         _setFeeTerms(0, feeRecipient);
@@ -488,10 +492,10 @@ contract DataMarketplace is
      * @inheritdoc IDataMarketplace
      * @dev Requirements, all or nothing: the caller is the operator; not paused; a new non-zero
      * analysis id, non-zero hashes, ε > 0; the request's access period running and a credit
-     * left; per item (indices strictly ascending, one listing id each): approved, its consent
-     * epoch still in force (tick live: so its purposes and expiry are those the request
-     * checked), the listing's consent slot is the item's, and `spent + epsilon <= budget`. Spends
-     * the ε of every listing and one credit. Emits {AnalysisRecorded}.
+     * left; per item (indices strictly ascending): approved, its consent epoch still in force
+     * (tick live: so its purposes and expiry are those the request checked, and the consent slot
+     * the item names is still its listing's), and `spent + epsilon <= budget`. Spends the ε of
+     * every listing and one credit. Emits {AnalysisRecorded}.
      */
     function recordAnalysis(
         bytes32 requestId,
@@ -499,20 +503,19 @@ contract DataMarketplace is
         bytes32 queryHash,
         bytes32 outputHash,
         uint16 epsilon,
-        bytes calldata indices,
-        bytes32[] calldata listingIds
+        bytes calldata indices
     ) external {
         Config memory config = _config;
         if (msg.sender != config.operator) revert NotOperator(msg.sender);
         if (config.isPaused) revert MarketplacePaused();
-        uint256 count = listingIds.length;
+        uint256 count = indices.length / 2;
         if (
             epsilon == 0 ||
             analysisId == bytes32(0) ||
             queryHash == bytes32(0) ||
             outputHash == bytes32(0) ||
             count == 0 ||
-            indices.length != 2 * count
+            indices.length % 2 != 0
         ) revert InvalidAnalysis();
         Analysis storage analysis = _analyses[analysisId];
         if (analysis.requestId != bytes32(0)) revert AnalysisAlreadyRecorded(analysisId);
@@ -525,7 +528,7 @@ contract DataMarketplace is
         uint256 credits = request.analysisCredits;
         if (credits == 0) revert NoAnalysisCredit(requestId);
         request.analysisCredits = uint16(credits - 1);
-        _chargeItems(requestId, analysisId, epsilon, indices, listingIds);
+        _chargeItems(requestId, analysisId, epsilon, indices, count);
         analysis.requestId = requestId;
         analysis.outputHash = outputHash;
         analysis.epsilon = epsilon;
@@ -971,38 +974,41 @@ contract DataMarketplace is
         bytes32 analysisId,
         uint16 epsilon,
         bytes calldata indices,
-        bytes32[] calldata listingIds
+        uint256 count
     ) private {
-        uint256 count = listingIds.length;
         uint256 wordIndex = type(uint256).max;
         uint256 word;
         uint256 usedWord;
         uint256 used;
         uint256 previous;
         for (uint256 k; k < count; ++k) {
-            uint256 index;
-            // solhint-disable-next-line no-inline-assembly
-            assembly ("memory-safe") {
-                index := shr(240, calldataload(add(indices.offset, mul(k, 2))))
+            // Nothing below can overflow: index < 2**16, shifts and divisions by constants
+            // (the called functions keep their own checks). Saves ~50 gas per item.
+            unchecked {
+                uint256 index;
+                // solhint-disable-next-line no-inline-assembly
+                assembly ("memory-safe") {
+                    index := shr(240, calldataload(add(indices.offset, mul(k, 2))))
+                }
+                if (k != 0 && index <= previous) revert InvalidAnalysis();
+                previous = index;
+                if (index / ITEMS_PER_WORD != wordIndex) {
+                    wordIndex = index / ITEMS_PER_WORD;
+                    word = _items[requestId][wordIndex];
+                }
+                uint256 item = (word >> ((index % ITEMS_PER_WORD) * ITEM_BITS)) & ITEM_MASK;
+                if (item & 3 != uint256(ItemStatus.Approved))
+                    revert WrongItemStatus(requestId, index, ItemStatus(item & 3));
+                if (!_isTickLive(item >> 11, (item >> 3) & 0xff))
+                    revert ConsentEpochEnded(requestId, index);
+                if (!_spendBudget(item >> 11, epsilon)) revert BudgetExhausted(requestId, index);
+                if (index >> 8 != usedWord && used != 0) {
+                    _analyses[analysisId].usedItems[usedWord] = used;
+                    used = 0;
+                }
+                usedWord = index >> 8;
+                used |= 1 << (index & 255);
             }
-            if (k != 0 && index <= previous) revert InvalidAnalysis();
-            previous = index;
-            if (index / ITEMS_PER_WORD != wordIndex) {
-                wordIndex = index / ITEMS_PER_WORD;
-                word = _items[requestId][wordIndex];
-            }
-            uint256 item = (word >> ((index % ITEMS_PER_WORD) * ITEM_BITS)) & ITEM_MASK;
-            if (item & 3 != uint256(ItemStatus.Approved))
-                revert WrongItemStatus(requestId, index, ItemStatus(item & 3));
-            if (!_isTickLive(item >> 11, (item >> 3) & 0xff))
-                revert ConsentEpochEnded(requestId, index);
-            if (!_spendBudget(listingIds[k], item >> 11, epsilon)) revert InvalidItems();
-            if (index >> 8 != usedWord && used != 0) {
-                _analyses[analysisId].usedItems[usedWord] = used;
-                used = 0;
-            }
-            usedWord = index >> 8;
-            used |= 1 << (index & 255);
         }
         _analyses[analysisId].usedItems[usedWord] = used;
     }
@@ -1075,16 +1081,14 @@ contract DataMarketplace is
         uint256[] calldata prices,
         bytes32[] calldata proof,
         bool[] calldata proofFlags
-    ) private pure returns (uint256 count) {
+    ) private view returns (uint256 count) {
         count = indices.length;
-        if (count == 0 || listingIds.length != count || prices.length != count)
-            revert InvalidItems();
-        bytes32[] memory leaves = new bytes32[](count);
-        for (uint256 k; k < count; ++k) {
-            leaves[k] = CohortItems.leaf(indices[k], listingIds[k], prices[k]);
-        }
-        if (!MerkleProof.multiProofVerifyCalldata(proof, proofFlags, root, leaves))
-            revert InvalidItems();
+        if (
+            count == 0 ||
+            listingIds.length != count ||
+            prices.length != count ||
+            !_proofs.verifyItems(root, indices, listingIds, prices, proof, proofFlags)
+        ) revert InvalidItems();
     }
 
     /// @dev Pulls `amount` and checks that exactly that much arrived.

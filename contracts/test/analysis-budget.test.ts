@@ -28,10 +28,9 @@ function record(
   request: Opened,
   indices: number[],
   epsilon: number,
-  options: { analysisId?: string; caller?: Signer; listingIds?: string[] } = {},
+  options: { analysisId?: string; caller?: Signer } = {},
 ) {
   const analysisId = options.analysisId ?? analysisIdOf(request.requestId);
-  const listingIds = options.listingIds ?? indices.map((index) => request.items[index]!.listingId);
   const send = suite.marketplace
     .connect(options.caller ?? suite.operator)
     .recordAnalysis(
@@ -41,7 +40,6 @@ function record(
       hashOf(`output-${analysisId}`),
       epsilon,
       packed(indices),
-      listingIds,
     );
   return { analysisId, send };
 }
@@ -125,7 +123,6 @@ describe("the budget is never overspent", () => {
             hashOf("o1"),
             60,
             packed([0]),
-            [id],
           ),
         await marketplace
           .connect(suite.operator)
@@ -136,7 +133,6 @@ describe("the budget is never overspent", () => {
             hashOf("o2"),
             60,
             packed([0]),
-            [id],
           ),
       ];
       const hashes = [];
@@ -197,6 +193,77 @@ describe("re-granting consent never resets what was spent", () => {
     expect(await budget(suite, id)).toEqual({ total: 200, spent: 200 });
     const [terms] = await marketplace.consentOf(id);
     expect(terms.epsilonBudget).toBe(200n);
+  });
+
+  it("a listing that used up its 8-bit tick moves to a new consent slot and takes its spent along", async () => {
+    const suite = await deploySuite();
+    const { marketplace, alice, bob, carol, now } = suite;
+    const { id, consent } = await suite.createListing(alice, { epsilonBudget: 100 });
+    // Created next: its slot shares the budget word of alice's old and new slots.
+    const { id: neighbour } = await suite.createListing(bob, { epsilonBudget: 300 });
+    const first = await suite.openRequest(carol, [id, neighbour]);
+    await mined(marketplace.connect(carol).fundAnalyses(first.requestId, 1));
+    await mined(record(suite, first, [0, 1], 70).send);
+
+    // Each grant ends the epoch and starts the next: two ticks; 253 is the last one in force.
+    const again = { ...consent, expiresAt: (await now()) + 365 * DAY };
+    for (let grant = 0; grant < 130; grant += 1)
+      await mined(marketplace.connect(alice).grantConsent(id, again));
+    expect(await budget(suite, id)).toEqual({ total: 100, spent: 70 });
+    expect(await budget(suite, neighbour)).toEqual({ total: 300, spent: 70 });
+    await expect(
+      marketplace.connect(alice).grantConsent(id, { ...again, epsilonBudget: 69 }),
+    ).rejects.toThrow(/BudgetBelowSpent/);
+
+    const later = await suite.openRequest(carol, [id, neighbour]);
+    await mined(marketplace.connect(carol).fundAnalyses(later.requestId, 2));
+    const at = later.items.findIndex((item) => item.listingId === id);
+    await expect(record(suite, later, [at], 31).send).rejects.toThrow(/BudgetExhausted/);
+    await mined(record(suite, later, [0, 1], 30).send);
+    expect(await budget(suite, id)).toEqual({ total: 100, spent: 100 });
+    expect(await budget(suite, neighbour)).toEqual({ total: 300, spent: 100 });
+  });
+
+  it("a neighbour's grant, in the same budget word, never touches another listing's spent", async () => {
+    const suite = await deploySuite();
+    const { marketplace, alice, bob, carol, now } = suite;
+    const { id: charged } = await suite.createListing(alice, { epsilonBudget: 100 });
+    const { id: neighbour, consent } = await suite.createListing(bob, { epsilonBudget: 100 });
+    const request = await suite.openRequest(carol, [charged, neighbour]);
+    await mined(marketplace.connect(carol).fundAnalyses(request.requestId, 2));
+    const at = request.items.findIndex((item) => item.listingId === charged);
+    await mined(record(suite, request, [at], 80).send);
+    expect(await budget(suite, neighbour)).toEqual({ total: 100, spent: 0 });
+    const again = { ...consent, expiresAt: (await now()) + 365 * DAY };
+    await mined(marketplace.connect(bob).grantConsent(neighbour, { ...again, epsilonBudget: 0 }));
+    await mined(marketplace.connect(bob).grantConsent(neighbour, { ...again, epsilonBudget: 900 }));
+    expect(await budget(suite, charged)).toEqual({ total: 100, spent: 80 });
+    expect(await budget(suite, neighbour)).toEqual({ total: 900, spent: 0 });
+    await expect(record(suite, request, [at], 21).send).rejects.toThrow(/BudgetExhausted/);
+  });
+
+  it("re-consent after protocol amendments keeps spent, also when it moves the listing to a new slot", async () => {
+    const suite = await deploySuite();
+    const { marketplace, trialRegistry, admin, alice, carol } = suite;
+    const trialId = await suite.registerTrial();
+    await suite.enroll(alice, trialId);
+    const { id } = await suite.createListing(alice, { epsilonBudget: 100, trialId });
+    const before = await suite.openRequest(carol, [id]);
+    await mined(marketplace.connect(carol).fundAnalyses(before.requestId, 1));
+    await mined(record(suite, before, [0], 60).send);
+    // An amendment ends the epoch (one tick), the re-consent starts the next (another): past
+    // tick 253 the listing moves to a new slot.
+    for (let version = 2; version < 131; version += 1) {
+      await mined(trialRegistry.connect(admin).amendProtocol(trialId, hashOf(`v${version}`)));
+      await mined(trialRegistry.connect(alice).reconsent(trialId));
+      if (version === 2 || version > 126)
+        expect(await budget(suite, id)).toEqual({ total: 100, spent: 60 });
+    }
+    const after = await suite.openRequest(carol, [id]);
+    await mined(marketplace.connect(carol).fundAnalyses(after.requestId, 2));
+    await expect(record(suite, after, [0], 41).send).rejects.toThrow(/BudgetExhausted/);
+    await mined(record(suite, after, [0], 40).send);
+    expect(await budget(suite, id)).toEqual({ total: 100, spent: 100 });
   });
 
   it("a listing without a budget (0, the default) takes part in no analysis", async () => {
@@ -280,32 +347,32 @@ describe("only the operator records, once, against a credit", () => {
     expect((await marketplace.analysisCredits(request.requestId))[0]).toBe(2n);
   });
 
-  it("bad analyses are refused: ε 0, a zero hash, unsorted or repeated items, an item's listing swapped", async () => {
+  it("bad analyses are refused: ε 0, a zero hash, unsorted, repeated, missing, odd or foreign items", async () => {
     const suite = await deploySuite();
     const { marketplace, operator } = suite;
     const request = await cohort(suite, 100);
     const ids = request.items.map((item) => item.listingId);
-    await expect(record(suite, request, [0, 1], 0).send).rejects.toThrow(/InvalidAnalysis/);
-    await expect(record(suite, request, [1, 0], 10).send).rejects.toThrow(/InvalidAnalysis/);
-    await expect(
-      record(suite, request, [0, 0], 10, { listingIds: [ids[0]!, ids[0]!] }).send,
-    ).rejects.toThrow(/InvalidAnalysis/);
-    await expect(
-      record(suite, request, [0, 1], 10, { listingIds: [ids[1]!, ids[0]!] }).send,
-    ).rejects.toThrow(/InvalidItems/);
-    await expect(
+    const send = (indices: string, outputHash = hashOf("o")) =>
       marketplace
         .connect(operator)
         .recordAnalysis(
           request.requestId,
           analysisIdOf(request.requestId),
           hashOf("q"),
-          "0x" + "0".repeat(64),
+          outputHash,
           10,
-          packed([0]),
-          [ids[0]!],
-        ),
-    ).rejects.toThrow(/InvalidAnalysis/);
+          indices,
+        );
+    await expect(record(suite, request, [0, 1], 0).send).rejects.toThrow(/InvalidAnalysis/);
+    await expect(record(suite, request, [1, 0], 10).send).rejects.toThrow(/InvalidAnalysis/);
+    await expect(record(suite, request, [0, 0], 10).send).rejects.toThrow(/InvalidAnalysis/);
+    await expect(record(suite, request, [], 10).send).rejects.toThrow(/InvalidAnalysis/);
+    // Three bytes: a stray byte must not be read as half an item.
+    await expect(send("0x000001")).rejects.toThrow(/InvalidAnalysis/);
+    await expect(send(packed([0]), "0x" + "0".repeat(64))).rejects.toThrow(/InvalidAnalysis/);
+    // An index past the request's items names no listing (its word holds nothing).
+    await expect(record(suite, request, [0, 2], 10).send).rejects.toThrow(/WrongItemStatus/);
+    await expect(record(suite, request, [0, 65_535], 10).send).rejects.toThrow(/WrongItemStatus/);
     for (const id of ids) expect(await budget(suite, id)).toEqual({ total: 100, spent: 0 });
   });
 });

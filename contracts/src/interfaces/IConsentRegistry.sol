@@ -43,8 +43,8 @@ interface IConsentRegistry {
     error TrialFull(bytes32 trialId);
     /// @dev A new grant may not set the privacy budget below what analyses already spent.
     error BudgetBelowSpent(bytes32 listingId, uint16 budget, uint16 spent);
-    /// @dev An analysis asked for more ε than the listing's budget has left (centi-ε).
-    error BudgetExhausted(bytes32 listingId, uint16 left, uint16 asked);
+    /// @dev An analysis asked for more ε than the budget of item `index`'s listing has left.
+    error BudgetExhausted(bytes32 requestId, uint256 index);
 
     /// @notice The owner granted consent: epoch `epoch` of the listing starts with these terms.
     event ConsentGranted(

@@ -275,16 +275,15 @@ interface IDataMarketplace is IConsentRegistry, IPaymentErrors {
     /// {analysisFee}.
     function fundAnalyses(bytes32 requestId, uint16 count) external;
 
-    /// @notice Operator only: charges `epsilon` centi-ε to every listing of items `indices`
-    /// (packed uint16, ascending) whose ids are `listingIds`, and uses one credit.
+    /// @notice Operator only: charges `epsilon` centi-ε to the listing of every item of
+    /// `indices` (packed uint16, ascending), and uses one credit.
     function recordAnalysis(
         bytes32 requestId,
         bytes32 analysisId,
         bytes32 queryHash,
         bytes32 outputHash,
         uint16 epsilon,
-        bytes calldata indices,
-        bytes32[] calldata listingIds
+        bytes calldata indices
     ) external;
 
     /// @notice After the access period, returns the request's unused analysis credits.

@@ -168,7 +168,6 @@ async function sealAnalysis(
           outputHash,
           plan.epsilonCentis,
           packIndices(plan.listings.map((listing) => listing.itemIndex)),
-          listingKeys,
         ]),
       },
     });
