@@ -41,21 +41,29 @@ export async function reserveAnalysis(
         "FORBIDDEN",
         "No analysis credit is left on this request; buy analyses first.",
       );
-    const taken: string[] = [];
-    for (const listing of plan.listings) {
-      // The chain is the truth for the total and what was charged; reservations are ours.
-      await tx.$executeRaw`INSERT INTO "PrivacyBudget" ("listingId", "totalCentis", "spentCentis", "reservedCentis", "updatedAt")
-        VALUES (${listing.id}, ${listing.budget.total}, ${listing.budget.spent}, 0, now())
-        ON CONFLICT ("listingId") DO UPDATE SET
-          "totalCentis" = EXCLUDED."totalCentis",
-          "spentCentis" = GREATEST("PrivacyBudget"."spentCentis", EXCLUDED."spentCentis"),
-          "updatedAt" = now()`;
-      const reserved = await tx.$executeRaw`UPDATE "PrivacyBudget"
-        SET "reservedCentis" = "reservedCentis" + ${epsilon}, "updatedAt" = now()
-        WHERE "listingId" = ${listing.id}
-          AND "totalCentis" - "spentCentis" - "reservedCentis" >= ${epsilon}`;
-      if (reserved !== 1) taken.push(listing.id);
-    }
+    // One statement each for the whole cohort (a statement per listing was a thousand round
+    // trips for 500 listings), rows taken in id order so that concurrent reservations over
+    // overlapping cohorts lock in the same order and cannot deadlock.
+    const listings = [...plan.listings].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const ids = listings.map((listing) => listing.id);
+    // The chain is the truth for the total and what was charged; reservations are ours.
+    await tx.$executeRaw`INSERT INTO "PrivacyBudget" ("listingId", "totalCentis", "spentCentis", "reservedCentis", "updatedAt")
+      SELECT chain."listingId", chain."totalCentis", chain."spentCentis", 0, now()
+      FROM unnest(${ids}::text[], ${listings.map((listing) => listing.budget.total)}::int[],
+        ${listings.map((listing) => listing.budget.spent)}::int[])
+        AS chain("listingId", "totalCentis", "spentCentis")
+      ORDER BY chain."listingId"
+      ON CONFLICT ("listingId") DO UPDATE SET
+        "totalCentis" = EXCLUDED."totalCentis",
+        "spentCentis" = GREATEST("PrivacyBudget"."spentCentis", EXCLUDED."spentCentis"),
+        "updatedAt" = now()`;
+    const reserved = await tx.$queryRaw<{ listingId: string }[]>`UPDATE "PrivacyBudget"
+      SET "reservedCentis" = "reservedCentis" + ${epsilon}, "updatedAt" = now()
+      WHERE "listingId" = ANY(${ids}::text[])
+        AND "totalCentis" - "spentCentis" - "reservedCentis" >= ${epsilon}
+      RETURNING "listingId"`;
+    const granted = new Set(reserved.map((row) => row.listingId));
+    const taken = ids.filter((id) => !granted.has(id));
     if (taken.length > 0) throw new BudgetTaken(taken);
     const jobId = randomUUID();
     await tx.analysisJob.create({
@@ -67,10 +75,12 @@ export async function reserveAnalysis(
         spec: plan.spec,
         epsilonCentis: epsilon,
         listings: {
-          create: plan.listings.map((listing) => ({
-            listingId: listing.id,
-            itemIndex: listing.itemIndex,
-          })),
+          createMany: {
+            data: plan.listings.map((listing) => ({
+              listingId: listing.id,
+              itemIndex: listing.itemIndex,
+            })),
+          },
         },
       },
       select: { id: true },
