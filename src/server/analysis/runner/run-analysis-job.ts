@@ -14,7 +14,7 @@ import { ZJobAnswerSchema } from "./job-answer";
 import { encodeJobRequest, FrameReader } from "./job-message";
 import { JobQueue } from "./job-queue";
 import { SEED_BYTES } from "./seeded-stream";
-import { stopSpareRunner, takeRunner } from "./spare-runner";
+import { startSpareRunner, stopSpareRunner, takeRunner } from "./spare-runner";
 
 /**
  * The parent's side of the isolated engine (docs/compute-to-data.md §2): one child Node process
@@ -89,7 +89,8 @@ async function runInChild(input: RunAnalysisJobInput): Promise<AnalysisResult> {
     exitHookInstalled = true;
     process.once("exit", stopAnalysisJobs);
   }
-  const runner = takeRunner(bundle, heapMb, input.bundlePath === undefined);
+  const useSpare = input.bundlePath === undefined;
+  const runner = takeRunner(bundle, heapMb, useSpare);
   const { child } = runner;
   try {
     children.add(child);
@@ -97,6 +98,7 @@ async function runInChild(input: RunAnalysisJobInput): Promise<AnalysisResult> {
     return await superviseChild(child, message, { timeoutMs: env.ANALYSIS_TIMEOUT_MS, maxRssMb });
   } finally {
     await rm(runner.cwd, { recursive: true, force: true });
+    if (useSpare) startSpareRunner(bundle, heapMb);
   }
 }
 

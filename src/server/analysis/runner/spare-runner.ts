@@ -8,7 +8,8 @@ import path from "node:path";
  * One analysis child, started under the isolation flags (run-analysis-job.ts), waiting on its
  * stdin for its one job. Starting Node and evaluating the runner's bundle takes most of a
  * second, longer than a 50,000-record analysis itself (bench:analysis), so one spare is kept
- * started ahead for the default bundle: a job takes it and the next spare starts behind it.
+ * started ahead for the default bundle: a job takes it, and the next spare starts when the
+ * job's child has ended.
  * Each child still serves exactly one job; a spare holds no data until it is taken.
  */
 export type Runner = { child: ChildProcess; cwd: string };
@@ -69,27 +70,36 @@ export function stopSpareRunner() {
 
 /**
  * A child for one job: the spare when it was started for this bundle and these limits and is
- * still alive, otherwise a new one; then the next spare is started. `useSpare: false` (tests'
- * probe builds) always starts a new child and keeps no spare.
+ * still alive, otherwise a new one. `useSpare: false` (tests' probe builds) always starts a new
+ * child and leaves the spare alone.
  */
 export function takeRunner(bundlePath: string, heapMb: number, useSpare: boolean): Runner {
   const bundle = realpathSync(bundlePath);
   if (!useSpare) return start(bundle, heapMb);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once("exit", stopSpareRunner);
-  }
-  const key = keyOf(bundle, heapMb);
   let runner: Runner | undefined;
   if (spare) {
     const waiting = spare;
     spare = undefined;
     const isAlive = waiting.child.exitCode === null && waiting.child.signalCode === null;
-    if (waiting.key === key && isAlive) runner = waiting;
+    if (waiting.key === keyOf(bundle, heapMb) && isAlive) runner = waiting;
     else discardRunner(waiting);
   }
   runner ??= start(bundle, heapMb);
   setHeld(runner, true);
+  return runner;
+}
+
+/**
+ * Starts the next spare, once a job's child has ended: started at once, its start-up would take
+ * CPU from the job it follows.
+ */
+export function startSpareRunner(bundlePath: string, heapMb: number) {
+  if (spare) return;
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once("exit", stopSpareRunner);
+  }
+  const bundle = realpathSync(bundlePath);
   const next = start(bundle, heapMb);
   setHeld(next, false);
   // A spare that dies while waiting (killed from outside) is forgotten; the next job starts anew.
@@ -100,8 +110,7 @@ export function takeRunner(bundlePath: string, heapMb: number, useSpare: boolean
       rmSync(next.cwd, { recursive: true, force: true });
     }
   });
-  spare = { ...next, key };
-  return runner;
+  spare = { ...next, key: keyOf(bundle, heapMb) };
 }
 
 /** Tests: the waiting spare's process id. */
