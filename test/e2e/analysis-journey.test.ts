@@ -1,15 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { JsonRpcProvider, MaxUint256 } from "ethers";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { bindContracts } from "~/server/chain/client";
-import { readDeployment } from "~/server/chain/deployments";
 import type { Database } from "~/server/db";
 import { DEMO_ACCOUNTS } from "~/server/seed/demo-accounts";
 import { createRequestDraft } from "~/server/services/requests/create-request-draft";
-import { keyOfAccount } from "~/server/services/users/derived-accounts";
 import type { SessionUser } from "~/server/session";
 import { sessionCookie } from "../support/session-cookie";
 import { browserForFile, signInWithPassword, WAIT_MS } from "./browser";
@@ -92,19 +88,7 @@ async function prepareCohort(current: Stack, db: Database["prisma"]) {
     where: { requestId: request.id, status: "APPROVED" },
   });
   expect(approved).toBe(LISTINGS);
-  // The marketplace has no permit path for analyses: the researcher's wallet allows it first.
-  const provider = new JsonRpcProvider(current.rpcUrl, undefined, { staticNetwork: true });
-  try {
-    const deployment = (await readDeployment(31337, path.join(current.dataDir, "deployments")))!;
-    const wallet = (await keyOfAccount(db, researcher.id, researcher.walletAddress)).connect(
-      provider,
-    );
-    await provider.send("anvil_setBalance", [wallet.address, "0x8AC7230489E80000"]);
-    const { token } = bindContracts(deployment, wallet);
-    await (await token.approve(deployment.contracts.DataMarketplace, MaxUint256)).wait();
-  } finally {
-    provider.destroy();
-  }
+  // No allowance is given: buying analyses in the page relays its own permit first.
   return request.id;
 }
 

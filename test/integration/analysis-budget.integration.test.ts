@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { MaxUint256, parseUnits } from "ethers";
+import { MaxUint256, parseUnits, Wallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvCache } from "~/env";
 import { runAnalysisJob } from "~/server/analysis/runner/run-analysis-job";
@@ -676,4 +676,55 @@ describe("compute-to-data: two researchers race for the same listings", () => {
     });
     expect(charged).toBe(1);
   }, 600_000);
+});
+
+describe("compute-to-data: buying analyses with no allowance", () => {
+  const spender = () => harness.chain.deployment.contracts.DataMarketplace;
+  const fundWrites = (requestId: string) =>
+    harness.db.chainOutbox.findMany({
+      where: { entityId: requestId, kind: { in: ["token.permit", "analysis.fund"] } },
+      orderBy: { id: "asc" },
+      select: { kind: true, status: true, payload: true },
+    });
+
+  it("the permit is relayed on its own just before the purchase; a copied, front-run permit blocks nothing", async () => {
+    const { listingId } = await publishListing({ epsilonBudget: 5 });
+    await harness.settle();
+    const researcher = await createResearcher();
+    const requestId = await requestAccess(researcher, [listingId]);
+    const { chainKey } = await harness.db.accessRequest.findUniqueOrThrow({
+      where: { id: requestId },
+      select: { chainKey: true },
+    });
+    const { token, marketplace } = harness.chain.contracts;
+    // The request's own permit was for exactly its escrow: nothing is left allowed.
+    expect(await token.allowance(researcher.walletAddress, spender())).toBe(0n);
+
+    await harness.act(researcher, { type: "analysis.fund", requestId, count: 2 });
+    await harness.settle();
+    expect((await marketplace.analysisCredits(chainKey))[0]).toBe(2n);
+    expect((await fundWrites(requestId)).map(({ kind, status }) => [kind, status])).toEqual([
+      ["token.permit", "CONFIRMED"],
+      ["analysis.fund", "CONFIRMED"],
+    ]);
+
+    // Someone copies the queued permit and sends it first from their own account: the relayed
+    // copy is refused (its nonce is used), the purchase still goes through, nothing is lost.
+    await harness.act(researcher, { type: "analysis.fund", requestId, count: 1 });
+    const queued = (await fundWrites(requestId)).filter((row) => row.status === "PENDING");
+    expect(queued.map((row) => row.kind)).toEqual(["token.permit", "analysis.fund"]);
+    const stranger = Wallet.createRandom().connect(harness.chain.provider);
+    await harness.chain.provider.send("anvil_setBalance", [stranger.address, "0x8AC7230489E80000"]);
+    const copied = (queued[0]!.payload as { data: string }).data;
+    await (await stranger.sendTransaction({ to: await token.getAddress(), data: copied })).wait();
+    await harness.settle();
+    expect((await marketplace.analysisCredits(chainKey))[0]).toBe(3n);
+    const last = (await fundWrites(requestId)).slice(-2);
+    expect(last.map(({ kind, status }) => [kind, status])).toEqual([
+      ["token.permit", "FAILED"],
+      ["analysis.fund", "CONFIRMED"],
+    ]);
+    // The allowance was for exactly what was bought: nothing more can be pulled.
+    expect(await token.allowance(researcher.walletAddress, spender())).toBe(0n);
+  });
 });

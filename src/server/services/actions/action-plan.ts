@@ -27,6 +27,11 @@ export type ActionPlan = {
   spender?: "DataMarketplace" | "TrialRegistry";
   /** The same call carrying a permit for exactly `spends`, used when the allowance is short. */
   withPermit?(permit: SignedPermit): ExpectedCall;
+  /**
+   * For a contract function with no permit variant: a short allowance is topped up by the
+   * permit relayed as its own write just before the call (same lane, so it is mined first).
+   */
+  permitApart?: true;
   /** Domain changes in the outbox row's transaction; most actions have none (events tell). */
   apply?(tx: DbTransaction): Promise<void>;
   /** Server-side operator calls queued right after the user's (rare). */

@@ -39,12 +39,14 @@ export type PermitTypedData = {
 
 /** Outbox kinds of calls that carry a permit end with this. */
 export const PERMIT_KIND_SUFFIX = ":permit";
+/** The outbox kind of a permit relayed alone, before a call that has no permit variant. */
+export const PERMIT_APART_KIND = "token.permit";
 
 /** Permits the outbox holds for `owner` in the given states (alone, or inside a call). */
 function queuedPermits(db: DbClient, owner: string, statuses: OutboxStatus[]) {
   return db.chainOutbox.count({
     where: {
-      OR: [{ kind: "token.permit" }, { kind: { endsWith: PERMIT_KIND_SUFFIX } }],
+      OR: [{ kind: PERMIT_APART_KIND }, { kind: { endsWith: PERMIT_KIND_SUFFIX } }],
       signer: owner.toLowerCase(),
       status: { in: statuses },
     },

@@ -14,11 +14,13 @@ import {
 import type { ActionContext, ActionHandler, ActionPlan } from "./action-plan";
 import {
   acceptPermitMessage,
+  PERMIT_APART_KIND,
   PERMIT_KIND_SUFFIX,
   preparePermit,
   toSignedPermit,
   type PermitMessage,
   type PermitTypedData,
+  type SignedPermit,
 } from "./permit";
 
 /**
@@ -66,7 +68,12 @@ async function resolveCall(
   deadline: number,
   isWalletUser: boolean,
   signed: { message?: PermitMessage; signature?: string },
-): Promise<{ call: ActionPlan["call"] | null; permit: PermitTypedData | null }> {
+): Promise<{
+  call: ActionPlan["call"] | null;
+  permit: PermitTypedData | null;
+  /** A permit to relay on its own before the call (plan.permitApart). */
+  apart?: SignedPermit;
+}> {
   if (!plan.spends) return { call: plan.call, permit: null };
   const needed = await preparePermit(
     context.db,
@@ -77,7 +84,8 @@ async function resolveCall(
     plan.spender,
   );
   if (!needed) return { call: plan.call, permit: null };
-  if (!plan.withPermit) throw new Error("a spending action must say how it carries a permit");
+  if (!plan.withPermit && !plan.permitApart)
+    throw new Error("a spending action must say how it carries a permit");
   const permit = {
     ...needed,
     message: acceptPermitMessage(needed, signed.message, SIGNATURE_LIFETIME_S),
@@ -93,7 +101,9 @@ async function resolveCall(
       types: { Permit: [...permit.types.Permit] },
       message: permit.message,
     }));
-  return { call: plan.withPermit(toSignedPermit(permit, signature)), permit };
+  const signedPermit = toSignedPermit(permit, signature);
+  if (!plan.withPermit) return { call: plan.call, permit, apart: signedPermit };
+  return { call: plan.withPermit(signedPermit), permit };
 }
 
 export async function prepareAction<Input>(
@@ -138,7 +148,7 @@ export async function submitAction<Input>(
   const plan = await handler.plan(context, input);
   const signer = plan.signer ?? user.walletAddress;
   const isWalletUser = await signsInWallet(context);
-  const { call, permit } = await resolveCall(
+  const { call, permit, apart } = await resolveCall(
     context,
     plan,
     signer,
@@ -160,8 +170,9 @@ export async function submitAction<Input>(
     request: signed.request,
     signature: signed.signature,
   });
-  // A call that carries a permit is counted when predicting the signer's next permit nonce.
-  const kind = permit ? `${handler.kind}${PERMIT_KIND_SUFFIX}` : handler.kind;
+  // A call that carries a permit is counted when predicting the signer's next permit nonce
+  // (a permit relayed apart is counted by its own row's kind).
+  const kind = permit && !apart ? `${handler.kind}${PERMIT_KIND_SUFFIX}` : handler.kind;
   await db
     .$transaction(async (tx) => {
       // One user's submissions in turn, from the start: the second of two racing submissions
@@ -169,6 +180,26 @@ export async function submitAction<Input>(
       // action's own rule, not by a unique index halfway through.
       await lockUser(tx, user.id);
       await plan.apply?.(tx);
+      if (apart && permit)
+        await enqueueChainWrite(tx, {
+          kind: PERMIT_APART_KIND,
+          entityId: plan.entityId,
+          idempotencyKey: `${PERMIT_APART_KIND}:${signer.toLowerCase()}:${permit.message.nonce}`,
+          signer,
+          payload: {
+            type: "operator",
+            contract: "RewardToken",
+            data: chain.contracts.token.interface.encodeFunctionData("permit", [
+              permit.message.owner,
+              permit.message.spender,
+              apart.value,
+              apart.deadline,
+              apart.v,
+              apart.r,
+              apart.s,
+            ]),
+          },
+        });
       await enqueueSignedAction(tx, {
         chain,
         userId: user.id,

@@ -45,14 +45,9 @@ export const fundAnalysesAction: ActionHandler<{ requestId: string; count: numbe
           count,
         ]),
       },
-      // The marketplace has no fundAnalysesWithPermit (contract size, docs/contracts.md): the
-      // allowance must cover the credits before they are bought.
-      withPermit: () => {
-        throw new AppError(
-          "CONFLICT",
-          "Your token allowance does not cover these analyses; allow the marketplace to spend them first.",
-        );
-      },
+      // The marketplace has no fundAnalysesWithPermit (contract size, docs/contracts.md): a
+      // short allowance is topped up by the permit relayed on its own, just before.
+      permitApart: true,
     };
   },
 };
