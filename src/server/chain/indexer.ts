@@ -34,11 +34,11 @@ const CHECKPOINT = "contracts";
  */
 export async function countUnindexedWrites(db: DbClient): Promise<number> {
   const checkpoint = await db.indexerCheckpoint.findUnique({ where: { name: CHECKPOINT } });
+  // Before the first block is read there is nothing to compare with (and rows of an earlier
+  // chain would never count down): only writes above the indexer's block count.
+  if (!checkpoint) return 0;
   return db.chainOutbox.count({
-    where: {
-      status: "CONFIRMED",
-      ...(checkpoint ? { blockNumber: { gt: checkpoint.blockNumber } } : {}),
-    },
+    where: { status: "CONFIRMED", blockNumber: { gt: checkpoint.blockNumber } },
   });
 }
 

@@ -162,11 +162,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     }
   }
 
-  async function send(chain: Chain, row: Row): Promise<void> {
+  /** Sends a pending row; true once it is no longer in flight (mined, or failed for good). */
+  async function send(chain: Chain, row: Row): Promise<boolean> {
     const payload = ZOutboxPayloadSchema.parse(row.payload);
     const call = buildCall(chain, payload);
     const revert = await preflight(chain, payload, call);
-    if (revert) return markFailed(row, revert, chain);
+    if (revert) {
+      await markFailed(row, revert, chain);
+      return true;
+    }
     const populated = await chain.relayer.populateTransaction({
       ...call,
       nonce: await chain.provider.getTransactionCount(chain.relayer.address, "pending"),
@@ -181,7 +185,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       { status: "SENT", rawTx, txHash, sentAt, attempts: { increment: 1 } },
     );
     if (!isClaimed) throw new FencedOutError(holder);
-    await broadcastAndSettle(chain, { ...row, status: "SENT", rawTx, txHash, sentAt });
+    return broadcastAndSettle(chain, { ...row, status: "SENT", rawTx, txHash, sentAt });
   }
 
   /** The receipt of whichever version of the transaction was mined, if one was. */
@@ -234,10 +238,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     logger.warn("outbox re-queued a write whose nonce was taken", { outboxId: row.id });
   }
 
-  async function broadcastAndSettle(chain: Chain, sentRow: Row): Promise<void> {
+  /** True once the row's transaction is mined (confirmed or reverted); false while in flight. */
+  async function broadcastAndSettle(chain: Chain, sentRow: Row): Promise<boolean> {
     let row = sentRow;
+    const settled = async (receipt: TransactionReceipt) => {
+      await finalize(chain, row, receipt);
+      return true;
+    };
     const mined = await minedReceipt(chain, row);
-    if (mined) return finalize(chain, row, mined);
+    if (mined) return settled(mined);
     const isPending = (await chain.provider.getTransaction(row.txHash!)) !== null;
     const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
     if (isPending && row.sentAt && Date.now() - row.sentAt.getTime() > stuckAfterMs)
@@ -252,9 +261,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         } else if (/nonce/i.test(message)) {
           // The nonce is used: a version of ours landed, or another transaction took it.
           const landed = await minedReceipt(chain, row);
-          if (landed) return finalize(chain, row, landed);
+          if (landed) return settled(landed);
           const used = await chain.provider.getTransactionCount(chain.relayer.address, "latest");
-          if (used > Transaction.from(row.rawTx!).nonce) return requeue(row);
+          if (used > Transaction.from(row.rawTx!).nonce) {
+            await requeue(row);
+            return false;
+          }
           throw error;
         } else if (
           /underpriced|fee cap|max fee|base fee|too low for the next block/i.test(message)
@@ -272,7 +284,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       row.txHash!,
       options.receiptTimeoutMs ?? 30_000,
     );
-    if (receipt) await finalize(chain, row, receipt);
+    return receipt ? settled(receipt) : false;
   }
 
   /** One pass: settles sent rows, then sends due rows. Returns how many rows it touched. */
@@ -328,16 +340,22 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       })
       .slice(0, batchSize);
     let touched = 0;
+    // A signer's next write waits while one of theirs is broadcast but not yet mined: it may
+    // depend on it (the next forwarder nonce, a permit relayed apart), and its preflight would
+    // see the chain without it.
+    const inFlight = new Set<string>();
     // Sent rows in relayer-nonce order: re-broadcasts (after a crash, or lost blocks) must
     // fill the lowest nonces first, and before any new nonce is handed out.
     for (const row of [...sent, ...due]) {
+      if (!sentIds.has(row.id) && inFlight.has(row.signer)) continue;
       // Renewed per row: if this process stalled past its lease and another took over, stop
       // here rather than send what the other may be sending.
       if (!(await tryAcquireLease(db, "outbox", holder, leaseMs))) break;
       try {
         hasRewrittenRows = false;
-        if (row.txHash && row.rawTx) await broadcastAndSettle(chain, row);
-        else await send(chain, row);
+        const isSettled =
+          row.txHash && row.rawTx ? await broadcastAndSettle(chain, row) : await send(chain, row);
+        if (!isSettled) inFlight.add(row.signer);
         touched += 1;
         if (hasRewrittenRows) break;
       } catch (error) {

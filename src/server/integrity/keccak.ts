@@ -10,9 +10,12 @@ import { createKeccak, type IHasher } from "hash-wasm";
  * the same bytes.
  */
 let hasher: IHasher | undefined;
-const ready = createKeccak(256).then((created) => {
-  hasher = created;
-});
+const ready = createKeccak(256).then(
+  (created) => {
+    hasher = created;
+  },
+  () => undefined, // no WebAssembly: ethers' Keccak serves, slower
+);
 
 export function whenKeccakReady(): Promise<void> {
   return ready;

@@ -57,9 +57,9 @@ export function runAnalysisJob(input: RunAnalysisJobInput): Promise<AnalysisResu
 }
 
 /** Kills every running analysis child; the app calls it on shutdown (and on exit, below). */
-export function stopAnalysisJobs(): void {
+export function stopAnalysisJobs(options: { forGood?: boolean } = {}): void {
   for (const child of children) child.kill("SIGKILL");
-  stopSpareRunner();
+  stopSpareRunner(options);
 }
 
 /** How many children are alive right now (tests assert none is left behind). */
@@ -87,7 +87,7 @@ async function runInChild(input: RunAnalysisJobInput): Promise<AnalysisResult> {
   const heapMb = Math.max(32, Math.min(256, Math.floor(maxRssMb / 2)));
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.once("exit", stopAnalysisJobs);
+    process.once("exit", () => stopAnalysisJobs({ forGood: true }));
   }
   const useSpare = input.bundlePath === undefined;
   const runner = takeRunner(bundle, heapMb, useSpare);

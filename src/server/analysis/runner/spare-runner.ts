@@ -18,6 +18,8 @@ type Spare = Runner & { key: string };
 
 let spare: Spare | undefined;
 let exitHookInstalled = false;
+/** Set at shutdown: jobs ending after it start no spare. */
+let isStopped = false;
 
 function flagsFor(bundle: string, heapMb: number): string[] {
   return [
@@ -61,8 +63,9 @@ export function discardRunner(runner: Runner) {
   rmSync(runner.cwd, { recursive: true, force: true });
 }
 
-/** Kills the waiting spare (shutdown, tests). */
-export function stopSpareRunner() {
+/** Kills the waiting spare (shutdown, tests); no spare is started after it. */
+export function stopSpareRunner(options: { forGood?: boolean } = {}) {
+  if (options.forGood) isStopped = true;
   const waiting = spare;
   spare = undefined;
   if (waiting) discardRunner(waiting);
@@ -94,23 +97,35 @@ export function takeRunner(bundlePath: string, heapMb: number, useSpare: boolean
  * CPU from the job it follows.
  */
 export function startSpareRunner(bundlePath: string, heapMb: number) {
-  if (spare) return;
+  if (spare || isStopped) return;
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.once("exit", stopSpareRunner);
+    process.once("exit", () => stopSpareRunner({ forGood: true }));
   }
-  const bundle = realpathSync(bundlePath);
+  let bundle: string;
+  let key: string;
+  try {
+    bundle = realpathSync(bundlePath);
+    key = keyOf(bundle, heapMb);
+  } catch {
+    return; // the bundle is being rebuilt: the next job starts its own child
+  }
   const next = start(bundle, heapMb);
   setHeld(next, false);
-  // A spare that dies while waiting (killed from outside) is forgotten; the next job starts anew.
+  const forget = () => {
+    if (spare?.child !== next.child) return;
+    spare = undefined;
+    rmSync(next.cwd, { recursive: true, force: true });
+  };
+  // A spare that dies while waiting (killed from outside) or could not start is forgotten; the
+  // next job starts its own child.
   next.child.stdin?.on("error", () => undefined);
-  next.child.once("exit", () => {
-    if (spare?.child === next.child) {
-      spare = undefined;
-      rmSync(next.cwd, { recursive: true, force: true });
-    }
+  next.child.on("error", () => {
+    forget();
+    next.child.kill("SIGKILL");
   });
-  spare = { ...next, key: keyOf(bundle, heapMb) };
+  next.child.once("exit", forget);
+  spare = { ...next, key };
 }
 
 /** Tests: the waiting spare's process id. */

@@ -19,7 +19,11 @@ export async function endUnchargedJob(
   if (ended.count !== 1) return false;
   const job = await tx.analysisJob.findUniqueOrThrow({
     where: { id: jobId },
-    select: { epsilonCentis: true, listings: { select: { listingId: true } } },
+    // Rows in id order, as reservations take them: overlapping cohorts cannot deadlock.
+    select: {
+      epsilonCentis: true,
+      listings: { select: { listingId: true }, orderBy: { listingId: "asc" } },
+    },
   });
   for (const { listingId } of job.listings)
     await tx.$executeRaw`UPDATE "PrivacyBudget"

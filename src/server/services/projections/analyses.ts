@@ -4,9 +4,11 @@ import { recordPayout, text, type Projection } from "./helpers";
 
 /** Adds `delta` to each listing's mirrored spent ε, moving it out of (or back into) reserved. */
 async function moveCharge(tx: DbTransaction, jobId: string, delta: number, reserved: boolean) {
+  // Rows in id order, as reservations take them: overlapping cohorts cannot deadlock.
   const listings = await tx.analysisListing.findMany({
     where: { jobId },
     select: { listingId: true },
+    orderBy: { listingId: "asc" },
   });
   const fromReserved = reserved ? delta : 0;
   for (const { listingId } of listings)
