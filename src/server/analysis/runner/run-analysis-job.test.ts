@@ -117,7 +117,7 @@ describe("the queue and shutdown", () => {
       onSpawn: (p) => (pid = p),
     });
     await expect.poll(() => pid, UNTIL_DONE).toBeGreaterThan(0);
-    stopAnalysisJobs();
+    void stopAnalysisJobs();
     await expect(job).rejects.toThrow("the engine ended (SIGKILL) without an answer");
     expect(existsSync(`/proc/${pid}`)).toBe(false);
   });
@@ -235,7 +235,7 @@ describe("the child started ahead", () => {
 
     // Shutdown stops the spare too.
     const last = spareRunnerPid()!;
-    stopAnalysisJobs();
+    void stopAnalysisJobs();
     expect(spareRunnerPid()).toBeUndefined();
     await expect.poll(() => isAlive(last), UNTIL_DONE).toBe(false);
   });

@@ -56,10 +56,13 @@ export function runAnalysisJob(input: RunAnalysisJobInput): Promise<AnalysisResu
   return queue.run(() => runInChild(input));
 }
 
-/** Kills every running analysis child; the app calls it on shutdown (and on exit, below). */
-export function stopAnalysisJobs(options: { forGood?: boolean } = {}): void {
+/**
+ * Kills every running analysis child and the spare (on exit, below); resolves once the spare
+ * has exited (a benchmark waits for it: nothing it started may outlive it).
+ */
+export function stopAnalysisJobs(options: { forGood?: boolean } = {}): Promise<void> {
   for (const child of children) child.kill("SIGKILL");
-  stopSpareRunner(options);
+  return stopSpareRunner(options);
 }
 
 /** How many children are alive right now (tests assert none is left behind). */
@@ -87,7 +90,7 @@ async function runInChild(input: RunAnalysisJobInput): Promise<AnalysisResult> {
   const heapMb = Math.max(32, Math.min(256, Math.floor(maxRssMb / 2)));
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.once("exit", () => stopAnalysisJobs({ forGood: true }));
+    process.once("exit", () => void stopAnalysisJobs({ forGood: true }));
   }
   const useSpare = input.bundlePath === undefined;
   const runner = takeRunner(bundle, heapMb, useSpare);

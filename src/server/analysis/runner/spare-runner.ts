@@ -58,17 +58,24 @@ function keyOf(bundle: string, heapMb: number) {
   return `${bundle}|${statSync(bundle).mtimeMs}|${heapMb}`;
 }
 
-export function discardRunner(runner: Runner) {
-  runner.child.kill("SIGKILL");
+/** Kills a child that will serve no job; resolves once it has exited. */
+export function discardRunner(runner: Runner): Promise<void> {
+  const { child } = runner;
+  const exited =
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGKILL");
   rmSync(runner.cwd, { recursive: true, force: true });
+  return exited;
 }
 
 /** Kills the waiting spare (shutdown, tests); no spare is started after it. */
-export function stopSpareRunner(options: { forGood?: boolean } = {}) {
+export function stopSpareRunner(options: { forGood?: boolean } = {}): Promise<void> {
   if (options.forGood) isStopped = true;
   const waiting = spare;
   spare = undefined;
-  if (waiting) discardRunner(waiting);
+  return waiting ? discardRunner(waiting) : Promise.resolve();
 }
 
 /**
@@ -85,7 +92,7 @@ export function takeRunner(bundlePath: string, heapMb: number, useSpare: boolean
     spare = undefined;
     const isAlive = waiting.child.exitCode === null && waiting.child.signalCode === null;
     if (waiting.key === keyOf(bundle, heapMb) && isAlive) runner = waiting;
-    else discardRunner(waiting);
+    else void discardRunner(waiting);
   }
   runner ??= start(bundle, heapMb);
   setHeld(runner, true);
@@ -100,7 +107,7 @@ export function startSpareRunner(bundlePath: string, heapMb: number) {
   if (spare || isStopped) return;
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.once("exit", () => stopSpareRunner({ forGood: true }));
+    process.once("exit", () => void stopSpareRunner({ forGood: true }));
   }
   let bundle: string;
   let key: string;
