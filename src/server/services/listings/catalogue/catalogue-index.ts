@@ -350,7 +350,7 @@ export class CatalogueIndex {
   ) {
     const { filter } = query;
     const test = createRangeTest(this.columns, filter, now);
-    const { created, records } = this.columns;
+    const { created, records, expires, price } = this.columns;
     const at = (value: number, isInclusive = true) => ({ value, isInclusive });
     this.ranges.expires.restrict(
       words,
@@ -358,15 +358,26 @@ export class CatalogueIndex {
       test.validUntil > now ? at(test.validUntil) : at(now, false),
       null,
       test.isExpiryOk,
+      expires,
     );
     if (filter.minRecords !== undefined)
-      this.ranges.records.restrict(words, wordCount, at(test.minRecords), null, (slot) => {
-        return records[slot]! >= test.minRecords;
-      });
+      this.ranges.records.restrict(
+        words,
+        wordCount,
+        at(test.minRecords),
+        null,
+        (slot) => records[slot]! >= test.minRecords,
+        records,
+      );
     if (filter.publishedAfter !== undefined)
-      this.ranges.created.restrict(words, wordCount, at(test.createdFrom), null, (slot) => {
-        return created[slot]! >= test.createdFrom;
-      });
+      this.ranges.created.restrict(
+        words,
+        wordCount,
+        at(test.createdFrom),
+        null,
+        (slot) => created[slot]! >= test.createdFrom,
+        created,
+      );
     if (filter.minPriceWei !== undefined || filter.maxPriceWei !== undefined)
       this.ranges.price.restrict(
         words,
@@ -374,6 +385,7 @@ export class CatalogueIndex {
         filter.minPriceWei === undefined ? null : at(test.minPriceApprox),
         filter.maxPriceWei === undefined ? null : at(test.maxPriceApprox),
         test.isPriceOk,
+        price,
       );
   }
 
