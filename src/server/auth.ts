@@ -2,7 +2,7 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getServerSession } from "next-auth";
-import { decode, type JWT } from "next-auth/jwt";
+import type { JWT } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { getEnv, getSiweDomain, type Env } from "~/env";
 import { getChain } from "~/server/chain/client";
@@ -19,6 +19,7 @@ import {
 import { normalizeEmail } from "~/server/services/users/email";
 import { endSessions, isSessionCurrent } from "~/server/services/users/session-version";
 import type { AppSession, SessionUser } from "~/server/session";
+import { decodeSessionToken } from "~/server/session-token";
 
 /**
  * next-auth with JWT sessions and two credential providers: Sign-In with Ethereum (the nonce
@@ -236,7 +237,7 @@ export async function getSessionFromRequest(request: Request): Promise<AppSessio
   if (!token) return null;
   let payload: JWT | null;
   try {
-    payload = await decode({ token, secret: env.NEXTAUTH_SECRET });
+    payload = await decodeSessionToken(token, env.NEXTAUTH_SECRET);
   } catch {
     return null;
   }
