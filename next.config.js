@@ -1,41 +1,17 @@
 // @ts-check
 
-/**
- * Everything the pages load comes from this origin. Next's bootstrap scripts are inline, hence
- * 'unsafe-inline' for scripts (no third-party origin is allowed, so injected markup cannot load
- * code from elsewhere); React's development build also needs eval. No framing at all.
- */
-const isDev = process.env.NODE_ENV !== "production";
-const CSP = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
-export const SECURITY_HEADERS = [
-  { key: "Content-Security-Policy", value: CSP },
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-  // Production is served over HTTPS (src/env.ts refuses plain HTTP there): browsers are told to
-  // keep to it for two years. Browsers ignore the header on plain-HTTP local runs.
-  ...(isDev
-    ? []
-    : [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }]),
-];
+import { CONTENT_SECURITY_POLICY, PLAIN_SECURITY_HEADERS } from "./src/shared/security-headers.js";
 
 /** @type {import("next").NextConfig} */
 const config = {
-  headers: async () => [{ source: "/:path*", headers: SECURITY_HEADERS }],
+  headers: async () => [
+    { source: "/:path*", headers: PLAIN_SECURITY_HEADERS },
+    // The tRPC route sends its policy itself (security-headers.js says why).
+    {
+      source: "/:path((?!api/trpc/).*)",
+      headers: [{ key: "Content-Security-Policy", value: CONTENT_SECURITY_POLICY }],
+    },
+  ],
   // PGlite ships WASM and a data-folder lock of its own; bundling it breaks both, and one
   // shared instance per process is only possible when Node loads it from node_modules.
   serverExternalPackages: [

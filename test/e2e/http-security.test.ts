@@ -21,9 +21,14 @@ async function passwordSignIn(email: string, password: string) {
 
 describe.skipIf(Boolean(skipReason))("HTTP security", () => {
   it("sends a content security policy that forbids framing, and the other headers", async () => {
-    for (const path of ["/", "/sign-in", "/api/health"]) {
+    const ping = `/api/trpc/system.ping?input=${encodeURIComponent(JSON.stringify({ json: null }))}`;
+    // tRPC sends its own policy (security-headers.js): an answer, a refusal, an unknown route.
+    const trpc = [ping, "/api/trpc/listings.catalogue", "/api/trpc/no.such.procedure"];
+    for (const path of ["/", "/sign-in", "/api/health", ...trpc]) {
       const response = await fetch(`${appUrl}${path}`);
       const csp = response.headers.get("content-security-policy") ?? "";
+      // Once: two policies would both apply, and a header sent twice is joined with ", ".
+      expect(csp.split("default-src").length, path).toBe(2);
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("object-src 'none'");

@@ -6,6 +6,7 @@ import { getSessionFromRequest } from "~/server/auth";
 import { AppError, ERROR_TRANSPORT, isAppError } from "~/server/errors";
 import { assertSameOriginWrite, readBodyWithin } from "~/server/request-guards";
 import { MAX_BATCH_CALLS, UNBATCHED_PROCEDURES } from "~/shared/trpc-limits";
+import { CONTENT_SECURITY_POLICY } from "~/shared/security-headers";
 import { appRouter } from "./root";
 import { createTRPCContext } from "./trpc";
 
@@ -31,6 +32,15 @@ function assertBatchShape(request: Request): void {
     );
 }
 
+/**
+ * Answers depend on who asks: no shared cache may keep one, no browser cache either. The
+ * security policy comes from here, not next.config.js, on this route (security-headers.js).
+ */
+const RESPONSE_HEADERS = {
+  "cache-control": "private, no-store",
+  "content-security-policy": CONTENT_SECURITY_POLICY,
+};
+
 /** A refusal in tRPC's own error envelope, so the client shows its message like any other. */
 function trpcRefusal(error: AppError): Response {
   const { trpc: code, http: httpStatus } = ERROR_TRANSPORT[error.code];
@@ -41,7 +51,7 @@ function trpcRefusal(error: AppError): Response {
   };
   return Response.json(
     { error: superjson.serialize(shape) },
-    { status: httpStatus, headers: { "cache-control": "private, no-store" } },
+    { status: httpStatus, headers: RESPONSE_HEADERS },
   );
 }
 
@@ -73,7 +83,6 @@ export async function handleTrpcRequest(request: Request): Promise<Response> {
         session: await getSessionFromRequest(bounded),
         headers: bounded.headers,
       }),
-    // Answers depend on who asks: no shared cache may keep one, no browser cache either.
-    responseMeta: () => ({ headers: new Headers({ "cache-control": "private, no-store" }) }),
+    responseMeta: () => ({ headers: new Headers(RESPONSE_HEADERS) }),
   });
 }
