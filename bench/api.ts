@@ -26,7 +26,7 @@ import { portFromEnv } from "../scripts/free-port";
 import { postgresBin, startPostgres } from "../test/integration/postgres-setup";
 import { createQueryGenerator, RESEARCHER_WALLET, seedCatalogueSql } from "./catalogue-data";
 import { isSmoke, runBenchmark } from "./cleanup";
-import { buildApp, residentMb, startApp, stopApp } from "./next-app";
+import { buildApp, processCpuMs, residentMb, startApp, stopApp } from "./next-app";
 import { printTable } from "./table";
 
 const EMBEDDED_LISTINGS = isSmoke ? 300 : 100_000;
@@ -50,6 +50,9 @@ type Figures = {
   requests: number;
   distinct: number;
   rssMb: number | null;
+  /** The server's CPU time per request (all its threads), trivial query and search. */
+  baselineCpuMs: number | null;
+  searchCpuMs: number | null;
 };
 
 function drive(options: autocannon.Options) {
@@ -144,12 +147,21 @@ async function measure(options: {
       duration: WARM_UP,
     });
     await drive({ url: base, headers, requests: searchRequests(), duration: WARM_UP });
+    // CPU per request: steadier than requests per second on a machine whose speed varies.
+    const perRequest = (before: number | null, requests: number) => {
+      const after = processCpuMs(server.pid);
+      return before === null || after === null ? null : (after - before) / requests;
+    };
+    const baselineCpu = processCpuMs(server.pid);
     const baseline = await drive({
       url: `${base}/api/trpc/system.ping?input=${input(null)}`,
       headers,
     });
+    const baselineCpuMs = perRequest(baselineCpu, baseline.requests.total);
     const asked = new Set<string>();
+    const searchCpu = processCpuMs(server.pid);
     const search = await drive({ url: base, headers, requests: searchRequests(asked) });
+    const searchCpuMs = perRequest(searchCpu, search.requests.total);
     const failures = search.errors + search.non2xx + baseline.errors + baseline.non2xx;
     if (failures > 0) throw new Error(`${failures} requests failed under load`);
     const rps = Math.round(search.requests.average);
@@ -167,6 +179,8 @@ async function measure(options: {
       requests: search.requests.total,
       distinct: asked.size,
       rssMb: residentMb(server.pid),
+      baselineCpuMs,
+      searchCpuMs,
     };
   } finally {
     await stopApp(server);
@@ -175,6 +189,8 @@ async function measure(options: {
       await waitForEmbeddedDatabaseToStop(options.env.PGLITE_DIR).catch(() => undefined);
   }
 }
+
+const round2 = (value: number | null) => (value === null ? null : Number(value.toFixed(2)));
 
 function rowsFor(
   label: string,
@@ -215,6 +231,11 @@ function rowsFor(
       `${label}: ratio to the trivial query`,
       String(figures.ratio),
       targets.ratio ? `>= ${targets.ratio} ${met(figures.ratio >= targets.ratio)}` : "",
+    ],
+    [
+      `${label}: server CPU per request, trivial / search, ms`,
+      `${figures.baselineCpuMs?.toFixed(2) ?? "?"} / ${figures.searchCpuMs?.toFixed(2) ?? "?"}`,
+      "",
     ],
     [`${label}: server memory after the run, MB`, String(figures.rssMb ?? "?"), ""],
   ];
@@ -291,12 +312,14 @@ await runBenchmark(async (cleanup) => {
       p99_ms: embedded.p99,
       baseline_rps: embedded.baselineRps,
       ratio: embedded.ratio,
+      search_cpu_ms: round2(embedded.searchCpuMs),
       listings_pg_1m: postgres?.listings ?? null,
       rps_pg_1m: postgres?.rps ?? null,
       p50_ms_pg_1m: postgres?.p50 ?? null,
       p99_ms_pg_1m: postgres?.p99 ?? null,
       baseline_rps_pg_1m: postgres?.baselineRps ?? null,
       ratio_pg_1m: postgres?.ratio ?? null,
+      search_cpu_ms_pg_1m: round2(postgres?.searchCpuMs ?? null),
     }),
   );
 });

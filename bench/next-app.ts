@@ -46,3 +46,15 @@ export function residentMb(pid: number | undefined): number | null {
     return null;
   }
 }
+
+/** CPU time a process has used so far, in ms (Linux; null elsewhere). */
+export function processCpuMs(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
