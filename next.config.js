@@ -6,9 +6,10 @@ import { CONTENT_SECURITY_POLICY, PLAIN_SECURITY_HEADERS } from "./src/shared/se
 const config = {
   headers: async () => [
     { source: "/:path*", headers: PLAIN_SECURITY_HEADERS },
-    // The tRPC route sends its policy itself (security-headers.js says why).
+    // The tRPC route (/api/trpc/NAME, one segment) sends its policy itself (security-headers.js
+    // says why); any other path under it is a page, the not-found one, and gets it from here.
     {
-      source: "/:path((?!api/trpc/).*)",
+      source: "/:path((?!api/trpc/[^/]+$).*)",
       headers: [{ key: "Content-Security-Policy", value: CONTENT_SECURITY_POLICY }],
     },
   ],

@@ -13,6 +13,10 @@ const claims = {
 describe("the session cookie's decoder", () => {
   it("reads what next-auth wrote with the same secret", async () => {
     const token = await encode({ token: claims, secret: SECRET });
+    const read = await decodeSessionToken(token, SECRET);
+    expect(read).toMatchObject(claims);
+    // Kept for the token's next request: nobody may change it in between.
+    expect(() => Object.assign(read, { role: "SPONSOR" })).toThrow(TypeError);
     expect(await decodeSessionToken(token, SECRET)).toMatchObject(claims);
   });
 

@@ -39,6 +39,7 @@ export async function decodeSessionToken(token: string, secret: string): Promise
   }
   const { payload } = await jwtDecrypt(token, key, { clockTolerance: CLOCK_TOLERANCE_S });
   if (opened.size >= MAX_OPENED) opened.clear();
-  opened.set(token, payload);
+  // Shared by every request carrying this token: frozen, so no caller can change it for the next.
+  opened.set(token, Object.freeze(payload));
   return payload;
 }

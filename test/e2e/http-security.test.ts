@@ -24,6 +24,8 @@ describe.skipIf(Boolean(skipReason))("HTTP security", () => {
     const ping = `/api/trpc/system.ping?input=${encodeURIComponent(JSON.stringify({ json: null }))}`;
     // tRPC sends its own policy (security-headers.js): an answer, a refusal, an unknown route.
     const trpc = [ping, "/api/trpc/listings.catalogue", "/api/trpc/no.such.procedure"];
+    // Not the tRPC route (one segment only): the not-found page, with the policy of every page.
+    trpc.push("/api/trpc/listings/catalogue");
     for (const path of ["/", "/sign-in", "/api/health", ...trpc]) {
       const response = await fetch(`${appUrl}${path}`);
       const csp = response.headers.get("content-security-policy") ?? "";

@@ -43,6 +43,27 @@ describe("range buckets", () => {
     );
   });
 
+  it("leaves nothing behind for the next search when a check fails midway", () => {
+    // Two buckets, 0-3 and 4-7. A bound of 5 marks the 4s, then checks the 5s: the check fails.
+    const values = Float64Array.from({ length: 64 }, (_, slot) => slot % 8);
+    const slots = Uint32Array.from({ length: 64 }, (_, slot) => slot);
+    const buckets = new RangeBuckets(2);
+    buckets.rebuild(values, slots, slots.length);
+    const all = () => new Uint32Array(2).fill(0xffffffff);
+    const failing = () => {
+      throw new Error("check failed");
+    };
+    expect(() =>
+      buckets.restrict(all(), 2, null, { value: 5, isInclusive: true }, failing, values),
+    ).toThrow("check failed");
+    // The next search cuts the same bucket: the 4s must not come back from the failed one.
+    const words = all();
+    const above = (slot: number) => values[slot]! > 6.5;
+    buckets.restrict(words, 2, { value: 6.5, isInclusive: true }, null, above, values);
+    const kept = [...slots].filter((slot) => (words[slot >>> 5]! & (1 << (slot & 31))) !== 0);
+    expect(kept).toEqual([...slots].filter(above));
+  });
+
   it("agrees with a plain filter for any bounds, ties and listings added since", () => {
     const bound = fc.option(
       fc.record({ value: fc.integer({ min: -5, max: 60 }), isInclusive: fc.boolean() }),

@@ -117,22 +117,26 @@ export class RangeBuckets {
     const passing = cuts.reduce((sum, cut) => sum + cut.passing, 0);
     const total = cuts.reduce((sum, cut) => sum + cut.size, 0);
     const marksPassing = passing * 2 <= total;
-    for (const cut of cuts) markBoundary(cut, marksPassing, passes, marks);
-    for (let word = 0; word < wordCount; word += 1) {
-      const candidates = words[word]!;
-      if (candidates === 0) continue;
-      const sure =
-        candidates &
-        (aboveLow ? aboveLow[word]! : -1) &
-        (inOrAboveHigh ? ~inOrAboveHigh[word]! : -1);
-      const maybe =
-        candidates &
-        (inOrAboveLow ? inOrAboveLow[word]! : -1) &
-        (aboveHigh ? ~aboveHigh[word]! : -1) &
-        ~sure;
-      words[word] = sure | (maybe & (marksPassing ? marks[word]! : ~marks[word]!));
+    // The marks are cleared whatever happens, or a failed search would leave them to the next.
+    try {
+      for (const cut of cuts) markBoundary(cut, marksPassing, passes, marks);
+      for (let word = 0; word < wordCount; word += 1) {
+        const candidates = words[word]!;
+        if (candidates === 0) continue;
+        const sure =
+          candidates &
+          (aboveLow ? aboveLow[word]! : -1) &
+          (inOrAboveHigh ? ~inOrAboveHigh[word]! : -1);
+        const maybe =
+          candidates &
+          (inOrAboveLow ? inOrAboveLow[word]! : -1) &
+          (aboveHigh ? ~aboveHigh[word]! : -1) &
+          ~sure;
+        words[word] = sure | (maybe & (marksPassing ? marks[word]! : ~marks[word]!));
+      }
+    } finally {
+      marks.fill(0, 0, wordCount);
     }
-    marks.fill(0, 0, wordCount);
   }
 
   /**
