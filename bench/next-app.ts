@@ -51,7 +51,8 @@ export function residentMb(pid: number | undefined): number | null {
 export function processCpuMs(pid: number | undefined): number | null {
   if (!pid) return null;
   try {
-    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks.
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks
+    // (100 a second on Linux).
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {

@@ -360,24 +360,11 @@ export class CatalogueIndex {
       test.isExpiryOk,
       expires,
     );
-    if (filter.minRecords !== undefined)
-      this.ranges.records.restrict(
-        words,
-        wordCount,
-        at(test.minRecords),
-        null,
-        (slot) => records[slot]! >= test.minRecords,
-        records,
-      );
+    const atLeast = (buckets: RangeBuckets, values: Float64Array, from: number) =>
+      buckets.restrict(words, wordCount, at(from), null, (slot) => values[slot]! >= from, values);
+    if (filter.minRecords !== undefined) atLeast(this.ranges.records, records, test.minRecords);
     if (filter.publishedAfter !== undefined)
-      this.ranges.created.restrict(
-        words,
-        wordCount,
-        at(test.createdFrom),
-        null,
-        (slot) => created[slot]! >= test.createdFrom,
-        created,
-      );
+      atLeast(this.ranges.created, created, test.createdFrom);
     if (filter.minPriceWei !== undefined || filter.maxPriceWei !== undefined)
       this.ranges.price.restrict(
         words,

@@ -1,6 +1,9 @@
 import "server-only";
 import { Bitset } from "./slot-set";
 
+/** Slots added to a bucket since its sort that a search checks one by one. */
+const MAX_UNSORTED = 256;
+
 /**
  * A numeric column cut into buckets of about equal size, each slot's bucket kept as prefix
  * bitsets: `atLeast[b]` holds every slot whose bucket is b or higher. A range then keeps, a word
@@ -8,20 +11,16 @@ import { Bitset } from "./slot-set";
  * keep their slots sorted by value: a binary search finds where the bound cuts each, and only
  * the smaller side is marked bit by bit (a slot equal to a bound is still checked one by one,
  * as a double may not hold it exactly). Bucket bounds come from the values held when the index
- * was prepared; new values go into the bucket they fall in (sorted in at the next search that
- * needs the bucket), and once one bucket holds far more than its share the index is prepared
- * again.
+ * was prepared; new values go into the bucket they fall in (checked one by one until more than
+ * MAX_UNSORTED have gathered, then sorted in), and once one bucket holds far more than its share
+ * the index is prepared again.
  */
-/** Slots added to a bucket since its sort that a search checks one by one. */
-const MAX_UNSORTED = 256;
-
 export type RangeBound = { value: number; isInclusive: boolean };
 
 export class RangeBuckets {
   /** bounds[b] is the lowest value of bucket b + 1; strictly increasing. */
   private bounds = new Float64Array(0);
   private atLeast: Bitset[] = [];
-  private counts = new Uint32Array(1);
   /** Per bucket, its slots sorted by value; `unsorted` the slots added since. */
   private sorted: Uint32Array[] = [new Uint32Array(0)];
   private unsorted: number[][] = [[]];
@@ -56,7 +55,6 @@ export class RangeBuckets {
     }
     this.bounds = Float64Array.from(bounds);
     this.atLeast = bounds.map(() => new Bitset(slotCount));
-    this.counts = new Uint32Array(bounds.length + 1);
     this.sorted = Array.from({ length: bounds.length + 1 }, () => new Uint32Array(0));
     this.unsorted = Array.from({ length: bounds.length + 1 }, () => []);
     this.limit = Number.POSITIVE_INFINITY;
@@ -67,15 +65,16 @@ export class RangeBuckets {
     // A value many listings share (11 records, say) fills a bucket of its own past its share
     // from the start: what counts is growth from here.
     const share = Math.ceil(slots.length / (bounds.length + 1));
-    this.limit = 2 * Math.max(share, ...this.counts) + this.slack;
+    this.limit = 2 * Math.max(share, ...this.sorted.map((held) => held.length)) + this.slack;
     this.isLopsided = false;
   }
 
   add(slot: number, value: number): void {
     const bucket = this.bucketOf(value);
     for (let above = 1; above <= bucket; above += 1) this.atLeast[above - 1]!.add(slot);
-    this.unsorted[bucket]!.push(slot);
-    if ((this.counts[bucket]! += 1) > this.limit) this.isLopsided = true;
+    const added = this.unsorted[bucket]!;
+    added.push(slot);
+    if (this.sorted[bucket]!.length + added.length > this.limit) this.isLopsided = true;
     if (value < this.lowest) this.lowest = value;
     if (value > this.highest) this.highest = value;
   }
