@@ -107,6 +107,9 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 1_800_000,
           hookTimeout: 1_800_000,
+          // A poll waits on a server round trip at least; vitest's 1 s default would give up
+          // on a busy machine. Same bound as WAIT_MS in test/e2e/browser.ts.
+          expect: { poll: { timeout: 300_000 } },
         },
       },
     ],

@@ -56,9 +56,11 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     await review.publish({ title, price: "3", requests: "ask", linkTrial: true });
     await participant.expectAnchored();
     expect(await page.getByTestId("anchor-tx").textContent()).toMatch(/^0x[0-9a-f]{64}$/);
+    // Every check is labelled whatever its result: the mark before it is what the chain said.
     await expect
       .poll(() => page.getByTestId("chain-panel").textContent())
-      .toContain("Anchored data root matches");
+      .toContain("✓ Anchored data root matches");
+    expect(await page.getByTestId("chain-panel").textContent()).not.toContain("○");
     await page.screenshot({ path: "test-results/slice-listing.png", fullPage: true });
 
     // A researcher finds it and requests access, paying into escrow by signature.
@@ -90,9 +92,8 @@ describe.skipIf(Boolean(skipReason))("participant and researcher journeys in a b
     await participant.expectBalance("3 TSR");
     await participant.withdraw();
     await participant.expectBalance("0 TSR");
-    const ledgerText = await participant.ledgerText();
-    expect(ledgerText).toContain("Withdrawn");
-    expect(ledgerText).toContain("Data use");
+    await participant.expectLedgerEntry("Withdrawn");
+    await participant.expectLedgerEntry("Data use");
     await page.screenshot({ path: "test-results/ledger.png", fullPage: true });
     await researcherContext.close();
     await participantContext.close();

@@ -36,6 +36,11 @@ export async function openSponsorTrial(page: Page, appUrl: string, registryId: s
 /** Issues one invitation from the open trial page and returns its link. */
 export async function issueInvitationLink(page: Page, reference: string): Promise<string> {
   const section = page.getByTestId("invitations");
+  // Count only once the list has answered (it loads after the section shows).
+  await section
+    .getByTestId("invitation-list")
+    .or(section.getByTestId("no-invitations"))
+    .waitFor({ timeout: WAIT_MS });
   const before = await section.getByTestId("invitation-link").count();
   await section.getByLabel(/Your reference/).fill(reference);
   await section.getByTestId("issue-invitations").click();

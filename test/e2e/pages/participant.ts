@@ -199,7 +199,17 @@ export function participantSteps(page: Page, appUrl: string) {
       await page.getByText("Queued").first().waitFor({ timeout: WAIT_MS });
     },
 
-    ledgerText: async () => (await shown(page, "ledger-table").textContent()) ?? "",
+    /**
+     * Waits until the ledger lists `entry`. The balance is read from the chain and the rows from
+     * the indexer, which catches up a moment later: a balance of 0 does not yet mean a
+     * "Withdrawn" row.
+     */
+    expectLedgerEntry: (entry: string) =>
+      expect
+        .poll(async () => (await shown(page, "ledger-table").textContent()) ?? "", {
+          timeout: WAIT_MS,
+        })
+        .toContain(entry),
 
     /** Downloads "everything held about me" from the account page, parsed. */
     async exportMyData<Export>(): Promise<Export> {

@@ -12,6 +12,7 @@ import {
 import { api } from "~/trpc/react";
 import { ActionButton } from "../../../_components/action-button";
 import { applyServerErrors, Field, Form, FormAlert, TextField } from "../../../_components/form";
+import { QueryState } from "../../../_components/page-state";
 import { signInvitation } from "../../../_components/wallet";
 
 /** The link a subject opens; the code rides in the fragment, which no server ever logs. */
@@ -103,62 +104,69 @@ export function Invitations({ trialId }: { trialId: string }) {
           </button>
         </div>
       </Form>
-      {invitations.data && invitations.data.length > 0 && (
-        <table className="data-table" data-testid="invitation-list">
-          <thead>
-            <tr>
-              <th scope="col">Issued</th>
-              <th scope="col">Reference</th>
-              <th scope="col">Status</th>
-              <th scope="col">Link (give it to one subject)</th>
-              <th scope="col">
-                <span className="sr-only">Revoke</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {invitations.data.map((invitation) => (
-              <tr key={invitation.id}>
-                <td data-label="Issued" className="whitespace-nowrap">
-                  {invitation.createdAt.toLocaleDateString()}
-                </td>
-                <td data-label="Reference">{invitation.label || "—"}</td>
-                <td data-label="Status" data-testid="invitation-status">
-                  {invitation.status.toLowerCase()}
-                  {invitation.status === "OPEN" &&
-                    ` until ${invitation.expiresAt.toLocaleDateString()}`}
-                </td>
-                <td data-label="Link" className="mono break-all">
-                  {invitation.code ? (
-                    <input
-                      readOnly
-                      className="input mono w-full text-xs"
-                      value={linkOf(invitation.code)}
-                      aria-label="Invitation link"
-                      data-testid="invitation-link"
-                      onFocus={(event) => event.currentTarget.select()}
-                    />
-                  ) : (
-                    "—"
-                  )}
-                </td>
-                <td data-label="">
-                  {invitation.status === "OPEN" && !invitation.isRevoking && (
-                    <ActionButton
-                      action={{ type: "trial.revokeInvitation", invitationId: invitation.id }}
-                      variant="secondary"
-                      confirm="Revoke this invitation? Nobody can enrol with it afterwards."
-                    >
-                      Revoke
-                    </ActionButton>
-                  )}
-                  {invitation.isRevoking && "revoking…"}
-                </td>
+      <QueryState
+        query={invitations}
+        loading="Loading invitations…"
+        isEmpty={(list) => list.length === 0}
+        empty={<p data-testid="no-invitations">No invitations issued yet.</p>}
+      >
+        {(list) => (
+          <table className="data-table" data-testid="invitation-list">
+            <thead>
+              <tr>
+                <th scope="col">Issued</th>
+                <th scope="col">Reference</th>
+                <th scope="col">Status</th>
+                <th scope="col">Link (give it to one subject)</th>
+                <th scope="col">
+                  <span className="sr-only">Revoke</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {list.map((invitation) => (
+                <tr key={invitation.id}>
+                  <td data-label="Issued" className="whitespace-nowrap">
+                    {invitation.createdAt.toLocaleDateString()}
+                  </td>
+                  <td data-label="Reference">{invitation.label || "—"}</td>
+                  <td data-label="Status" data-testid="invitation-status">
+                    {invitation.status.toLowerCase()}
+                    {invitation.status === "OPEN" &&
+                      ` until ${invitation.expiresAt.toLocaleDateString()}`}
+                  </td>
+                  <td data-label="Link" className="mono break-all">
+                    {invitation.code ? (
+                      <input
+                        readOnly
+                        className="input mono w-full text-xs"
+                        value={linkOf(invitation.code)}
+                        aria-label="Invitation link"
+                        data-testid="invitation-link"
+                        onFocus={(event) => event.currentTarget.select()}
+                      />
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td data-label="">
+                    {invitation.status === "OPEN" && !invitation.isRevoking && (
+                      <ActionButton
+                        action={{ type: "trial.revokeInvitation", invitationId: invitation.id }}
+                        variant="secondary"
+                        confirm="Revoke this invitation? Nobody can enrol with it afterwards."
+                      >
+                        Revoke
+                      </ActionButton>
+                    )}
+                    {invitation.isRevoking && "revoking…"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryState>
     </section>
   );
 }
