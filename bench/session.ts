@@ -66,6 +66,8 @@ async function load(pid: number, url: string, cookie?: string | string[]) {
         url,
         connections: 10,
         amount: REQUESTS_EACH,
+        // A smoke run only checks that the benchmark works: a busy machine may answer slowly.
+        timeout: isSmoke ? 600 : 10,
         headers: typeof cookie === "string" ? { cookie } : {},
         requests: Array.isArray(cookie)
           ? [

@@ -217,7 +217,7 @@ describe("catalogue search", () => {
           (await api.listings.catalogue({ filter: { query: tag } })).items.find(
             (item) => item.id === ids.b,
           )?.ownerName,
-        { timeout: 15_000 },
+        { timeout: 300_000 },
       )
       .toBe(`Renamed ${tag}`);
   });
@@ -289,7 +289,7 @@ describe("catalogue search", () => {
           .poll(
             async () =>
               (await api.listings.catalogue({ filter: { query: `fastword${tag}` } })).total,
-            { timeout: 15_000 },
+            { timeout: 300_000 },
           )
           .toBe(1);
         await slow.query("COMMIT");
@@ -297,7 +297,7 @@ describe("catalogue search", () => {
           .poll(
             async () =>
               (await api.listings.catalogue({ filter: { query: `slowword${tag}` } })).total,
-            { timeout: 15_000 },
+            { timeout: 300_000 },
           )
           .toBe(1);
       } finally {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseUnits, type JsonRpcProvider } from "ethers";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { connectChain, createProvider, type Chain } from "~/server/chain/client";
+import { bindContracts, createProvider, type Chain } from "~/server/chain/client";
 import { CHAIN_DOMAIN } from "~/server/chain-domain";
 import { createIndexer } from "~/server/chain/indexer";
 import { createOutboxWorker } from "~/server/chain/outbox-worker";
@@ -240,11 +240,16 @@ describe("hung node", () => {
     const owner = participants[2]!;
     const listingId = await draftListing(owner);
     // The app as configured with a short RPC timeout, so the test need not wait ten seconds.
-    const impatient = await connectChain({
-      deploymentsDir,
-      rpcUrl: inject("chainRpcUrl"),
-      timeoutMs: 300,
-    });
+    // Built from the chain already known: asking the node for its network first could itself
+    // time out on a busy machine before the node is frozen.
+    const provider = createProvider(inject("chainRpcUrl"), harness.chain.chainId, 300);
+    const relayer = harness.chain.relayer.connect(provider);
+    const impatient: Chain = {
+      ...harness.chain,
+      provider,
+      relayer,
+      contracts: bindContracts(harness.chain.deployment, relayer),
+    };
     const before = await relayerNonce();
     process.kill(inject("chainPid"), "SIGSTOP");
     try {
@@ -396,15 +401,18 @@ describe("worker processes", () => {
     };
     const script = path.join(import.meta.dirname, "outbox-process.ts");
     const tsx = path.resolve(import.meta.dirname, "../../node_modules/tsx/dist/cli.mjs");
-    const workers = [0, 1].map(() => {
-      const child = spawn(process.execPath, [tsx, "--conditions=react-server", script], {
+    const children = [0, 1].map(() =>
+      spawn(process.execPath, [tsx, "--conditions=react-server", script], {
         env,
-        stdio: "ignore",
-      });
-      return new Promise<NodeJS.Signals | number | null>((resolve) =>
-        child.once("exit", (code, signal) => resolve(signal ?? code)),
-      );
-    });
+        stdio: ["pipe", "ignore", "ignore"],
+      }),
+    );
+    const workers = children.map(
+      (child) =>
+        new Promise<NodeJS.Signals | number | null>((resolve) =>
+          child.once("exit", (code, signal) => resolve(signal ?? code)),
+        ),
+    );
     const rows = { entityId: { in: entityIds } };
     // Two processes start Node, tsx and a connection first: minutes on a busy machine.
     const deadline = Date.now() + 10 * 60_000;
@@ -415,6 +423,18 @@ describe("worker processes", () => {
     const lease = await db.workerLease.findUniqueOrThrow({ where: { name: "outbox" } });
     const victim = Number(/^outbox-(\d+)-/.exec(lease.holder)![1]);
     process.kill(victim, "SIGKILL");
+    while (
+      (await db.chainOutbox.count({ where: { ...rows, status: "CONFIRMED" } })) <
+      rows.entityId.in.length
+    ) {
+      if (Date.now() > deadline) throw new Error("the surviving worker did not finish the work");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    for (const child of children) {
+      // The killed one's pipe may be gone already; only the survivor needs telling.
+      child.stdin.on("error", () => undefined);
+      child.stdin.end();
+    }
     const exits = await Promise.all(workers);
     // One process was killed (tsx reports its child's SIGKILL), the other finished the work.
     expect(exits.filter((exit) => exit !== 0)).toHaveLength(1);

@@ -20,8 +20,7 @@ afterAll(async () => {
   await rm(copy, { recursive: true, force: true });
 });
 
-// Migrating a whole schema on the embedded database takes seconds on a busy machine.
-describe("migration runner", { timeout: 60_000 }, () => {
+describe("migration runner", () => {
   it("applies the committed migrations once and records them as Prisma does", async () => {
     const first = await applyMigrations(database, copy);
     expect(first.applied.length).toBeGreaterThan(0);

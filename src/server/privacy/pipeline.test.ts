@@ -52,7 +52,7 @@ async function syntheaIdentifiers() {
   );
 }
 
-describe("de-identifying the Synthea CSV export", { timeout: 60_000 }, () => {
+describe("de-identifying the Synthea CSV export", () => {
   it("removes every direct identifier of every patient and keeps year, ZIP3 and clinical fields", async () => {
     const { rows, text, report } = await run(syntheaFile("csv/patients.csv"), "csv");
     for (const identifier of await syntheaIdentifiers()) expect(text).not.toContain(identifier);
@@ -165,7 +165,7 @@ describe("de-identifying the Synthea CSV export", { timeout: 60_000 }, () => {
   });
 });
 
-describe("de-identifying FHIR R4 Bundles", { timeout: 60_000 }, () => {
+describe("de-identifying FHIR R4 Bundles", () => {
   it("flattens a Synthea bundle and removes its patient's identifiers", async () => {
     const file = syntheaFile("fhir/Aletha771_Dooley940_95bb0833-636d-7616-11b8-483c6212f852.json");
     const bundle = JSON.parse(await readFile(file, "utf8")) as {

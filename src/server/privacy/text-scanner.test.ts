@@ -15,7 +15,7 @@ const scan = (value: string, options: { knownNames?: string[]; isFreeText?: bool
     flags: "withhold",
   }).value;
 
-describe("free text: the examples of issue 14", { timeout: 60_000 }, () => {
+describe("free text: the examples of issue 14", () => {
   it.each([
     ["Pt Megan Holloway seen for follow-up", ["Megan", "Holloway"], "Pt [NAME] [NAME] seen"],
     ["Seen by Dr. Hiroshi Tanaka on March 3, 2021", ["Hiroshi", "Tanaka", "March 3"], "on 2021"],
@@ -72,7 +72,7 @@ describe("free text: the examples of issue 14", { timeout: 60_000 }, () => {
   });
 });
 
-describe("names", { timeout: 60_000 }, () => {
+describe("names", () => {
   it("redacts the file's own names wherever they appear, digits and accents included", () => {
     expect(
       scan("Blaine377 called; farías160 too", { knownNames: ["blaine377", "farias160"] }),
@@ -97,7 +97,7 @@ describe("names", { timeout: 60_000 }, () => {
   });
 });
 
-describe("dates and years", { timeout: 60_000 }, () => {
+describe("dates and years", () => {
   it("never guesses a century: 03/04/21 is removed, 14/07/48 is 1948", () => {
     expect(scan("seen 03/04/21")).toBe("seen [DATE]");
     expect(scan("seen 14/07/48")).toBe("seen 1948");
@@ -118,7 +118,7 @@ describe("dates and years", { timeout: 60_000 }, () => {
   });
 });
 
-describe("bounded work", { timeout: 60_000 }, () => {
+describe("bounded work", () => {
   it("withholds a value over the cap whole, unscanned", () => {
     const result = scanText("x".repeat(400 * 1024), {
       knownNames: new Set(),
@@ -139,13 +139,15 @@ describe("bounded work", { timeout: 60_000 }, () => {
     ["dotted numbers", "1.".repeat(MAX_SCANNED_LENGTH / 2)],
   ])("scans %s at the cap in linear time", (_name, value) => {
     const small = value.slice(0, value.length / 8);
-    // The fastest of three runs: a busy machine slows some runs, never speeds one up.
+    // CPU time of this thread, not the clock: other work on the machine does not count. The
+    // fastest of three runs, as a collection or a cold cache can still slow one.
     const time = (text: string) =>
       Math.min(
         ...[0, 1, 2].map(() => {
-          const started = performance.now();
+          const started = process.threadCpuUsage();
           scan(text);
-          return performance.now() - started;
+          const { user, system } = process.threadCpuUsage(started);
+          return (user + system) / 1000;
         }),
       );
     time(small); // compile the expressions first

@@ -46,9 +46,11 @@ export async function runProbe(
     case "loop":
       for (;;);
     case "allocate": {
-      // Memory the V8 heap limit does not cover: it takes the RSS watchdog to stop this.
+      // Memory the V8 heap limit does not cover: it takes the RSS watchdog to stop this. Held at
+      // 2 GB, far past any limit tested, so a parent slow to look cannot let it take the machine.
       const held: Uint8Array[] = [];
-      for (;;) held.push(new Uint8Array(64 * 1024 * 1024).fill(1));
+      while (held.length < 32) held.push(new Uint8Array(64 * 1024 * 1024).fill(1));
+      for (;;);
     }
     case "heap": {
       const held: number[][] = [];
