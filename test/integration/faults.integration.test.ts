@@ -414,26 +414,31 @@ describe("worker processes", () => {
         ),
     );
     const rows = { entityId: { in: entityIds } };
-    // Two processes start Node, tsx and a connection first: minutes on a busy machine.
-    const deadline = Date.now() + 10 * 60_000;
-    while ((await db.chainOutbox.count({ where: { ...rows, status: "CONFIRMED" } })) < 8) {
-      if (Date.now() > deadline) throw new Error("the worker processes sent nothing");
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const lease = await db.workerLease.findUniqueOrThrow({ where: { name: "outbox" } });
-    const victim = Number(/^outbox-(\d+)-/.exec(lease.holder)![1]);
-    process.kill(victim, "SIGKILL");
-    while (
-      (await db.chainOutbox.count({ where: { ...rows, status: "CONFIRMED" } })) <
-      rows.entityId.in.length
-    ) {
-      if (Date.now() > deadline) throw new Error("the surviving worker did not finish the work");
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    for (const child of children) {
-      // The killed one's pipe may be gone already; only the survivor needs telling.
-      child.stdin.on("error", () => undefined);
-      child.stdin.end();
+    try {
+      // Two processes start Node, tsx and a connection first: minutes on a busy machine.
+      const deadline = Date.now() + 10 * 60_000;
+      while ((await db.chainOutbox.count({ where: { ...rows, status: "CONFIRMED" } })) < 8) {
+        if (Date.now() > deadline) throw new Error("the worker processes sent nothing");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const lease = await db.workerLease.findUniqueOrThrow({ where: { name: "outbox" } });
+      const victim = Number(/^outbox-(\d+)-/.exec(lease.holder)![1]);
+      process.kill(victim, "SIGKILL");
+      while (
+        (await db.chainOutbox.count({ where: { ...rows, status: "CONFIRMED" } })) <
+        rows.entityId.in.length
+      ) {
+        if (Date.now() > deadline) throw new Error("the surviving worker did not finish the work");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      // Told to stop whatever happened: a worker left running would send the next tests' writes.
+      for (const child of children) {
+        // The killed one's pipe may be gone already.
+        child.stdin.on("error", () => undefined);
+        child.stdin.end();
+      }
+      await Promise.all(workers);
     }
     const exits = await Promise.all(workers);
     // One process was killed (tsx reports its child's SIGKILL), the other finished the work.

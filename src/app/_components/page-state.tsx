@@ -56,11 +56,17 @@ export function QueryState<Data>({
   children: (data: Data) => ReactNode;
 }) {
   if (query.isPending) return <LoadingState label={loading} />;
-  if (query.error)
-    return <ErrorState message={query.error.message} onRetry={() => void query.refetch()} />;
-  if (query.data === undefined) return <LoadingState label={loading} />;
-  if (isEmpty?.(query.data) && empty) return <EmptyState>{empty}</EmptyState>;
-  return <>{children(query.data)}</>;
+  const failed = query.error && (
+    <ErrorState message={query.error.message} onRetry={() => void query.refetch()} />
+  );
+  if (query.data === undefined) return failed || <LoadingState label={loading} />;
+  // A refresh that failed keeps what was shown before, under the error.
+  return (
+    <>
+      {failed}
+      {isEmpty?.(query.data) && empty ? <EmptyState>{empty}</EmptyState> : children(query.data)}
+    </>
+  );
 }
 
 /**
