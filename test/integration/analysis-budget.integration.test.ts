@@ -727,4 +727,53 @@ describe("compute-to-data: buying analyses with no allowance", () => {
     // The allowance was for exactly what was bought: nothing more can be pulled.
     expect(await token.allowance(researcher.walletAddress, spender())).toBe(0n);
   });
+
+  it("a browser wallet's purchase that fails on chain ends the permit queued for the next one, which is not relayed; signing again works", async () => {
+    const { listingId } = await publishListing({ epsilonBudget: 5 });
+    await harness.settle();
+    const { user, wallet } = await harness.createWalletUser("RESEARCHER");
+    await harness.mintTokens(wallet.address, parseUnits("1000", 18));
+    const { id: requestId } = await harness.callerFor(user).requests.createDraft({
+      listingIds: [listingId],
+      purpose: "ACADEMIC_RESEARCH",
+      planText: "Counting a pooled cohort where it lives.",
+      accessDays: 30,
+    });
+    await harness.act(user, { type: "request.create", requestId }, wallet);
+    await harness.settle();
+    const { token, marketplace } = harness.chain.contracts;
+    const permitNonce = await token.nonces(wallet.address);
+
+    // Two purchases queued before either goes out, each with its permit; the first purchase was
+    // signed wrongly and reverts, so the second (signed for the nonce after it) is ended.
+    await harness.act(user, { type: "analysis.fund", requestId, count: 1 }, wallet);
+    await harness.act(user, { type: "analysis.fund", requestId, count: 3 }, wallet);
+    const first = await harness.db.chainOutbox.findFirstOrThrow({
+      where: { entityId: requestId, kind: "analysis.fund" },
+      orderBy: { id: "asc" },
+      select: { id: true, payload: true },
+    });
+    const payload = first.payload as { request: { deadline: number } };
+    payload.request.deadline -= 1;
+    await harness.db.chainOutbox.update({ where: { id: first.id }, data: { payload } });
+    await harness.settle();
+    expect((await fundWrites(requestId)).map(({ kind, status }) => [kind, status])).toEqual([
+      ["token.permit", "CONFIRMED"],
+      ["analysis.fund", "FAILED"],
+      ["token.permit", "FAILED"],
+      ["analysis.fund", "FAILED"],
+    ]);
+    // The ended purchase's permit never reached the chain: its nonce is unused.
+    expect(await token.nonces(wallet.address)).toBe(permitNonce + 1n);
+
+    // Signing again works: the new permit takes the unused nonce (its key was freed).
+    await harness.act(user, { type: "analysis.fund", requestId, count: 3 }, wallet);
+    await harness.settle();
+    const { chainKey } = await harness.db.accessRequest.findUniqueOrThrow({
+      where: { id: requestId },
+      select: { chainKey: true },
+    });
+    expect((await marketplace.analysisCredits(chainKey))[0]).toBe(3n);
+    expect(await token.nonces(wallet.address)).toBe(permitNonce + 2n);
+  });
 });

@@ -42,6 +42,8 @@ export type OutboxWorkerOptions = {
     chain: Chain;
     signer: string;
     failedNonce: number;
+    /** The failed row: what the signer queued after it belongs to the requests after it. */
+    failedId: bigint;
   }) => Promise<void>;
 };
 
@@ -127,6 +129,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
           chain,
           signer: row.signer,
           failedNonce: row.signerNonce,
+          failedId: row.id,
         });
       }
       return true;
