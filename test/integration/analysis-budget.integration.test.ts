@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { MaxUint256, parseUnits, Wallet } from "ethers";
+import { MaxUint256, parseUnits, Wallet, type BaseWallet } from "ethers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvCache } from "~/env";
 import { runAnalysisJob } from "~/server/analysis/runner/run-analysis-job";
@@ -72,14 +72,15 @@ async function createResearcher() {
   return user;
 }
 
-async function requestAccess(user: SessionUser, listingIds: string[]) {
+/** `wallet`: the user's own (browser) wallet signs; without it, the server-held one. */
+async function requestAccess(user: SessionUser, listingIds: string[], wallet?: BaseWallet) {
   const { id } = await harness.callerFor(user).requests.createDraft({
     listingIds,
     purpose: "ACADEMIC_RESEARCH",
     planText: "Counting a pooled cohort where it lives.",
     accessDays: 30,
   });
-  await harness.act(user, { type: "request.create", requestId: id });
+  await harness.act(user, { type: "request.create", requestId: id }, wallet);
   await harness.settle();
   return id;
 }
@@ -733,14 +734,7 @@ describe("compute-to-data: buying analyses with no allowance", () => {
     await harness.settle();
     const { user, wallet } = await harness.createWalletUser("RESEARCHER");
     await harness.mintTokens(wallet.address, parseUnits("1000", 18));
-    const { id: requestId } = await harness.callerFor(user).requests.createDraft({
-      listingIds: [listingId],
-      purpose: "ACADEMIC_RESEARCH",
-      planText: "Counting a pooled cohort where it lives.",
-      accessDays: 30,
-    });
-    await harness.act(user, { type: "request.create", requestId }, wallet);
-    await harness.settle();
+    const requestId = await requestAccess(user, [listingId], wallet);
     const { token, marketplace } = harness.chain.contracts;
     const permitNonce = await token.nonces(wallet.address);
 
